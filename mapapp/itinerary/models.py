@@ -1,0 +1,178 @@
+"""The curated itinerary: what a human edits in data/itinerary.yaml.
+
+Every fact the article does not state carries a Source; every fact the article
+does state carries a Quote with its character offsets into the seed text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Precision = Annotated[int, Field(ge=1, le=3)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """A public source for a fact the article does not state."""
+
+    url: AnyHttpUrl
+    title: str = Field(min_length=1)
+    supports: str = Field(default="", description="Which fact this source backs.")
+
+
+class Quote(Strict):
+    """The article's own words, located by code-point offsets into the seed text."""
+
+    text: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+
+
+class Pin(Strict):
+    """A human override: coordinates a reviewer vouches for, with their source."""
+
+    lat: Latitude
+    lon: Longitude
+    precision: Precision
+    source: Source
+    note: str = ""
+
+
+class Locality(Strict):
+    """Where a place is expected to be; geocoder answers far from it are rejected."""
+
+    name: str
+    lat: Latitude
+    lon: Longitude
+    max_km: float = Field(default=30.0, gt=0)
+    source: Source
+
+
+class Place(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    type: str
+    query: str = Field(min_length=1)
+    country: CountryCode
+    locality: Locality
+    precision: Precision = Field(description="Precision of a geocoder hit for this query.")
+    pin: Pin | None = None
+
+
+class Actor(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: Literal["person", "organisation", "group"]
+    role: str
+    affiliation: str = ""
+    quote: Quote | None = None
+
+
+class Participation(Strict):
+    actor: Identifier
+    role: str
+
+
+class Discrepancy(Strict):
+    """Where the article and another source disagree: both are kept and shown."""
+
+    field: str
+    article: str
+    sources: str
+    source_urls: list[AnyHttpUrl] = Field(min_length=1)
+
+
+class Event(Strict):
+    id: Identifier
+    day: int = Field(ge=1)
+    date: dt.date
+    time: str | None = None
+    time_precision: Literal["minute", "hour", "part-of-day", "day"] = "day"
+    time_label: str = Field(default="", description="What a reader sees, e.g. 'morning'.")
+    type: Literal["visit", "meeting", "talks", "speech", "briefing", "travel", "other"]
+    title: str = Field(min_length=1)
+    place: Identifier
+    actors: list[Participation] = Field(min_length=1)
+    quote: Quote
+    sources: list[Source] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise ValueError("time must be HH:MM (24-hour), quoted in YAML")
+        return value
+
+
+class Capital(Strict):
+    name: str
+    lat: Latitude
+    lon: Longitude
+    source: Source
+
+
+class Partner(Strict):
+    """One of NATO's four Indo-Pacific partners (IP4)."""
+
+    country: CountryCode
+    name: str
+    capital: Capital
+    quotes: list[Quote] = Field(min_length=1)
+
+
+class Headquarters(Strict):
+    name: str
+    city: str
+    country: CountryCode
+    lat: Latitude
+    lon: Longitude
+    source: Source
+
+
+class Article(Strict):
+    path: str
+    title: str = ""
+    outlet: str = ""
+    url: AnyHttpUrl | None = None
+    published: dt.date | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Trip(Strict):
+    title: str
+    visitor: Identifier
+    host_country: CountryCode
+    start_date: dt.date
+    timezone: str = "UTC"
+    article: Article
+    sources: list[Source] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+
+class Itinerary(Strict):
+    trip: Trip
+    places: list[Place] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=1)
+    events: list[Event] = Field(min_length=1)
+    partners: list[Partner] = Field(default_factory=list)
+    hq: Headquarters | None = None
+
+    def place(self, place_id: str) -> Place:
+        return next(p for p in self.places if p.id == place_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)

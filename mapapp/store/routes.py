@@ -1,0 +1,44 @@
+"""Day routes: one LineString per day through that day's stops, in visit order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+from typing import Any
+
+from geopy.distance import geodesic
+
+Feature = dict[str, Any]
+
+
+def route_features(events: list[Feature]) -> list[Feature]:
+    """Routes derived from event features, so a filtered view gets matching routes."""
+    by_day: dict[int, list[Feature]] = defaultdict(list)
+    for event in sorted(events, key=lambda f: f["properties"]["order"]):
+        by_day[event["properties"]["day"]].append(event)
+    routes = []
+    for day in sorted(by_day):
+        stops = by_day[day]
+        coords: list[list[float]] = []
+        for stop in stops:
+            position = stop["geometry"]["coordinates"]
+            if not coords or coords[-1] != position:
+                coords.append(position)
+        if len(coords) < 2:
+            continue
+        km = sum(geodesic((a[1], a[0]), (b[1], b[0])).km for a, b in pairwise(coords))
+        routes.append(
+            {
+                "type": "Feature",
+                "id": f"route-day-{day}",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {
+                    "kind": "route",
+                    "day": day,
+                    "date": stops[0]["properties"]["date"],
+                    "event_ids": [s["properties"]["event_id"] for s in stops],
+                    "length_km": round(km, 3),
+                },
+            }
+        )
+    return routes

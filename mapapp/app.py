@@ -1,0 +1,219 @@
+"""The Streamlit UI. Layout only: every decision lives in app_logic and friends."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp import app_logic
+from mapapp.errors import InputError, MapappError
+from mapapp.export import filter_collection
+from mapapp.filters import available
+from mapapp.itinerary.load import load_itinerary
+from mapapp.mapview.render import build_map, render_html
+from mapapp.store import geojson_io
+from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--itinerary", default="data/itinerary.yaml")
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--offline", action="store_true")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    args.offline = args.offline or os.environ.get("MAPAPP_OFFLINE") == "1"
+    return args
+
+
+@st.cache_data(show_spinner=False)
+def _load_dataset(itinerary: str, data: str, mtime: float) -> Dataset:
+    loaded = load_itinerary(Path(itinerary))
+    collection = geojson_io.read(Path(data))
+    return Dataset(data, collection, loaded.article_text, trip_summary(loaded.itinerary))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filtered(_dataset: Dataset, key: tuple[Any, ...], filters: app_logic.Filters) -> dict[str, Any]:
+    return filter_collection(_dataset.collection, **filters.as_kwargs())
+
+
+def _text_notice(message: str) -> None:
+    """A warning whose text is shown as text (no Markdown, no HTML)."""
+    st.html(f'<div class="mapapp-notice" role="alert">⚠ {_escape(message)}</div>')
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+args = _args()
+st.set_page_config(page_title="mapapp: itinerary map", page_icon="🗺️", layout="wide")
+itinerary_path = Path(args.itinerary)
+data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojson")
+
+try:
+    base = _load_dataset(str(itinerary_path), str(data_path), data_path.stat().st_mtime)
+except (MapappError, OSError) as exc:
+    st.error("Could not load the itinerary data. Run `mapapp build` first.")
+    st.code(str(exc))
+    st.stop()
+
+dataset: Dataset = st.session_state.get("uploaded", base)
+collection = dataset.collection
+options = available(collection)
+
+# Filters: initialised once from the URL, then kept in the URL as the user changes them.
+if st.session_state.get("filters_for") != dataset.name:
+    params = {k: st.query_params.get_all(k) for k in app_logic.QUERY_KEYS}
+    parsed = app_logic.parse_query(params, collection)
+    st.session_state.f_day = list(parsed.filters.days)
+    st.session_state.f_actor = list(parsed.filters.actors)
+    st.session_state.f_type = list(parsed.filters.types)
+    st.session_state.ignored = parsed.ignored
+    st.session_state.filters_for = dataset.name
+
+
+def _reset() -> None:
+    st.session_state.f_day = []
+    st.session_state.f_actor = []
+    st.session_state.f_type = []
+    st.session_state.ignored = []
+
+
+with st.sidebar:
+    st.header("Filters")
+    days = st.multiselect("Day", options["days"], key="f_day", format_func=lambda d: f"Day {d}")
+    actors = st.multiselect("Actor", options["actors"], key="f_actor")
+    types = st.multiselect("Event type", options["types"], key="f_type")
+    st.button("Reset filters", on_click=_reset)
+    st.header("Map")
+    basemaps = ["Offline outlines"] if args.offline else ["Offline outlines", "OpenStreetMap"]
+    basemap = st.radio("Basemap", basemaps, help="Offline mode draws country outlines from local data.")
+    view = st.radio("View", ["Selection", "Region (IP4 and Brussels)"])
+
+filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
+st.query_params.from_dict(app_logic.to_query(filters))
+shown = _filtered(dataset, (dataset.name,), filters)
+n_events = len(app_logic.itinerary_rows(shown))
+
+st.title(dataset.trip["title"])
+if dataset.trip.get("article_url"):
+    st.caption(
+        f"From the article “{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')}): "
+        f"{dataset.trip['article_url']}"
+    )
+for value in st.session_state.get("ignored", []):
+    _text_notice(f"Ignored an unknown filter value from the link: {value}")
+if dataset.trip["discrepancies"]:
+    with st.expander(f"⚠ {len(dataset.trip['discrepancies'])} discrepancies between the article and other sources"):
+        for d in dataset.trip["discrepancies"]:
+            st.html(
+                f"<p><b>{_escape(d['field'])}</b>: the article says {_escape(d['article'])}; "
+                f"sources say {_escape(d['sources'])}. <small>{_escape(', '.join(d['urls']))}</small></p>"
+            )
+
+st.write(f"**{n_events}** of {len(app_logic.itinerary_rows(collection))} events shown.")
+map_col, detail_col = st.columns([3, 2])
+with map_col:
+    fmap = build_map(
+        shown,
+        assets="streamlit",
+        basemap="osm" if basemap == "OpenStreetMap" else "offline",
+        view="region" if view.startswith("Region") else "selection",
+    )
+    clicked = st_folium(
+        fmap,
+        key="map",
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+with detail_col:
+    st.subheader("Event details")
+    chosen = app_logic.event_for_click(
+        (clicked or {}).get("last_object_clicked_tooltip"),
+        (clicked or {}).get("last_object_clicked"),
+        shown,
+    )
+    if chosen is None:
+        st.caption("Click a marker on the map to see the event, its sentence and its sources.")
+    else:
+        st.html(app_logic.details_html(chosen))
+
+st.subheader("Itinerary")
+rows = app_logic.itinerary_rows(shown)
+st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+timeline = app_logic.timeline_rows(shown)
+if timeline:
+    st.subheader("Timeline")
+    chart = (
+        alt.Chart(pd.DataFrame(timeline))
+        .mark_circle(size=160)
+        .encode(
+            x=alt.X("order:O", title="visit order"),
+            y=alt.Y("actor:N", title=None),
+            color=alt.Color("day:N", title="day"),
+            tooltip=["day", "date", "event", "actor"],
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
+
+if dataset.article_text:
+    st.subheader("The article, with the shown events' sentences highlighted")
+    article_html = app_logic.highlight_article(dataset.article_text, app_logic.quote_spans(shown))
+    st.html(f'<div class="mapapp-article">{article_html}</div>')
+
+with st.sidebar:
+    st.header("Export")
+    st.download_button(
+        "Filtered view (GeoJSON)",
+        data=geojson_io.dumps(shown),
+        file_name="mapapp-filtered.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Full data set (GeoJSON)",
+        data=geojson_io.dumps(collection),
+        file_name="mapapp-itinerary.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Map as standalone HTML (works offline)",
+        data=lambda: render_html(shown, basemap="offline", view="selection"),
+        file_name="mapapp-map.html",
+        mime="text/html",
+        on_click="ignore",
+    )
+    st.header("Upload")
+    upload = st.file_uploader(
+        "An itinerary (YAML/JSON) or a GeoJSON FeatureCollection, up to 10 MB",
+        type=["yaml", "yml", "json", "geojson"],
+    )
+    if upload is not None and st.session_state.get("upload_seen") != upload.file_id:
+        st.session_state.upload_seen = upload.file_id
+        try:
+            uploaded = dataset_from_upload(upload.getvalue(), upload.name, itinerary_path)
+            st.session_state.uploaded = uploaded
+            st.session_state.upload_errors = []
+            st.rerun()
+        except InputError as exc:
+            st.session_state.upload_errors = [str(p) for p in exc.problems]
+    if st.session_state.get("upload_errors") and upload is not None:
+        st.error("The upload was rejected; the map keeps its current data.")
+        st.code("\n".join(st.session_state.upload_errors), language=None)
+    if "uploaded" in st.session_state and st.button("Back to the built data"):
+        del st.session_state["uploaded"]
+        st.rerun()

@@ -1,0 +1,76 @@
+"""Turning a file a user uploads into data the app can show, or into clear problems."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mapapp.errors import InputError, Problem
+from mapapp.geocode.cache import GeocodeCache
+from mapapp.geocode.resolve import Resolver
+from mapapp.itinerary.load import MAX_BYTES, parse_itinerary
+from mapapp.pipeline import cache_path
+from mapapp.store.build import build_collection
+from mapapp.store.validate import validate_collection
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What the app shows: a collection, and the article text when there is one."""
+
+    name: str
+    collection: dict[str, Any]
+    article_text: str | None
+    trip: dict[str, Any]
+
+
+def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset:
+    """An uploaded itinerary (YAML/JSON) or GeoJSON FeatureCollection, validated.
+
+    Itineraries resolve offline (pins and the local geocode cache only): an
+    upload never makes the app reach the network.
+    """
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem(name, "", f"file is {len(raw)} bytes; the limit is 10 MB")])
+    if _looks_like_geojson(raw):
+        return _geojson(raw, name)
+    loaded = parse_itinerary(raw, name, base_dir=default_itinerary.parent)
+    resolver = Resolver(GeocodeCache.open(cache_path(default_itinerary)), None, offline=True)
+    places = resolver.resolve_all(loaded, progress=False)
+    collection = build_collection(loaded, places)
+    return Dataset(name, collection, loaded.article_text, trip_summary(loaded.itinerary))
+
+
+def _looks_like_geojson(raw: bytes) -> bool:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("type") == "FeatureCollection"
+
+
+def _geojson(raw: bytes, name: str) -> Dataset:
+    text = raw.decode("utf-8")
+    data = json.loads(text)
+    problems = validate_collection(data, name, text)
+    if problems:
+        raise InputError(problems)
+    return Dataset(name, data, None, {"title": name, "discrepancies": []})
+
+
+def trip_summary(itinerary: Any) -> dict[str, Any]:
+    """The trip-level facts the app's header shows."""
+    trip = itinerary.trip
+    return {
+        "title": trip.title,
+        "article_title": trip.article.title,
+        "article_url": str(trip.article.url) if trip.article.url else "",
+        "outlet": trip.article.outlet,
+        "discrepancies": [
+            {"field": d.field, "article": d.article, "sources": d.sources,
+             "urls": [str(u) for u in d.source_urls]}
+            for d in trip.discrepancies
+        ],
+    }  # fmt: skip

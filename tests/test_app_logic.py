@@ -1,0 +1,84 @@
+"""The app's decisions, tested as pure functions (no Streamlit)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from mapapp import app_logic
+from mapapp.export import filter_collection
+
+XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+
+
+def test_query_string_round_trips_and_matches_actors_case_insensitively(built: dict[str, Any]) -> None:
+    parsed = app_logic.parse_query({"day": ["2"], "actor": ["shigeru ishiba"]}, built)
+    assert parsed.filters == app_logic.Filters(days=(2,), actors=("Shigeru Ishiba",))
+    assert parsed.ignored == []
+    assert app_logic.to_query(parsed.filters) == {"day": ["2"], "actor": ["Shigeru Ishiba"]}
+
+
+def test_unknown_query_values_are_ignored_and_reported(built: dict[str, Any]) -> None:
+    parsed = app_logic.parse_query(
+        {"day": ["1", "9", "x"], "actor": ["Nobody", "Mark Rutte"], "type": ["party"]}, built
+    )
+    assert parsed.filters == app_logic.Filters(days=(1,), actors=("Mark Rutte",))
+    assert parsed.ignored == ["day=9", "day=x", "actor=Nobody", "type=party"]
+
+
+def test_table_shows_exactly_the_filtered_events_in_visit_order(built: dict[str, Any]) -> None:
+    rows = app_logic.itinerary_rows(filter_collection(built, days=[2]))
+    assert [r["#"] for r in rows] == [4, 5, 6, 7]
+    assert rows[-1]["time"] == "18:10"
+    assert rows[0]["time"] == "morning"
+    assert rows[0]["place"] == "Keio University, Mita Campus"
+
+
+def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
+    rows = app_logic.timeline_rows(filter_collection(built, actors=["Yoji Muto"]))
+    assert {(r["order"], r["actor"]) for r in rows} >= {(5, "Yoji Muto"), (6, "Japanese tech start-ups")}
+
+
+def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
+    text = f"Intro. {XSS} middle. End."
+    start = text.index("middle")
+    html = app_logic.highlight_article(text, [(start, start + 6, XSS)])
+    assert "<script>" not in html and "<img" not in html
+    assert html.count("<mark") == 1
+    assert ">middle</mark>" in html
+    assert "&lt;script&gt;" in html
+
+
+def test_overlapping_spans_merge(built: dict[str, Any]) -> None:
+    html = app_logic.highlight_article("abcdefghij", [(0, 4, "a"), (2, 6, "b"), (8, 9, "c")])
+    assert html.count("<mark") == 2
+    assert '<mark title="a; b">abcdef</mark>' in html
+
+
+def test_click_resolves_by_tooltip_order_then_by_position(built: dict[str, Any]) -> None:
+    props = app_logic.event_for_click("7. Meeting with Prime Minister Shigeru Ishiba", None, built)
+    assert props is not None and props["event_id"] == "meeting-with-shigeru-ishiba"
+    props = app_logic.event_for_click(None, {"lat": 35.648944, "lng": 139.742917}, built)
+    assert props is not None and props["event_id"] == "keio-university-speech"
+    assert app_logic.event_for_click(None, {"lat": 0.0, "lng": 0.0}, built) is None
+
+
+def test_details_escape_every_value_and_allow_only_http_links(built: dict[str, Any]) -> None:
+    event = copy.deepcopy(next(f for f in built["features"] if f["id"] == "yokosuka-naval-base-visit"))
+    props = event["properties"]
+    props["title"] = XSS
+    props["quote"] = XSS
+    props["actor_roles"] = [XSS]
+    props["sources"] = ["javascript:alert(1)", "https://example.org/?a=1&b=<2>"]
+    html = app_logic.details_html(props)
+    assert "<script>" not in html and "<img" not in html
+    assert 'href="javascript:' not in html
+    assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;"' in html
+    assert "Discrepancies" in html
+
+
+def test_quote_spans_cover_events_and_partners(built: dict[str, Any]) -> None:
+    spans = app_logic.quote_spans(filter_collection(built, days=[1]))
+    labels = [label for _, _, label in spans]
+    assert sum(1 for label in labels if label[0].isdigit()) == 3
+    assert "South Korea" in labels

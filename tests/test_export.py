@@ -1,0 +1,76 @@
+"""Filtering and exporting: the same function behind the CLI and the app."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mapapp.errors import InputError
+from mapapp.export import events_of, filter_collection
+from mapapp.filters import check_filters
+from mapapp.store.validate import validate_collection
+
+
+def ids(collection: dict[str, Any]) -> list[str]:
+    return [f["id"] for f in collection["features"]]
+
+
+def test_day_filter_keeps_that_days_events_and_rebuilds_its_route(built: dict[str, Any]) -> None:
+    day2 = filter_collection(built, days=[2])
+    events = events_of(day2)
+    assert {e["properties"]["day"] for e in events} == {2}
+    assert len(events) == 4
+    routes = [f for f in day2["features"] if f["properties"]["kind"] == "route"]
+    assert [r["properties"]["day"] for r in routes] == [2]
+    assert routes[0]["properties"]["event_ids"] == [e["id"] for e in events]
+
+
+def test_actor_filter_is_case_insensitive_on_the_whole_name(built: dict[str, Any]) -> None:
+    assert [e["id"] for e in events_of(filter_collection(built, actors=["SHIGERU ISHIBA"]))] == [
+        "meeting-with-shigeru-ishiba"
+    ]
+    assert events_of(filter_collection(built, actors=["Ishiba"])) == []
+
+
+def test_filters_combine_and_kinds_select_feature_types(built: dict[str, Any]) -> None:
+    subset = filter_collection(built, days=[1], actors=["Gen Nakatani"], kinds=["event"])
+    assert ids(subset) == ["talks-with-gen-nakatani"]
+    context = filter_collection(built, kinds=["partner", "hq"])
+    assert {f["properties"]["kind"] for f in context["features"]} == {"partner", "hq"}
+
+
+def test_a_single_stop_day_has_no_route(built: dict[str, Any]) -> None:
+    subset = filter_collection(built, actors=["Keio University"])
+    assert [f["properties"]["kind"] for f in subset["features"]].count("route") == 0
+
+
+def test_filtered_exports_stay_valid_and_input_is_untouched(built: dict[str, Any]) -> None:
+    before = json.dumps(built, sort_keys=True)
+    subset = filter_collection(built, days=[1], types=["visit"])
+    assert validate_collection(subset, "subset") == []
+    assert json.dumps(built, sort_keys=True) == before
+
+
+def test_unknown_filter_values_are_errors_naming_the_option(built: dict[str, Any]) -> None:
+    with pytest.raises(InputError) as caught:
+        check_filters(built, "x.geojson", days=[9], actors=["Nobody"], kinds=["ship"], types=None)
+    fields = [p.field for p in caught.value.problems]
+    assert fields == ["--day", "--actor", "--kind"]
+
+
+def test_export_to_stdout_and_unknown_actor_exit_code(workdir: Path) -> None:
+    run = [sys.executable, "-m", "mapapp.cli", "export"]
+    ok = subprocess.run([*run, "--actor", "yoji muto", "-o", "-"], cwd=workdir, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    data = json.loads(ok.stdout)
+    assert {e["id"] for e in events_of(data)} == {"meeting-with-yoji-muto", "meeting-with-tech-startups"}
+    out = workdir / "none.geojson"
+    bad = subprocess.run([*run, "--actor", "Nobody", "-o", str(out)], cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "unknown actor 'Nobody'" in bad.stderr
+    assert not out.exists()

@@ -1,0 +1,118 @@
+"""The built GeoJSON: deterministic, RFC 7946, readable by GDAL, true to the article."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+
+from conftest import ROOT, SEED
+from mapapp.pipeline import build
+from mapapp.store.validate import validate_collection
+
+
+def mapapp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mapapp.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_offline_build_reproduces_the_committed_file_byte_for_byte(workdir: Path) -> None:
+    committed = (ROOT / "data" / "itinerary.geojson").read_bytes()
+    (workdir / "data" / "itinerary.geojson").unlink()
+    result = mapapp("build", "--offline", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "data" / "itinerary.geojson").read_bytes() == committed
+    again = mapapp("build", "--offline", cwd=workdir)
+    assert again.returncode == 0
+    assert (workdir / "data" / "itinerary.geojson").read_bytes() == committed
+
+
+def test_every_quote_sits_at_its_offsets_in_the_seed(built: dict[str, Any]) -> None:
+    article = SEED.read_text(encoding="utf-8")
+    quotes = 0
+    for feature in built["features"]:
+        p = feature["properties"]
+        if p["kind"] == "event":
+            assert article[p["quote_start"] : p["quote_end"]] == p["quote"]
+            quotes += 1
+        if p["kind"] == "partner":
+            for text, start, end in zip(p["quotes"], p["quote_starts"], p["quote_ends"], strict=True):
+                assert article[start:end] == text
+    assert quotes == 7
+
+
+def test_the_built_file_is_valid_rfc7946_and_schema(built: dict[str, Any]) -> None:
+    text = (ROOT / "data" / "itinerary.geojson").read_text(encoding="utf-8")
+    assert validate_collection(built, "itinerary.geojson", text) == []
+    assert "crs" not in built
+    kinds = [f["properties"]["kind"] for f in built["features"]]
+    assert kinds.count("event") == 7
+    assert kinds.count("route") == 2
+    assert kinds.count("partner") == 4
+    assert kinds.count("hq") == 1
+
+
+def test_required_events_are_present_with_dates_of_their_day(built: dict[str, Any]) -> None:
+    events = {f["id"]: f["properties"] for f in built["features"] if f["properties"]["kind"] == "event"}
+    assert events["yokosuka-naval-base-visit"]["date"] == "2025-04-08"
+    assert events["meeting-with-shigeru-ishiba"]["time"] == "18:10"
+    assert {p["day"] for p in events.values()} == {1, 2}
+    for p in events.values():
+        assert p["sources"], f"{p['event_id']} cites no source for its date"
+        assert p["location_source"], f"{p['event_id']} cites no source for its coordinates"
+    assert [p["event_id"] for p in sorted(events.values(), key=lambda p: p["order"])][:3] == [
+        "yokosuka-naval-base-visit",
+        "mitsubishi-electric-kamakura-visit",
+        "talks-with-gen-nakatani",
+    ]
+
+
+def test_precision_is_honest_where_no_site_coordinates_exist(built: dict[str, Any]) -> None:
+    by_place = {f["properties"]["place_id"]: f["properties"] for f in built["features"] if f["properties"]["kind"] == "event"}
+    assert by_place["mitsubishi-electric-kamakura-works"]["geo_precision"] == 2
+    assert by_place["meti-kasumigaseki"]["geo_precision"] == 2
+    assert by_place["kantei"]["geo_precision"] == 1
+
+
+def test_gdal_reads_the_built_file() -> None:
+    path = ROOT / "data" / "itinerary.geojson"
+    info = pyogrio.read_info(path)
+    assert info["features"] == 14
+    assert info["crs"] == "EPSG:4326"
+    for field in ("kind", "event_id", "day", "date", "title", "actors", "quote", "quote_start", "geo_precision", "sources"):
+        assert field in list(info["fields"]), field
+    meta, geometry_types = _geometry_types(path)
+    assert set(geometry_types) == {"Point", "LineString", "Polygon", "MultiPolygon"}
+    assert meta["crs"] == "EPSG:4326"
+
+
+def _geometry_types(path: Path) -> tuple[dict[str, Any], list[str]]:
+    from shapely import from_wkb
+
+    meta, _, geometry, _ = pyogrio.raw.read(path)
+    return meta, sorted({g.geom_type for g in from_wkb(geometry)})
+
+
+@pytest.mark.parametrize("day,expected", [(1, 3), (2, 4)])
+def test_gdal_reads_a_filtered_export(workdir: Path, day: int, expected: int) -> None:
+    out = workdir / f"day{day}.geojson"
+    result = mapapp("export", "--day", str(day), "--kind", "event", "--kind", "route", "-o", str(out), cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    info = pyogrio.read_info(out)
+    assert info["features"] == expected + 1  # the events and their day's route
+    _, _, _, fields = pyogrio.raw.read(out, columns=["kind", "day"])
+    days = list(fields[1])
+    assert set(days) == {day}
+
+
+def test_build_in_memory_matches_the_file(workdir: Path) -> None:
+    result = build(workdir / "data" / "itinerary.yaml", offline=True, progress=False, write=False)
+    committed = json.loads((ROOT / "data" / "itinerary.geojson").read_text(encoding="utf-8"))
+    assert result.collection["features"] == committed["features"]
+    assert result.summary.from_override == 6

@@ -26,7 +26,7 @@ PY = BIN / "python"
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script is what tells older Pythons
         print("mapapp needs Python 3.11 or newer", file=sys.stderr)
         return 2
     if not argv or argv[0] not in ("app", "test"):

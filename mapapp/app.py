@@ -41,7 +41,9 @@ def _load_dataset(itinerary: str, data: str, mtime: float) -> Dataset:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _filtered(_dataset: Dataset, key: tuple[Any, ...], filters: app_logic.Filters) -> dict[str, Any]:
+def _filtered(
+    _dataset: Dataset, key: tuple[Any, ...], filters: app_logic.Filters
+) -> dict[str, Any]:
     return filter_collection(_dataset.collection, **filters.as_kwargs())
 
 
@@ -98,7 +100,9 @@ with st.sidebar:
     st.button("Reset filters", on_click=_reset)
     st.header("Map")
     basemaps = ["Offline outlines"] if args.offline else ["Offline outlines", "OpenStreetMap"]
-    basemap = st.radio("Basemap", basemaps, help="Offline mode draws country outlines from local data.")
+    basemap = st.radio(
+        "Basemap", basemaps, help="Offline mode draws country outlines from local data."
+    )
     view = st.radio("View", ["Selection", "Region (IP4 and Brussels)"])
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
@@ -106,20 +110,22 @@ st.query_params.from_dict(app_logic.to_query(filters))
 shown = _filtered(dataset, (dataset.name,), filters)
 n_events = len(app_logic.itinerary_rows(shown))
 
-st.title(dataset.trip["title"])
+st.html(f'<h1 class="mapapp-title">{_escape(dataset.trip["title"])}</h1>')
 if dataset.trip.get("article_url"):
-    st.caption(
-        f"From the article “{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')}): "
-        f"{dataset.trip['article_url']}"
+    source = f"“{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')})"
+    st.html(
+        f"<small>From the article {_escape(source)}: {_escape(dataset.trip['article_url'])}</small>"
     )
 for value in st.session_state.get("ignored", []):
     _text_notice(f"Ignored an unknown filter value from the link: {value}")
 if dataset.trip["discrepancies"]:
-    with st.expander(f"⚠ {len(dataset.trip['discrepancies'])} discrepancies between the article and other sources"):
+    count = len(dataset.trip["discrepancies"])
+    with st.expander(f"⚠ {count} discrepancies between the article and other sources"):
         for d in dataset.trip["discrepancies"]:
+            urls = _escape(", ".join(d["urls"]))
             st.html(
                 f"<p><b>{_escape(d['field'])}</b>: the article says {_escape(d['article'])}; "
-                f"sources say {_escape(d['sources'])}. <small>{_escape(', '.join(d['urls']))}</small></p>"
+                f"sources say {_escape(d['sources'])}. <small>{urls}</small></p>"
             )
 
 st.write(f"**{n_events}** of {len(app_logic.itinerary_rows(collection))} events shown.")

@@ -132,7 +132,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
             continue
         if merged and start <= merged[-1][1]:
             last_start, last_end, labels = merged[-1]
-            merged[-1] = (last_start, max(last_end, end), labels + [label])
+            merged[-1] = (last_start, max(last_end, end), [*labels, label])
         else:
             merged.append((start, end, [label]))
     out: list[str] = []
@@ -157,7 +157,7 @@ def event_for_click(
     tooltip: str | None, latlng: Mapping[str, float] | None, collection: dict[str, Any]
 ) -> Props | None:
     """Which event a map click meant: by the tooltip's order number, else the nearest point."""
-    events = [f["properties"] for f in events_of(collection)]
+    events: list[Props] = [f["properties"] for f in events_of(collection)]
     if tooltip:
         match = _ORDER.match(tooltip)
         if match:
@@ -180,7 +180,9 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
         if p["kind"] == "event":
             spans.append((p["quote_start"], p["quote_end"], f"{p['order']}. {p['title']}"))
         elif p["kind"] == "partner":
-            spans += [(s, e, p["name"]) for s, e in zip(p["quote_starts"], p["quote_ends"], strict=True)]
+            spans += [
+                (s, e, p["name"]) for s, e in zip(p["quote_starts"], p["quote_ends"], strict=True)
+            ]
     return spans
 
 
@@ -203,7 +205,9 @@ def details_html(props: Props) -> str:
     if props.get("location_source"):
         links.append(_link(props["location_source"]) + " <small>(location)</small>")
     if links:
-        parts.append("<p><b>Sources:</b></p><ul>" + "".join(f"<li>{x}</li>" for x in links) + "</ul>")
+        parts.append(
+            "<p><b>Sources:</b></p><ul>" + "".join(f"<li>{x}</li>" for x in links) + "</ul>"
+        )
     if props["discrepancies"]:
         items = "".join(f"<li>{e(d)}</li>" for d in props["discrepancies"])
         parts.append(f'<div class="discrepancy"><b>⚠ Discrepancies:</b><ul>{items}</ul></div>')
@@ -213,4 +217,5 @@ def details_html(props: Props) -> str:
 def _link(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         return html.escape(url)
-    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{html.escape(url)}</a>'
+    href = html.escape(url, quote=True)
+    return f'<a href="{href}" target="_blank" rel="noopener">{html.escape(url)}</a>'

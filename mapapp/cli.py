@@ -15,6 +15,8 @@ import typer
 from mapapp.errors import InputError, MapappError, Problem
 from mapapp.pipeline import DEFAULT_ITINERARY, output_path
 
+DEFAULT_DATA = output_path(DEFAULT_ITINERARY)
+
 app = typer.Typer(
     help="Turn a news article into a sourced, precise itinerary map.",
     no_args_is_help=True,
@@ -48,7 +50,9 @@ def _run(action: Callable[[], T]) -> T:
 def build(
     itinerary: ItineraryOpt = DEFAULT_ITINERARY,
     offline: OfflineOpt = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Default: beside the itinerary.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Default: beside the itinerary.")
+    ] = None,
     verify_pins: Annotated[
         bool, typer.Option("--verify-pins", help="Also geocode pinned places to compare.")
     ] = False,
@@ -76,10 +80,10 @@ def build(
 @app.command()
 def export(
     output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout.")],
-    data: Annotated[Path, typer.Option("--data", help="The built GeoJSON.")] = output_path(
-        DEFAULT_ITINERARY
-    ),
-    day: Annotated[list[int] | None, typer.Option("--day", help="Keep this day (repeatable).")] = None,
+    data: Annotated[Path, typer.Option("--data", help="The built GeoJSON.")] = DEFAULT_DATA,
+    day: Annotated[
+        list[int] | None, typer.Option("--day", help="Keep this day (repeatable).")
+    ] = None,
     actor: Annotated[
         list[str] | None, typer.Option("--actor", help="Keep events with this actor (repeatable).")
     ] = None,
@@ -120,8 +124,10 @@ def validate(file: Annotated[Path, typer.Argument(help="A GeoJSON file.")]) -> N
         text = file.read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        _run(lambda: _raise(Problem(str(file), "", f"cannot read GeoJSON: {exc}", line)))
+        problem = Problem(
+            str(file), "", f"cannot read GeoJSON: {exc}", getattr(exc, "lineno", None)
+        )
+        _run(lambda: _raise(problem))
         return
     problems = validate_collection(data, str(file), text)
     for problem in problems:
@@ -163,7 +169,9 @@ def run_app(
 
 @app.command()
 def bench(
-    sizes: Annotated[str, typer.Option(help="Comma-separated event counts.")] = "100,1000,10000,100000",
+    sizes: Annotated[
+        str, typer.Option(help="Comma-separated event counts.")
+    ] = "100,1000,10000,100000",
     json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     repeats: Annotated[int, typer.Option(help="Runs per measurement (medians).")] = 3,
 ) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 from mapapp import app_logic
 from mapapp.export import filter_collection
 
-XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-def test_query_string_round_trips_and_matches_actors_case_insensitively(built: dict[str, Any]) -> None:
+def test_query_string_round_trips_and_matches_actors_case_insensitively(
+    built: dict[str, Any],
+) -> None:
     parsed = app_logic.parse_query({"day": ["2"], "actor": ["shigeru ishiba"]}, built)
     assert parsed.filters == app_logic.Filters(days=(2,), actors=("Shigeru Ishiba",))
     assert parsed.ignored == []
@@ -36,7 +38,10 @@ def test_table_shows_exactly_the_filtered_events_in_visit_order(built: dict[str,
 
 def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
     rows = app_logic.timeline_rows(filter_collection(built, actors=["Yoji Muto"]))
-    assert {(r["order"], r["actor"]) for r in rows} >= {(5, "Yoji Muto"), (6, "Japanese tech start-ups")}
+    assert {(r["order"], r["actor"]) for r in rows} >= {
+        (5, "Yoji Muto"),
+        (6, "Japanese tech start-ups"),
+    }
 
 
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
@@ -64,7 +69,9 @@ def test_click_resolves_by_tooltip_order_then_by_position(built: dict[str, Any])
 
 
 def test_details_escape_every_value_and_allow_only_http_links(built: dict[str, Any]) -> None:
-    event = copy.deepcopy(next(f for f in built["features"] if f["id"] == "yokosuka-naval-base-visit"))
+    event = copy.deepcopy(
+        next(f for f in built["features"] if f["id"] == "yokosuka-naval-base-visit")
+    )
     props = event["properties"]
     props["title"] = XSS
     props["quote"] = XSS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+
 from mapapp.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -65,12 +65,19 @@ def test_unknown_filter_values_are_errors_naming_the_option(built: dict[str, Any
 
 def test_export_to_stdout_and_unknown_actor_exit_code(workdir: Path) -> None:
     run = [sys.executable, "-m", "mapapp.cli", "export"]
-    ok = subprocess.run([*run, "--actor", "yoji muto", "-o", "-"], cwd=workdir, capture_output=True, text=True)
+    ok = subprocess.run(
+        [*run, "--actor", "yoji muto", "-o", "-"], cwd=workdir, capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
-    assert {e["id"] for e in events_of(data)} == {"meeting-with-yoji-muto", "meeting-with-tech-startups"}
+    assert {e["id"] for e in events_of(data)} == {
+        "meeting-with-yoji-muto",
+        "meeting-with-tech-startups",
+    }
     out = workdir / "none.geojson"
-    bad = subprocess.run([*run, "--actor", "Nobody", "-o", str(out)], cwd=workdir, capture_output=True, text=True)
+    bad = subprocess.run(
+        [*run, "--actor", "Nobody", "-o", str(out)], cwd=workdir, capture_output=True, text=True
+    )
     assert bad.returncode == 2
     assert "unknown actor 'Nobody'" in bad.stderr
     assert not out.exists()

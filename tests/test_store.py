@@ -10,8 +10,8 @@ from typing import Any
 
 import pyogrio
 import pytest
-
 from conftest import ROOT, SEED
+
 from mapapp.pipeline import build
 from mapapp.store.validate import validate_collection
 
@@ -42,7 +42,9 @@ def test_every_quote_sits_at_its_offsets_in_the_seed(built: dict[str, Any]) -> N
             assert article[p["quote_start"] : p["quote_end"]] == p["quote"]
             quotes += 1
         if p["kind"] == "partner":
-            for text, start, end in zip(p["quotes"], p["quote_starts"], p["quote_ends"], strict=True):
+            for text, start, end in zip(
+                p["quotes"], p["quote_starts"], p["quote_ends"], strict=True
+            ):
                 assert article[start:end] == text
     assert quotes == 7
 
@@ -59,7 +61,9 @@ def test_the_built_file_is_valid_rfc7946_and_schema(built: dict[str, Any]) -> No
 
 
 def test_required_events_are_present_with_dates_of_their_day(built: dict[str, Any]) -> None:
-    events = {f["id"]: f["properties"] for f in built["features"] if f["properties"]["kind"] == "event"}
+    events = {
+        f["id"]: f["properties"] for f in built["features"] if f["properties"]["kind"] == "event"
+    }
     assert events["yokosuka-naval-base-visit"]["date"] == "2025-04-08"
     assert events["meeting-with-shigeru-ishiba"]["time"] == "18:10"
     assert {p["day"] for p in events.values()} == {1, 2}
@@ -74,7 +78,11 @@ def test_required_events_are_present_with_dates_of_their_day(built: dict[str, An
 
 
 def test_precision_is_honest_where_no_site_coordinates_exist(built: dict[str, Any]) -> None:
-    by_place = {f["properties"]["place_id"]: f["properties"] for f in built["features"] if f["properties"]["kind"] == "event"}
+    by_place = {
+        f["properties"]["place_id"]: f["properties"]
+        for f in built["features"]
+        if f["properties"]["kind"] == "event"
+    }
     assert by_place["mitsubishi-electric-kamakura-works"]["geo_precision"] == 2
     assert by_place["meti-kasumigaseki"]["geo_precision"] == 2
     assert by_place["kantei"]["geo_precision"] == 1
@@ -85,7 +93,18 @@ def test_gdal_reads_the_built_file() -> None:
     info = pyogrio.read_info(path)
     assert info["features"] == 14
     assert info["crs"] == "EPSG:4326"
-    for field in ("kind", "event_id", "day", "date", "title", "actors", "quote", "quote_start", "geo_precision", "sources"):
+    for field in (
+        "kind",
+        "event_id",
+        "day",
+        "date",
+        "title",
+        "actors",
+        "quote",
+        "quote_start",
+        "geo_precision",
+        "sources",
+    ):
         assert field in list(info["fields"]), field
     meta, geometry_types = _geometry_types(path)
     assert set(geometry_types) == {"Point", "LineString", "Polygon", "MultiPolygon"}
@@ -102,7 +121,18 @@ def _geometry_types(path: Path) -> tuple[dict[str, Any], list[str]]:
 @pytest.mark.parametrize("day,expected", [(1, 3), (2, 4)])
 def test_gdal_reads_a_filtered_export(workdir: Path, day: int, expected: int) -> None:
     out = workdir / f"day{day}.geojson"
-    result = mapapp("export", "--day", str(day), "--kind", "event", "--kind", "route", "-o", str(out), cwd=workdir)
+    result = mapapp(
+        "export",
+        "--day",
+        str(day),
+        "--kind",
+        "event",
+        "--kind",
+        "route",
+        "-o",
+        str(out),
+        cwd=workdir,
+    )
     assert result.returncode == 0, result.stderr
     info = pyogrio.read_info(out)
     assert info["features"] == expected + 1  # the events and their day's route

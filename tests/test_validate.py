@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,13 +26,17 @@ def test_valid_file_passes(tmp_path: Path, built: dict[str, Any]) -> None:
     assert "valid (14 features)" in result.stdout
 
 
-def test_every_problem_is_reported_with_field_and_line(tmp_path: Path, built: dict[str, Any]) -> None:
+def test_every_problem_is_reported_with_field_and_line(
+    tmp_path: Path, built: dict[str, Any]
+) -> None:
     broken = copy.deepcopy(built)
     broken["crs"] = {"type": "name"}
     broken["features"][0]["geometry"]["coordinates"] = [35.28, 139.65]  # lat, lon swapped
     broken["features"][1]["properties"]["day"] = "two"
     broken["features"][2]["geometry"]["coordinates"] = [139.1234567, 35.1]
-    partner = next(i for i, f in enumerate(broken["features"]) if f["properties"]["kind"] == "partner")
+    partner = next(
+        i for i, f in enumerate(broken["features"]) if f["properties"]["kind"] == "partner"
+    )
     ring = broken["features"][partner]["geometry"]["coordinates"][0]
     if broken["features"][partner]["geometry"]["type"] == "MultiPolygon":
         ring = ring[0]
@@ -51,7 +54,10 @@ def test_every_problem_is_reported_with_field_and_line(tmp_path: Path, built: di
 
 
 def test_unknown_kind_and_not_json(tmp_path: Path) -> None:
-    data = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {"kind": "ufo"}}]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": None, "properties": {"kind": "ufo"}}],
+    }
     problems = validate_collection(data, "x")
     assert [p.field for p in problems] == ["features[0].properties.kind"]
     path = tmp_path / "broken.geojson"

@@ -105,7 +105,8 @@ ROLES = [
     "Chair of the Defence Committee", "Vice Minister", "Navy Chief", "Air Force Chief",
 ]
 ORGS = [
-    ("organisation", "Defence Industry Association"), ("organisation", "Maritime Self-Defence Staff"),
+    ("organisation", "Defence Industry Association"),
+    ("organisation", "Maritime Self-Defence Staff"),
     ("organisation", "Institute for Strategic Studies"), ("group", "tech start-ups"),
     ("group", "veterans' associations"), ("organisation", "Chamber of Commerce"),
     ("group", "students"), ("organisation", "Shipbuilding Corporation"),
@@ -175,7 +176,9 @@ def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def jitter(rng: random.Random, lat: float, lon: float, km: float = JITTER_KM) -> tuple[float, float]:
+def jitter(
+    rng: random.Random, lat: float, lon: float, km: float = JITTER_KM
+) -> tuple[float, float]:
     """A point within about `km` of (lat, lon), rounded to six decimals."""
     distance = km * math.sqrt(rng.random())
     bearing = rng.uniform(0, 2 * math.pi)
@@ -244,14 +247,15 @@ def _passage(rng: random.Random, actors: list[_Actor], place: _Place, kind: str)
     who = " and ".join(a.name for a in others) if others else "officials"
     city = place.city[0]
     if kind == "speech":
-        head = f"{lead.name} spoke at the {place.name}, telling the audience that {rng.choice(CLAIMS)}"
+        claim = rng.choice(CLAIMS)
+        head = f"{lead.name} spoke at the {place.name}, telling the audience that {claim}"
     elif kind == "travel":
-        head = f"{lead.name} then travelled on to {city}, where {who} were waiting at the {place.name}"
+        head = f"{lead.name} then travelled on to {city}, where {who} waited at the {place.name}"
     else:
         head = f"In {city}, {lead.name} {rng.choice(VERBS)} {who} at the {place.name}"
+    first, second = rng.sample(TOPICS, 2)
     clauses = [
-        f", to discuss {rng.choice(TOPICS)}",
-        f" and {rng.choice(TOPICS)}",
+        f", to discuss {first} and {second}" if rng.random() < 0.5 else f", to discuss {first}",
         f", stressing that {rng.choice(CLAIMS)}",
         f" — “{rng.choice(CLAIMS).capitalize()},” {lead.name.split()[-1]} said",
     ]
@@ -263,7 +267,7 @@ def _passage(rng: random.Random, actors: list[_Actor], place: _Place, kind: str)
         if len(text) + len(clause) <= 249:
             text += clause
     while len(text) < 119:
-        text += f" and {rng.choice(TOPICS)}"
+        text += f", as well as {rng.choice(TOPICS)}"
     if len(text) > 249:
         text = text[:249].rstrip()
     return text + "."
@@ -285,8 +289,30 @@ class _Event:
     discrepancy: bool
 
 
+@dataclass(frozen=True)
+class _Trip:
+    events: list[_Event]
+    places: list[_Place]
+    actors: list[_Actor]
+    visitor_quote: str
+    ip4: str
+    ip4_start: int
+    article: str
+
+
 def synthetic_itinerary(n_events: int, seed: int = 0) -> tuple[str, str]:
     """(yaml_text, article_text) of a synthetic trip with n_events events."""
+    trip = _generate(n_events, seed)
+    return _yaml(trip), trip.article
+
+
+def synthetic_json(n_events: int, seed: int = 0) -> tuple[str, str]:
+    """The same itinerary as synthetic_itinerary, as JSON text (mapapp reads *.json too)."""
+    trip = _generate(n_events, seed)
+    return json.dumps(_data(trip), ensure_ascii=False, separators=(",", ":")), trip.article
+
+
+def _generate(n_events: int, seed: int) -> _Trip:
     if n_events < 1:
         raise ValueError("n_events must be at least 1")
     rng = random.Random(seed)
@@ -304,7 +330,10 @@ def synthetic_itinerary(n_events: int, seed: int = 0) -> tuple[str, str]:
         "partners (IP4), Japan, South Korea, Australia, and New Zealand, on Tuesday. "
     )
     article.add(header)
-    ip4 = "the four NATO Indo-Pacific partners (IP4), Japan, South Korea, Australia, and New Zealand"
+    ip4 = (
+        "the four NATO Indo-Pacific partners (IP4), Japan, South Korea, Australia, "
+        "and New Zealand"
+    )
     ip4_start = header.index(ip4)
     visitor_quote = f"{visitor.role} {visitor.name}"
     article.add("The programme, published by the alliance, runs for many weeks.\n\n")
@@ -328,7 +357,8 @@ def synthetic_itinerary(n_events: int, seed: int = 0) -> tuple[str, str]:
             roll = rng.random()
             if roll < 0.3:
                 hour = 8 + slot * 2 + rng.randint(0, 1)
-                time, precision, label = f"{hour:02d}:{rng.choice((0, 15, 30, 45)):02d}", "minute", ""
+                minute = rng.choice((0, 15, 30, 45))
+                time, precision, label = f"{hour:02d}:{minute:02d}", "minute", ""
             elif roll < 0.6:
                 time, precision = None, "part-of-day"
                 label = PART_OF_DAY[min(slot * 3 // todays, 2)]
@@ -350,17 +380,12 @@ def synthetic_itinerary(n_events: int, seed: int = 0) -> tuple[str, str]:
                     time, precision, label, sources, rng.random() < 0.05,
                 )
             )  # fmt: skip
-    return _yaml(events, places, actors, visitor_quote, ip4, ip4_start), article.text()
+    return _Trip(events, places, actors, visitor_quote, ip4, ip4_start, article.text())
 
 
-def _yaml(
-    events: list[_Event],
-    places: list[_Place],
-    actors: list[_Actor],
-    visitor_quote: str,
-    ip4: str,
-    ip4_start: int,
-) -> str:
+def _yaml(trip: _Trip) -> str:
+    events, places, actors = trip.events, trip.places, trip.actors
+    visitor_quote, ip4, ip4_start = trip.visitor_quote, trip.ip4, trip.ip4_start
     out: list[str] = [
         "# A synthetic itinerary generated by mapapp.bench.synth for benchmarks.",
         "trip:",
@@ -388,7 +413,8 @@ def _yaml(
             f"    affiliation: {q(actor.affiliation)}",
         ]
         if i == 0:
-            out.append(f"    quote: {{text: {q(visitor_quote)}, start: 0, end: {len(visitor_quote)}}}")
+            end = len(visitor_quote)
+            out.append(f"    quote: {{text: {q(visitor_quote)}, start: 0, end: {end}}}")
     out.append("places:")
     for place in places:
         city, lat, lon = place.city
@@ -473,12 +499,108 @@ def _yaml(
     return "\n".join(out) + "\n"
 
 
+def _data(trip: _Trip) -> dict[str, Any]:
+    """The same document as _yaml(trip), as plain JSON-ready data."""
+
+    def src(url: str, title: str, supports: str = "") -> dict[str, str]:
+        return {"url": url, "title": title, **({"supports": supports} if supports else {})}
+
+    actors: list[dict[str, Any]] = []
+    for i, a in enumerate(trip.actors):
+        actor: dict[str, Any] = {
+            "id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
+            "affiliation": a.affiliation,
+        }  # fmt: skip
+        if i == 0:
+            end = len(trip.visitor_quote)
+            actor["quote"] = {"text": trip.visitor_quote, "start": 0, "end": end}
+        actors.append(actor)
+    places: list[dict[str, Any]] = []
+    for p in trip.places:
+        city, lat, lon = p.city
+        place: dict[str, Any] = {
+            "id": p.id, "name": p.name, "type": p.type, "query": p.name, "country": p.country,
+            "precision": p.precision,
+            "locality": {
+                "name": city, "lat": lat, "lon": lon, "max_km": LOCALITY_MAX_KM,
+                "source": src(wiki(city), city + " - Wikipedia"),
+            },
+        }  # fmt: skip
+        if p.pinned:
+            plat, plon = jitter(random.Random(p.id), lat, lon)
+            place["pin"] = {
+                "lat": plat, "lon": plon, "precision": p.precision,
+                "source": src(wiki(p.name), p.name, "coordinates"),
+            }  # fmt: skip
+        places.append(place)
+    events: list[dict[str, Any]] = []
+    for e in trip.events:
+        text, start, end = e.quote
+        event: dict[str, Any] = {
+            "id": e.id, "day": e.day,
+            "date": (START_DATE + dt.timedelta(days=e.day - 1)).isoformat(),
+        }  # fmt: skip
+        if e.time is not None:
+            event["time"] = e.time
+        event["time_precision"] = e.time_precision
+        if e.time_label:
+            event["time_label"] = e.time_label
+        event.update(
+            type=e.type, title=e.title, place=e.place.id,
+            actors=[{"actor": a.id, "role": role} for a, role in e.actors],
+            quote={"text": text, "start": start, "end": end},
+            sources=[src(*s) for s in e.sources],
+        )  # fmt: skip
+        if e.discrepancy:
+            event["discrepancies"] = [
+                {
+                    "field": "time",
+                    "article": "the " + (e.time_label or "day"),
+                    "sources": "an hour later, according to " + e.sources[0][1],
+                    "source_urls": [e.sources[0][0]],
+                }
+            ]
+        events.append(event)
+    ip4 = {"text": trip.ip4, "start": trip.ip4_start, "end": trip.ip4_start + len(trip.ip4)}
+    return {
+        "trip": {
+            "title": "Synthetic tour of the IP4 partners", "visitor": "visitor",
+            "host_country": "JP", "start_date": START_DATE.isoformat(), "timezone": "Asia/Tokyo",
+            "article": {
+                "path": "synthetic-article.txt", "title": "A long tour of the Indo-Pacific",
+                "outlet": "Synthetic Times", "url": "https://example.org/synthetic-article",
+            },
+            "sources": [src("https://www.nato.int/cps/en/natohq/news.htm", "NATO newsroom")],
+        },
+        "actors": actors,
+        "places": places,
+        "events": events,
+        "partners": [
+            {
+                "country": code, "name": name,
+                "capital": {
+                    "name": capital, "lat": lat, "lon": lon,
+                    "source": src(wiki(capital), capital + " - Wikipedia"),
+                },
+                "quotes": [ip4],
+            }
+            for code, name, (capital, lat, lon) in PARTNERS
+        ],
+        "hq": {
+            "name": "NATO Headquarters", "city": "Brussels", "country": "BE",
+            "lat": 50.879167, "lon": 4.425,
+            "source": src(wiki("NATO headquarters"), "NATO headquarters"),
+        },
+    }  # fmt: skip
+
+
 def write_warm_cache(itinerary: Itinerary, path: Path, provider: str = PROVIDER) -> GeocodeCache:
     """Cache a plausible geocoder answer for every unpinned place, and save it."""
     cache = GeocodeCache.open(path)
     for place in itinerary.places:
         if place.pin is None:
-            lat, lon = jitter(random.Random("cache:" + place.id), place.locality.lat, place.locality.lon)
+            rng = random.Random("cache:" + place.id)
+            lat, lon = jitter(rng, place.locality.lat, place.locality.lon)
             raw: dict[str, Any] = {"class": "amenity", "type": place.type, "synthetic": True}
             display = f"{place.name}, {place.country}"
             cache.put(provider, place.query, [Candidate(lat, lon, display, raw)])

@@ -46,7 +46,8 @@ class GeocodeCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(str(path), "", f"geocode cache is not valid JSON: {exc}")])
+            msg = f"geocode cache is not valid JSON: {exc}"
+            raise InputError([Problem(str(path), "", msg)]) from exc
         if not isinstance(data, dict):
             raise InputError([Problem(str(path), "", "geocode cache must be a JSON object")])
         return cls(path, data)
@@ -55,7 +56,10 @@ class GeocodeCache:
         entry = self.entries.get(cache_key(provider, query))
         if entry is None:
             return None
-        return [Candidate(r["lat"], r["lon"], r["display_name"], r.get("raw", {})) for r in entry["results"]]
+        return [
+            Candidate(r["lat"], r["lon"], r["display_name"], r.get("raw", {}))
+            for r in entry["results"]
+        ]
 
     def put(self, provider: str, query: str, results: list[Candidate]) -> None:
         self.entries[cache_key(provider, query)] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+
 import shapely
 from geopy.distance import geodesic
 from shapely.geometry.base import BaseGeometry

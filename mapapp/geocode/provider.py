@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from geopy import exc as geopy_exc
+from geopy.adapters import BaseAdapter, RequestsAdapter, URLLibAdapter
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 
@@ -61,7 +63,11 @@ class Provider:
         if settings.name == "nominatim" and settings.domain in (None, PUBLIC_NOMINATIM):
             # The public service's policy: never faster than one request a second.
             settings = _at_least_one_second(settings)
-        kwargs: dict[str, Any] = {"timeout": settings.timeout_s, **dict(settings.options)}
+        kwargs: dict[str, Any] = {
+            "timeout": settings.timeout_s,
+            "adapter_factory": _adapter_without_retries(),
+            **dict(settings.options),
+        }
         if settings.domain:
             kwargs["domain"] = settings.domain
         kwargs["scheme"] = settings.scheme
@@ -104,9 +110,19 @@ class Provider:
         )
 
     def _wait(self, exc: Exception, attempt: int) -> float:
-        backoff = self.settings.backoff_s * (2**attempt)
+        backoff: float = self.settings.backoff_s * (2**attempt)
         retry_after = getattr(exc, "retry_after", None)
         return max(float(retry_after), backoff) if retry_after else backoff
+
+
+def _adapter_without_retries() -> Callable[..., BaseAdapter]:
+    """geopy's requests adapter retries on its own (urllib3: twice, at once, sleeping
+    through Retry-After), bypassing the rate limiter, the backoff and max_retries.
+    This class owns retries, so the adapter must make exactly one request."""
+    factory: Callable[..., BaseAdapter] = URLLibAdapter
+    if RequestsAdapter.is_available:
+        factory = partial(RequestsAdapter, max_retries=0)
+    return factory
 
 
 def _at_least_one_second(settings: ProviderSettings) -> ProviderSettings:

@@ -109,12 +109,18 @@ class Resolver:
                     None,
                 )
             self.summary.rejected += 1
-            self.summary.warnings.append(f"{place.id}: rejected {candidate.display_name!r}: {reason}")
+            self.summary.warnings.append(
+                f"{place.id}: rejected {candidate.display_name!r}: {reason}"
+            )
             reasons.append(reason)
         loc = ("places", index, "query")
         why = "; ".join(reasons) if reasons else "the geocoder found nothing"
         raise InputError(
-            [Problem(str(loaded.path), dotted(loc), f"no acceptable result: {why}", loaded.line(loc))]
+            [
+                Problem(
+                    str(loaded.path), dotted(loc), f"no acceptable result: {why}", loaded.line(loc)
+                )
+            ]
         )
 
     def _candidates(self, place: Place, may_query: bool) -> list[Candidate] | None:

@@ -154,4 +154,4 @@ def _quote_problems(
     hint = article.find(quote.text)
     where = f"; the text occurs at {hint}-{hint + len(quote.text)}" if hint >= 0 else ""
     msg = f"quote is not at offsets {quote.start}-{quote.end} of the article{where}"
-    return [Problem(name, dotted(loc + ("start",)), msg, line_for(lines, loc))]
+    return [Problem(name, dotted((*loc, "start")), msg, line_for(lines, loc))]

@@ -110,6 +110,18 @@ class Event(Strict):
     sources: list[Source] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 18:10 as the base-60 integer 1090.
+        if isinstance(value, int) and not isinstance(value, bool):
+            hours, minutes = divmod(value, 60)
+            raise ValueError(
+                f'time must be quoted in YAML ("{hours:02d}:{minutes:02d}"); '
+                f"unquoted, YAML reads it as the number {value}"
+            )
+        return value
+
     @field_validator("time")
     @classmethod
     def _hh_mm(cls, value: str | None) -> str | None:

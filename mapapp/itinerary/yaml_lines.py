@@ -25,12 +25,12 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = path + (str(key_node.value),)
+            key = (*path, str(key_node.value))
             lines[key] = key_node.start_mark.line + 1
             _walk(value_node, key, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines)
+            _walk(item, (*path, index), lines)
 
 
 def line_for(lines: dict[Path, int], path: Path) -> int | None:

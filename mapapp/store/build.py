@@ -56,7 +56,9 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> F
             "title": event.title,
             "event_type": event.type,
             "actors": [a.name for a in actors],
-            "actor_roles": [f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)],
+            "actor_roles": [
+                f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)
+            ],
             "place_id": place.id,
             "place_name": place.name,
             "place_type": place.type,

@@ -20,7 +20,9 @@ FeatureCollection = dict[str, Any]
 def dumps(collection: FeatureCollection) -> str:
     """Serialise with a fixed layout: same input, same bytes."""
     head = {k: v for k, v in collection.items() if k != "features"}
-    parts = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]]
+    parts = [
+        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]
+    ]
     meta = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
     body = ",\n".join(parts)
     return "{" + meta + '"features":[\n' + body + "\n]}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from pydantic import ValidationError
@@ -96,7 +97,7 @@ def _rings(geometry: dict[str, Any]) -> list[tuple[int, list[list[float]]]]:
 
 
 def _signed_area(ring: list[list[float]]) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False))
+    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in pairwise(ring))
 
 
 def _feature_lines(text: str | None, data: Any) -> dict[int, int]:

@@ -1,0 +1,318 @@
+"""Build the itinerary map as a folium.Map, for Streamlit or a standalone page.
+
+Nothing here points off the machine unless asked for (`basemap="osm"`): the
+Map's script/style lists are replaced by local files (served by Streamlit, or
+inlined), and the basemap is drawn from local country outlines.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import folium
+from branca.element import Element
+from shapely.geometry import shape
+
+from mapapp.mapview import assets as asset_files
+from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
+from mapapp.mapview.elements import BodyHtml, HeadHtml
+from mapapp.mapview.event_layer import EventLayer
+from mapapp.mapview.style import (
+    LINK_COLOR,
+    MAP_CSS,
+    PARTNER_COLOR,
+    capital_tooltip_html,
+    day_color,
+    esc,
+    hq_popup_html,
+    hq_tooltip_html,
+    legend_html,
+    partner_popup_html,
+    partner_tooltip_html,
+)
+
+AssetMode = Literal["streamlit", "inline"]
+BasemapMode = Literal["offline", "osm"]
+ViewMode = Literal["selection", "region"]
+
+#: ((south, west), (north, east)) in degrees, Leaflet's order.
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+LAYER_NAMES: tuple[str, ...] = ("Events", "Routes", "IP4 partners", "NATO HQ", "Links from Tokyo")
+BASEMAP_LAYER_NAME = "Basemap: country outlines (offline)"
+
+#: The smallest span fitted, in degrees, so one event does not zoom to street level.
+MIN_SPAN_DEG = 0.02
+MAX_FIT_ZOOM = 15
+
+
+@dataclass
+class Features:
+    """A collection's features, by kind."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[dict[str, Any]] = field(default_factory=list)
+    hqs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def split_features(collection: Mapping[str, Any]) -> Features:
+    """Sort a FeatureCollection's features by `properties.kind`; others are ignored."""
+    out = Features()
+    by_kind = {"event": out.events, "route": out.routes, "partner": out.partners, "hq": out.hqs}
+    for feature in collection.get("features", []):
+        target = by_kind.get((feature.get("properties") or {}).get("kind"))
+        if target is not None:
+            target.append(feature)
+    return out
+
+
+def _bounds_of(points: Iterable[tuple[float, float]]) -> Bounds | None:
+    """Bounds of (lat, lon) points, widened to MIN_SPAN_DEG; None if no points."""
+    lats: list[float] = []
+    lons: list[float] = []
+    for lat, lon in points:
+        lats.append(lat)
+        lons.append(lon)
+    if not lats:
+        return None
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    if north - south < MIN_SPAN_DEG:
+        mid = (north + south) / 2
+        south, north = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
+    if east - west < MIN_SPAN_DEG:
+        mid = (east + west) / 2
+        west, east = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
+    return ((south, west), (north, east))
+
+
+def _point_latlon(feature: Mapping[str, Any]) -> tuple[float, float]:
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return (float(lat), float(lon))
+
+
+def _line_latlons(feature: Mapping[str, Any]) -> list[tuple[float, float]]:
+    return [(float(c[1]), float(c[0])) for c in feature["geometry"]["coordinates"]]
+
+
+def _capital(feature: Mapping[str, Any]) -> tuple[float, float]:
+    p = feature["properties"]
+    return (float(p["capital_lat"]), float(p["capital_lon"]))
+
+
+def _hq_latlon(feature: Mapping[str, Any]) -> tuple[float, float]:
+    return _point_latlon(feature)
+
+
+def view_bounds(collection: Mapping[str, Any], view: ViewMode) -> Bounds | None:
+    """The bounds the map opens on.
+
+    "selection": the events and routes in the collection (a filtered collection
+    zooms to what is selected); with none, everything present. "region": every
+    partner's capital and NATO HQ, i.e. the alliance picture, Brussels to
+    Wellington.
+    """
+    f = split_features(collection)
+    region = [*map(_capital, f.partners), *map(_hq_latlon, f.hqs)]
+    if view == "region":
+        return _bounds_of(region)
+    selected = [*map(_point_latlon, f.events)]
+    for route in f.routes:
+        selected += _line_latlons(route)
+    if selected:
+        return _bounds_of(selected)
+    outline_corners: list[tuple[float, float]] = []
+    for partner in f.partners:
+        west, south, east, north = shape(partner["geometry"]).bounds
+        outline_corners += [(south, west), (north, east)]
+    return _bounds_of([*region, *outline_corners])
+
+
+def _localise_assets(m: folium.Map, mode: AssetMode, static_prefix: str) -> None:
+    """Replace the Map's CDN script/style lists (Leaflet, jQuery, Bootstrap,
+    awesome-markers, Font Awesome) with local Leaflet and jQuery only."""
+    if mode == "streamlit":
+        m.default_js = asset_files.static_js_links(static_prefix)
+        m.default_css = asset_files.static_css_links(static_prefix)
+    elif mode == "inline":
+        m.default_js = []
+        m.default_css = []
+        HeadHtml(asset_files.inline_head_html(), name="MvAssets").add_to(m)
+    else:
+        raise ValueError(f"assets must be 'streamlit' or 'inline', not {mode!r}")
+    HeadHtml(f"<style>{MAP_CSS}</style>", name="MvStyle").add_to(m)
+
+
+def _add_basemap(m: folium.Map, basemap: BasemapMode) -> None:
+    if basemap == "offline":
+        group = folium.FeatureGroup(name=BASEMAP_LAYER_NAME, control=True).add_to(m)
+        CountryOutlines().add_to(group)
+    elif basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
+    else:
+        raise ValueError(f"basemap must be 'offline' or 'osm', not {basemap!r}")
+
+
+def _add_routes(group: folium.FeatureGroup, routes: Sequence[Mapping[str, Any]]) -> None:
+    for route in routes:
+        p = route["properties"]
+        text = f"Day {p.get('day', '')} route, {p.get('date', '')}, {p.get('length_km', 0):.1f} km"
+        folium.PolyLine(
+            _line_latlons(route),
+            color=day_color(int(p.get("day", 1))),
+            weight=4,
+            opacity=0.75,
+            tooltip=folium.Tooltip(esc(text)),
+        ).add_to(group)
+
+
+def _add_partners(group: folium.FeatureGroup, partners: Sequence[Mapping[str, Any]]) -> None:
+    for partner in partners:
+        p = partner["properties"]
+        geometry = geometry_json(simplified(shape(partner["geometry"]), 0.01))
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": geometry},
+            name=None,
+            control=False,
+            style_function=lambda _f: {
+                "color": PARTNER_COLOR,
+                "weight": 1.5,
+                "fillColor": PARTNER_COLOR,
+                "fillOpacity": 0.18,
+            },
+            tooltip=folium.Tooltip(partner_tooltip_html(p)),
+            popup=folium.Popup(partner_popup_html(p), max_width=360),
+        ).add_to(group)
+        folium.CircleMarker(
+            _capital(partner),
+            radius=5,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color=PARTNER_COLOR,
+            fill_opacity=1.0,
+            tooltip=folium.Tooltip(capital_tooltip_html(p)),
+        ).add_to(group)
+
+
+def _add_hqs(group: folium.FeatureGroup, hqs: Sequence[Mapping[str, Any]]) -> None:
+    for hq in hqs:
+        p = hq["properties"]
+        folium.Marker(
+            _hq_latlon(hq),
+            icon=folium.DivIcon(
+                html="★", icon_size=(22, 22), icon_anchor=(11, 11), class_name="mv-hq-icon"
+            ),
+            tooltip=folium.Tooltip(hq_tooltip_html(p)),
+            popup=folium.Popup(hq_popup_html(p), max_width=320),
+        ).add_to(group)
+
+
+def _add_links(
+    group: folium.FeatureGroup,
+    partners: Sequence[Mapping[str, Any]],
+    hqs: Sequence[Mapping[str, Any]],
+) -> None:
+    """Thin lines from Tokyo (the JP partner's capital) to the other capitals and HQ."""
+    japan = next((f for f in partners if f["properties"].get("country") == "JP"), None)
+    if japan is None:
+        return
+    tokyo = _capital(japan)
+    origin = str(japan["properties"].get("capital", "Tokyo"))
+    ends = [
+        (_capital(f), str(f["properties"].get("capital", ""))) for f in partners if f is not japan
+    ]
+    ends += [(_hq_latlon(f), str(f["properties"].get("name", ""))) for f in hqs]
+    for end, label in ends:
+        folium.PolyLine(
+            [tokyo, end],
+            color=LINK_COLOR,
+            weight=1.5,
+            opacity=0.7,
+            dash_array="6 6",
+            tooltip=folium.Tooltip(esc(f"{origin} – {label}")),
+        ).add_to(group)
+
+
+def _legend_days(events: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+    days: dict[int, str] = {}
+    for event in events:
+        p = event["properties"]
+        days.setdefault(int(p["day"]), str(p.get("date") or ""))
+    return days
+
+
+def build_map(
+    collection: Mapping[str, Any],
+    *,
+    assets: AssetMode,
+    basemap: BasemapMode,
+    view: ViewMode,
+    static_prefix: str = asset_files.STATIC_URL_PREFIX,
+) -> folium.Map:
+    """The itinerary map of a GeoJSON FeatureCollection (kinds event/route/partner/hq).
+
+    `assets="streamlit"` loads Leaflet and jQuery from `static_prefix` (see
+    `assets.install_static`); `"inline"` embeds them, for a standalone file.
+    """
+    f = split_features(collection)
+    bounds = view_bounds(collection, view)
+    if bounds is None:
+        location, zoom = [20.0, 80.0], 2
+    else:
+        (south, west), (north, east) = bounds
+        location, zoom = [(south + north) / 2, (west + east) / 2], 3
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
+    m.options["max_zoom"] = 18
+    m.options["min_zoom"] = 1
+    _localise_assets(m, assets, static_prefix)
+    _add_basemap(m, basemap)
+
+    groups = {name: folium.FeatureGroup(name=name, control=True) for name in LAYER_NAMES}
+    _add_partners(groups["IP4 partners"], f.partners)
+    _add_links(groups["Links from Tokyo"], f.partners, f.hqs)
+    _add_hqs(groups["NATO HQ"], f.hqs)
+    _add_routes(groups["Routes"], f.routes)
+    EventLayer(f.events).add_to(groups["Events"])
+    # Drawing order: partners under links under routes under HQ and events.
+    for name in ("IP4 partners", "Links from Tokyo", "Routes", "NATO HQ", "Events"):
+        groups[name].add_to(m)
+
+    BodyHtml(legend_html(_legend_days(f.events)), name="MvLegend").add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    if bounds is not None:
+        m.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(24, 24), max_zoom=MAX_FIT_ZOOM)
+    return m
+
+
+def _walk(element: Element) -> Iterable[Element]:
+    yield element
+    for child in list(element._children.values()):
+        yield from _walk(child)
+
+
+def make_ids_deterministic(m: folium.Map) -> None:
+    """Replace folium's random element ids with a counter, so the same input
+    renders to the same HTML (for snapshot tests and diffs)."""
+    counter = itertools.count()
+    for element in _walk(m.get_root()):
+        element._id = f"{next(counter):08x}"
+
+
+def render_html(
+    collection: Mapping[str, Any],
+    *,
+    assets: AssetMode = "inline",
+    basemap: BasemapMode = "offline",
+    view: ViewMode = "selection",
+    deterministic: bool = False,
+) -> str:
+    """A complete HTML page; with the defaults it needs no other file and no network."""
+    m = build_map(collection, assets=assets, basemap=basemap, view=view)
+    if deterministic:
+        make_ids_deterministic(m)
+    html: str = m.get_root().render()
+    return html

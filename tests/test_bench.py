@@ -1,0 +1,124 @@
+"""The benchmark: synthetic itineraries pass mapapp's loader; the run reports every size."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from mapapp.bench.run import main, measure_size, run_bench
+from mapapp.bench.synth import CITIES, synthetic_itinerary, synthetic_json, write_warm_cache
+from mapapp.geocode.cache import GeocodeCache
+from mapapp.geocode.resolve import Resolver
+from mapapp.itinerary.load import LoadedItinerary, parse_itinerary
+
+PER_SIZE_KEYS = {
+    "size", "load_s", "build_s", "filter_export_s", "map_s", "payload_bytes", "peak_rss_mb",
+    "naive_map_s", "naive_payload_bytes", "speedup", "import_s", "rerun_s", "machine",
+}  # fmt: skip
+
+
+def _load(n: int, seed: int = 0, tmp: Path = Path(".")) -> LoadedItinerary:
+    yaml_text, article = synthetic_itinerary(n, seed)
+    return parse_itinerary(yaml_text.encode("utf-8"), "synthetic.yaml", tmp, article_text=article)
+
+
+@pytest.mark.parametrize("n", [1, 7, 60])
+def test_synthetic_itinerary_passes_the_loader(n: int, tmp_path: Path) -> None:
+    loaded = _load(n, tmp=tmp_path)  # parse_itinerary raises InputError on any problem
+    it = loaded.itinerary
+    assert len(it.events) == n
+    assert {p.country for p in it.places} <= set(CITIES)
+    assert it.trip.visitor == it.actors[0].id
+    for event in it.events:
+        assert 2 <= len(event.actors) <= 4
+        assert 120 <= len(event.quote.text) <= 250
+        assert loaded.article_text[event.quote.start : event.quote.end] == event.quote.text
+        assert all(str(s.url).startswith("https://") for s in event.sources)
+
+
+def test_synthetic_itinerary_is_realistic_at_scale(tmp_path: Path) -> None:
+    it = _load(1000, tmp=tmp_path).itinerary
+    days = max(e.day for e in it.events)
+    assert 3.5 <= len(it.events) / days <= 6.5
+    assert 200 <= len(it.places) <= 400
+    assert {p.country for p in it.places} == {"JP", "KR", "AU", "NZ"}
+    assert {p.precision for p in it.places} == {1, 2, 3}
+    assert len({e.type for e in it.events}) >= 6
+    assert len(it.actors) == 50
+    pinned = sum(p.pin is not None for p in it.places)
+    assert 0.3 < pinned / len(it.places) < 0.7
+    assert {p.locality.max_km for p in it.places} == {50}
+
+
+def test_the_json_form_is_the_same_itinerary(tmp_path: Path) -> None:
+    yaml_text, article = synthetic_itinerary(40, seed=3)
+    json_text, article2 = synthetic_json(40, seed=3)
+    assert article == article2
+    a = parse_itinerary(yaml_text.encode(), "s.yaml", tmp_path, article_text=article)
+    b = parse_itinerary(json_text.encode(), "s.json", tmp_path, article_text=article)
+    assert a.itinerary == b.itinerary
+
+
+def test_deterministic_for_a_seed_and_different_for_another() -> None:
+    assert synthetic_itinerary(80, seed=1) == synthetic_itinerary(80, seed=1)
+    assert synthetic_itinerary(80, seed=1) != synthetic_itinerary(80, seed=2)
+    assert synthetic_itinerary(80, seed=1)[1] != synthetic_itinerary(80, seed=2)[1]
+
+
+def test_warm_cache_resolves_every_place_offline(tmp_path: Path) -> None:
+    loaded = _load(200, tmp=tmp_path)
+    cache_file = tmp_path / "cache.json"
+    write_warm_cache(loaded.itinerary, cache_file)
+    resolver = Resolver(GeocodeCache.open(cache_file), None, offline=True)
+    places = resolver.resolve_all(loaded, progress=False)  # OfflineCacheMiss if one is missing
+    assert set(places) == {p.id for p in loaded.itinerary.places}
+    unpinned = sum(p.pin is None for p in loaded.itinerary.places)
+    assert resolver.summary.from_cache == unpinned > 0
+    assert resolver.summary.from_override == len(places) - unpinned > 0
+    assert resolver.summary.rejected == 0
+
+
+def test_measure_size_in_process(tmp_path: Path) -> None:
+    result = measure_size(30, repeats=1, workdir=tmp_path)
+    assert result["size"] == 30
+    for key in ("load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "naive_map_s"):
+        assert result[key] is None or result[key] >= 0
+    assert result["load_s"] is not None and result["build_s"] is not None
+    assert result["geojson_bytes"] > 0
+    assert result["places_from_cache"] > 0 and result["places_from_override"] > 0
+
+
+def test_run_bench_end_to_end(tmp_path: Path) -> None:
+    out = io.StringIO()
+    target = tmp_path / "bench.json"
+    results = run_bench([20, 50], repeats=1, json_path=target, out=out)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert isinstance(data, list) and [r["size"] for r in data] == [20, 50]
+    assert data == json.loads(json.dumps(results))
+    for record in data:
+        assert set(record) >= PER_SIZE_KEYS
+        assert record["load_s"] > 0 and record["build_s"] > 0
+        assert record["peak_rss_mb"] > 0
+        assert record["naive_map_s"] > 0 and record["naive_payload_bytes"] > 0
+        assert record["import_s"] >= 0
+        assert record["import_heavy_modules"] == []  # import mapapp pulls no Streamlit/folium
+        assert {"nproc", "python", "platform"} <= set(record["machine"])
+        # Present once the other modules exist; null (not missing) otherwise.
+        if record["map_s"] is not None:
+            assert record["payload_bytes"] > 0 and record["speedup"] > 0
+        if record["filter_export_s"] is not None:
+            assert record["filter_export_bytes"] > 0
+    assert data[0]["growth"] is None and data[1]["size_ratio"] == 2.5
+    assert set(data[1]["growth"]) >= {"load_s", "build_s", "map_s", "peak_rss_mb"}
+    table = out.getvalue()
+    assert "peak RSS MB" in table and "growth" in table and "import mapapp" in table
+
+
+def test_main_runs_one_size_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "one.json"
+    assert main(["--one", "10", "--repeats", "1", "--result", str(target)]) == 0
+    record = json.loads(target.read_text(encoding="utf-8"))
+    assert record["size"] == 10 and record["repeats"] == 1

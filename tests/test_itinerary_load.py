@@ -1,0 +1,201 @@
+"""Loading an itinerary: validation and cross-checks, each problem with file, field, line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from fake_nominatim import ITINERARY, SEED, itinerary_yaml, line_of, place_yaml
+
+from mapapp.errors import InputError, Problem
+from mapapp.itinerary.load import MAX_BYTES, load_itinerary, parse_itinerary
+from mapapp.itinerary.yaml_lines import dotted
+
+QUERY = "JMSDF Yokosuka Naval Base, Yokosuka, Kanagawa"
+
+
+def minimal(tmp_path: Path, text: str | None = None, name: str = "itinerary.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text or itinerary_yaml(place_yaml("base", QUERY)), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        load_itinerary(path)
+    problems: list[Problem] = caught.value.problems
+    return problems
+
+
+def test_the_curated_itinerary_loads() -> None:
+    loaded = load_itinerary(ITINERARY)
+    it = loaded.itinerary
+
+    assert it.trip.visitor == "mark-rutte"
+    assert loaded.article_text == SEED.read_text(encoding="utf-8")
+    assert {p.id for p in it.places} >= {"jmsdf-yokosuka", "kantei"}
+    assert all(it.place(e.place) for e in it.events)
+    for event in it.events:
+        assert loaded.article_text[event.quote.start : event.quote.end] == event.quote.text
+    text = ITINERARY.read_text(encoding="utf-8")
+    assert loaded.line(("places", 0, "pin")) == line_of(text, "pin:", after="id: jmsdf-yokosuka")
+    assert loaded.line(("trip", "visitor")) == line_of(text, "visitor: mark-rutte")
+
+
+def test_line_of_a_missing_field_is_its_parent() -> None:
+    loaded = load_itinerary(ITINERARY)
+    text = ITINERARY.read_text(encoding="utf-8")
+    # Event 0 has no "time"; the nearest line is the event's own.
+    assert loaded.line(("events", 0, "time")) == line_of(text, "- id: yokosuka-naval-base-visit")
+
+
+def test_json_itinerary_loads(tmp_path: Path) -> None:
+    data = yaml.safe_load(ITINERARY.read_text(encoding="utf-8"))
+    data["trip"]["article"]["path"] = str(SEED)
+    path = tmp_path / "itinerary.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+
+    loaded = load_itinerary(path)
+
+    assert len(loaded.itinerary.events) == len(data["events"])
+
+
+def test_invalid_json_names_the_line(tmp_path: Path) -> None:
+    path = minimal(tmp_path, '{\n  "trip": {\n    "title": "x",\n  }\n}\n', "itinerary.json")
+    [problem] = problems_of(path)
+    assert problem.message.startswith("invalid JSON")
+    assert problem.line == 4
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path / "nope.yaml")
+    assert problem.file == str(tmp_path / "nope.yaml")
+    assert "cannot read file" in problem.message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "itinerary.yaml"
+    path.write_bytes(b"trip:\n  title: caf\xe9\n")
+    [problem] = problems_of(path)
+    assert "not UTF-8" in problem.message
+    assert "byte 18" in problem.message
+
+
+def test_too_big_is_refused_before_parsing(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="the limit is 10 MB"):
+        parse_itinerary(b"#" * (MAX_BYTES + 1), "big.yaml", base_dir=tmp_path)
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just a string\n", ""])
+def test_top_level_must_be_a_mapping(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "itinerary.yaml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = problems_of(path)
+    assert problem.message == "the top level must be a mapping"
+    assert problem.line == 1
+
+
+def test_missing_article_names_the_path_field(tmp_path: Path) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY)).replace(str(SEED), "no/such/article.txt")
+    path = minimal(tmp_path, text)
+    [problem] = problems_of(path)
+    assert problem.field == "trip.article.path"
+    assert problem.line == line_of(text, "path:")
+    assert "cannot read the article" in problem.message
+
+
+def test_unknown_field_is_refused(tmp_path: Path) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY)).replace(
+        "    precision: 1\n", "    precision: 1\n    elevation: 12\n", 1
+    )
+    path = minimal(tmp_path, text)
+    [problem] = problems_of(path)
+    assert problem.field == "places[0].elevation"
+    assert problem.line == line_of(text, "elevation:")
+    assert "Extra inputs are not permitted" in problem.message
+
+
+def test_every_schema_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        itinerary_yaml(place_yaml("base", QUERY))
+        .replace("    country: JP", "    country: Japan")
+        .replace("kind: person", "kind: robot")
+    )
+    path = minimal(tmp_path, text)
+    fields = {p.field: p for p in problems_of(path)}
+    assert set(fields) == {"places[0].country", "actors[0].kind"}
+    assert fields["places[0].country"].line == line_of(text, "country: Japan")
+    assert fields["actors[0].kind"].line == line_of(text, "kind: robot")
+
+
+def test_every_cross_check_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        itinerary_yaml(place_yaml("base", QUERY))
+        .replace("place: base", "place: elsewhere")
+        .replace("date: 2025-04-08\n    type", "date: 2025-04-09\n    type")
+        .replace("visitor: mark-rutte", "visitor: someone-else")
+    )
+    path = minimal(tmp_path, text)
+    problems = problems_of(path)
+    assert {p.field: p.line for p in problems} == {
+        "trip.visitor": line_of(text, "visitor:"),
+        "events[0].place": line_of(text, "place: elsewhere"),
+        "events[0].date": line_of(text, "date: 2025-04-09"),
+    }
+    assert all(p.file == str(path) for p in problems)
+
+
+def test_unquoted_time_says_to_quote_it(tmp_path: Path) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY)).replace(
+        "    type: visit\n", "    time: 18:10\n    type: visit\n"
+    )
+    path = minimal(tmp_path, text)
+    [problem] = problems_of(path)
+    assert problem.field == "events[0].time"
+    assert problem.line == line_of(text, "time: 18:10")
+    assert 'quoted in YAML ("18:10")' in problem.message
+    assert "1090" in problem.message
+
+
+@pytest.mark.parametrize(("time", "ok"), [('"18:10"', True), ('"24:00"', False), ('"6pm"', False)])
+def test_quoted_time_must_be_hh_mm(tmp_path: Path, time: str, ok: bool) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY)).replace(
+        "    type: visit\n", f"    time: {time}\n    type: visit\n"
+    )
+    path = minimal(tmp_path, text)
+    if ok:
+        assert load_itinerary(path).itinerary.events[0].time == "18:10"
+    else:
+        [problem] = problems_of(path)
+        assert problem.field == "events[0].time"
+        assert "HH:MM" in problem.message
+
+
+def test_misplaced_quote_points_at_where_the_text_is(tmp_path: Path) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY))
+    text = text.replace("start: 0, end: 33", "start: 1, end: 34")
+    path = minimal(tmp_path, text)
+    [problem] = problems_of(path)
+    assert problem.field == "events[0].quote.start"
+    assert problem.line == line_of(text, "quote:")
+    assert problem.message.endswith("not at offsets 1-34 of the article; the text occurs at 0-33")
+
+
+def test_quote_absent_from_the_article(tmp_path: Path) -> None:
+    text = itinerary_yaml(place_yaml("base", QUERY)).replace(
+        "NATO Secretary-General Mark Rutte", "NATO Secretary-General Jens Stoltenberg"
+    )
+    path = minimal(tmp_path, text)
+    [problem] = problems_of(path)
+    assert "the text occurs" not in problem.message
+
+
+def test_problem_text_format() -> None:
+    assert str(Problem("a.yaml", "events[0].place", "unknown place 'x'", 12)) == (
+        "a.yaml:12 [events[0].place]: unknown place 'x'"
+    )
+    assert str(Problem("a.yaml", "", "invalid YAML: oops", 3)) == "a.yaml:3: invalid YAML: oops"
+    assert str(Problem("a.yaml", "", "cannot read file")) == "a.yaml: cannot read file"
+    assert dotted(("events", 0, "actors", 1, "actor")) == "events[0].actors[1].actor"

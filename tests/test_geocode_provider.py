@@ -176,7 +176,7 @@ def test_client_errors_are_not_retried(nominatim: FakeNominatim, status: int) ->
 
 def test_rate_limiter_spaces_requests(nominatim: FakeNominatim) -> None:
     nominatim.script(*[Reply(body=[result(35.0 + i / 100, 139.6, f"hit {i}")]) for i in range(4)])
-    provider, _ = provider_for(nominatim, min_delay_s=0.2)
+    provider, _ = provider_for(nominatim, min_delay_s=0.5)
 
     for i in range(4):
         provider.search(f"query {i}", "JP")
@@ -184,17 +184,18 @@ def test_rate_limiter_spaces_requests(nominatim: FakeNominatim) -> None:
     times = [r.at for r in nominatim.requests]
     assert len(times) == 4
     gaps = [later - earlier for earlier, later in pairwise(times)]
-    assert all(gap >= 0.18 for gap in gaps), gaps
+    # Arrival times jitter with machine load; the limiter still keeps a wide margin.
+    assert all(gap >= 0.35 for gap in gaps), gaps
 
 
 def test_rate_limiter_also_spaces_retries(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(500, b"oops"), Reply(body=[YOKOSUKA_BASE]))
-    provider, _ = provider_for(nominatim, min_delay_s=0.2, backoff_s=0.0)
+    provider, _ = provider_for(nominatim, min_delay_s=0.5, backoff_s=0.0)
 
     provider.search(QUERY, "JP")
 
     first, second = nominatim.requests
-    assert second.at - first.at >= 0.18
+    assert second.at - first.at >= 0.35
 
 
 def test_public_nominatim_is_never_asked_more_than_once_a_second() -> None:

@@ -176,15 +176,33 @@ def hq_popup_html(props: Mapping[str, Any]) -> str:
     return "".join(rows)
 
 
-def legend_html(days: Mapping[int, str]) -> str:
-    """A small fixed-position legend: one swatch per day, then what circles mean.
+#: Up to this many days the legend lists each; beyond, one row per colour.
+LEGEND_MAX_DAYS = 10
 
-    `days` maps day number to a label (usually the date).
+
+def legend_html(days: Mapping[int, str]) -> str:
+    """A small fixed-position legend: day colours, then what the symbols mean.
+
+    `days` maps day number to a label (usually the date). A long trip gets one
+    row per palette colour ("Days 1, 8, 15, …") instead of one per day.
     """
+    if len(days) <= LEGEND_MAX_DAYS:
+        entries = [
+            (day_color(d), f"Day {d}{': ' + label if label else ''}")
+            for d, label in sorted(days.items())
+        ]
+    else:
+        by_color: dict[str, list[int]] = {}
+        for d in sorted(days):
+            by_color.setdefault(day_color(d), []).append(d)
+        entries = [
+            (color, "Days " + ", ".join(map(str, ds[:3])) + (", …" if len(ds) > 3 else ""))
+            for color, ds in by_color.items()
+        ]
     rows = [
-        f'<div class="mv-row"><span class="mv-swatch" style="background:{esc(day_color(d))}">'
-        f"</span>Day {esc(d)}{': ' + esc(label) if label else ''}</div>"
-        for d, label in sorted(days.items())
+        f'<div class="mv-row"><span class="mv-swatch" style="background:{esc(color)}">'
+        f"</span>{esc(text)}</div>"
+        for color, text in entries
     ]
     return (
         '<div class="mv-legend" role="note" aria-label="Map legend">'

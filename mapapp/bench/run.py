@@ -170,7 +170,6 @@ def measure_size(
         # The loader's 10 MB upload limit is lifted (patched) only where the file exceeds it.
         limit = max(load_module.MAX_BYTES, len(json_raw) + 1)
         with mock.patch.object(load_module, "MAX_BYTES", limit):
-
             load_json = partial(
                 load_module.parse_itinerary,
                 json_raw, "synthetic.json", base_dir=base, article_text=article,
@@ -190,7 +189,6 @@ def measure_size(
                 notes.append("YAML itinerary exceeds the loader's 10 MB limit; limit lifted")
             limit = max(load_module.MAX_BYTES, len(yaml_raw) + 1)
             with mock.patch.object(load_module, "MAX_BYTES", limit):
-
                 load_yaml = partial(
                     load_module.parse_itinerary,
                     yaml_raw, "synthetic.yaml", base_dir=base, article_text=article,

@@ -83,8 +83,18 @@ PLACE_TYPES: list[tuple[str, str]] = [
     ("port", "International Port"), ("hotel", "Grand Hotel"), ("museum", "War Memorial"),
 ]  # fmt: skip
 PLACE_PREFIXES = [
-    "Central", "North", "South", "East", "West", "Harbour", "Riverside", "Hillside",
-    "Old Town", "Bayside", "Park", "Station",
+    "Central",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Harbour",
+    "Riverside",
+    "Hillside",
+    "Old Town",
+    "Bayside",
+    "Park",
+    "Station",
 ]
 
 GIVEN = {
@@ -100,9 +110,18 @@ FAMILY = {
     "NZ": ["Ngata", "Walker", "Te Rangi", "Harris", "Parata", "Clarke"],
 }
 ROLES = [
-    "Minister of Defence", "Foreign Minister", "Chief of Defence Staff", "Trade Minister",
-    "Ambassador to NATO", "Governor", "Mayor", "National Security Adviser",
-    "Chair of the Defence Committee", "Vice Minister", "Navy Chief", "Air Force Chief",
+    "Minister of Defence",
+    "Foreign Minister",
+    "Chief of Defence Staff",
+    "Trade Minister",
+    "Ambassador to NATO",
+    "Governor",
+    "Mayor",
+    "National Security Adviser",
+    "Chair of the Defence Committee",
+    "Vice Minister",
+    "Navy Chief",
+    "Air Force Chief",
 ]
 ORGS = [
     ("organisation", "Defence Industry Association"),
@@ -114,11 +133,18 @@ ORGS = [
 EVENT_TYPES = ["visit", "meeting", "talks", "speech", "briefing", "travel", "other"]
 EVENT_WEIGHTS = [25, 25, 15, 10, 10, 10, 5]
 TOPICS = [
-    "defence-industrial cooperation", "maritime security in the Indo-Pacific",
-    "cyber defence", "support for Ukraine", "space situational awareness",
-    "interoperability of naval forces", "disinformation and hybrid threats",
-    "supply chains for critical minerals", "joint exercises", "arms control",
-    "climate and security", "the protection of undersea cables",
+    "defence-industrial cooperation",
+    "maritime security in the Indo-Pacific",
+    "cyber defence",
+    "support for Ukraine",
+    "space situational awareness",
+    "interoperability of naval forces",
+    "disinformation and hybrid threats",
+    "supply chains for critical minerals",
+    "joint exercises",
+    "arms control",
+    "climate and security",
+    "the protection of undersea cables",
 ]
 VERBS = ["met", "held talks with", "was welcomed by", "sat down with", "was briefed by"]
 CLAIMS = [
@@ -331,8 +357,7 @@ def _generate(n_events: int, seed: int) -> _Trip:
     )
     article.add(header)
     ip4 = (
-        "the four NATO Indo-Pacific partners (IP4), Japan, South Korea, Australia, "
-        "and New Zealand"
+        "the four NATO Indo-Pacific partners (IP4), Japan, South Korea, Australia, and New Zealand"
     )
     ip4_start = header.index(ip4)
     visitor_quote = f"{visitor.role} {visitor.name}"

@@ -57,7 +57,8 @@ def simplified(geometry: BaseGeometry, tolerance: float = SIMPLIFY_TOLERANCE) ->
 def geometry_json(geometry: BaseGeometry) -> dict[str, Any]:
     """A GeoJSON geometry dict."""
     result: dict[str, Any] = mapping(geometry)
-    return json.loads(json.dumps(result))  # tuples -> lists
+    as_lists: dict[str, Any] = json.loads(json.dumps(result))  # tuples -> lists
+    return as_lists
 
 
 @lru_cache(maxsize=8)
@@ -103,5 +104,5 @@ class CountryOutlines(RawMacro):
         return (
             f"L.geoJSON({outlines_json(self.codes)}, "
             f"{{interactive: false, style: function () {{ return {style}; }}}})"
-            f".addTo({self._parent.get_name()});\n"
+            f".addTo({self.parent_name()});\n"
         )

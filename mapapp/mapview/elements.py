@@ -51,7 +51,8 @@ class RawMacro(MacroElement):  # type: ignore[misc]
         """HTML for the page head ('' for none)."""
         return ""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
+        """Place this element's text in the figure; like branca's macros, return ''."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("render this element inside a folium Map/Figure")
@@ -65,6 +66,14 @@ class RawMacro(MacroElement):  # type: ignore[misc]
                 section.add_child(RawText(text), name=name)
         for child in self._children.values():
             child.render(**kwargs)
+        return ""
+
+    def parent_name(self) -> str:
+        """The JS variable of the layer or map this element was added to."""
+        if self._parent is None:
+            raise TypeError(f"{type(self).__name__} must be added to a map or layer first")
+        name: str = self._parent.get_name()
+        return name
 
 
 class HeadHtml(RawMacro):

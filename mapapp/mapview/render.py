@@ -8,7 +8,7 @@ inlined), and the basemap is drawn from local country outlines.
 from __future__ import annotations
 
 import gc
-import itertools
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,7 +66,8 @@ def split_features(collection: Mapping[str, Any]) -> Features:
     out = Features()
     by_kind = {"event": out.events, "route": out.routes, "partner": out.partners, "hq": out.hqs}
     for feature in collection.get("features", []):
-        target = by_kind.get((feature.get("properties") or {}).get("kind"))
+        kind = (feature.get("properties") or {}).get("kind")
+        target = by_kind.get(kind) if isinstance(kind, str) else None
         if target is not None:
             target.append(feature)
     return out
@@ -159,7 +160,7 @@ def _add_partners(group: folium.FeatureGroup, partners: Sequence[Mapping[str, An
     for partner in partners:
         p = partner["properties"]
         geometry = geometry_json(simplified(shape(partner["geometry"]), 0.01))
-        folium.GeoJson(
+        outline = folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": geometry},
             name=None,
             control=False,
@@ -170,8 +171,10 @@ def _add_partners(group: folium.FeatureGroup, partners: Sequence[Mapping[str, An
                 "fillOpacity": 0.18,
             },
             tooltip=folium.Tooltip(partner_tooltip_html(p)),
-            popup=folium.Popup(partner_popup_html(p), max_width=360),
-        ).add_to(group)
+        )
+        # A plain Popup (folium's stubs only admit GeoJsonPopup as an argument).
+        outline.add_child(folium.Popup(partner_popup_html(p), max_width=360))
+        outline.add_to(group)
         folium.CircleMarker(
             _capital(partner),
             radius=5,
@@ -308,6 +311,11 @@ def _build_map(
 
 def _walk(element: Element) -> Iterable[Element]:
     yield element
+    # Popups keep their content in side elements (header/html/script), not children.
+    for attr in ("header", "html", "script"):
+        side = getattr(element, attr, None)
+        if isinstance(side, Element):
+            yield from _walk(side)
     for child in list(element._children.values()):
         yield from _walk(child)
 
@@ -315,9 +323,17 @@ def _walk(element: Element) -> Iterable[Element]:
 def make_ids_deterministic(m: folium.Map) -> None:
     """Replace folium's random element ids with a counter, so the same input
     renders to the same HTML (for snapshot tests and diffs)."""
-    counter = itertools.count()
-    for element in _walk(m.get_root()):
-        element._id = f"{next(counter):08x}"
+    elements = list(_walk(m.get_root()))
+    old_names = {id(e): e.get_name() for e in elements}
+    for number, element in enumerate(elements):
+        element._id = f"{number:08x}"
+    # Children are keyed by the name they had when added, and some templates
+    # (folium's Popup) print those keys: rename the keys that were ids.
+    for element in elements:
+        element._children = OrderedDict(
+            (child.get_name() if key == old_names[id(child)] else key, child)
+            for key, child in element._children.items()
+        )
 
 
 def render_html(

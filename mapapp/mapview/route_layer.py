@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mapapp.mapview.elements import RawMacro
-from mapapp.mapview.event_layer import find_map, object_json, script_safe
+from mapapp.mapview.event_layer import COORD_SCALE, find_map, object_json, script_safe
 from mapapp.mapview.style import DAY_PALETTE
 
 #: Markers around the payload in the page, so tests and tools can find it.
@@ -17,7 +17,8 @@ ROUTES_END = "/*MV_ROUTES_END*/"
 
 
 def encode_routes(routes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Route features as columns; each route's line is a flat [lat, lon, lat, lon, ...]."""
+    """Route features as columns; each route's line is a flat [lat, lon, lat, lon, ...]
+    in integer units of 1/`coord_scale` degree."""
     props = [f["properties"] for f in routes]
     dates: dict[str, int] = {}
     d_add = dates.setdefault
@@ -25,10 +26,12 @@ def encode_routes(routes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     date = [d_add(p.get("date") or "", len(dates)) for p in props]
     km = [round(p.get("length_km") or 0.0, 1) for p in props]
     coords = [
-        [round(v, 5) for pt in f["geometry"]["coordinates"] for v in (pt[1], pt[0])] for f in routes
+        [round(v * COORD_SCALE) for pt in f["geometry"]["coordinates"] for v in (pt[1], pt[0])]
+        for f in routes
     ]
     return {
         "palette": list(DAY_PALETTE),
+        "coord_scale": COORD_SCALE,
         "s": list(dates),
         "c": {"day": day, "date": date, "km": km},
         "xy": coords,
@@ -49,7 +52,8 @@ _JS = r"""
   function esc(t) { return String(t).replace(/[&<>"']/g, function (ch) { return ESC[ch]; }); }
   R.xy.forEach(function (flat, i) {
     var pts = [];
-    for (var j = 0; j + 1 < flat.length; j += 2) { pts.push([flat[j], flat[j + 1]]); }
+    var k = R.coord_scale;
+    for (var j = 0; j + 1 < flat.length; j += 2) { pts.push([flat[j] / k, flat[j + 1] / k]); }
     var day = C.day[i], col = P[(((day - 1) % P.length) + P.length) % P.length];
     var line = L.polyline(pts, {renderer: renderer, pane: "mvRoutes", color: col, weight: 4,
                                 opacity: 0.75, routeDay: day});
@@ -71,7 +75,7 @@ class RouteLayer(RawMacro):
         self.payload_text = script_safe(object_json(self.payload))
 
     def script_js(self) -> str:
-        js = _JS.replace("__GROUP__", self._parent.get_name())
+        js = _JS.replace("__GROUP__", self.parent_name())
         js = js.replace("__MAP__", find_map(self).get_name())
         head, tail = js.split("__PAYLOAD__")
         return (

@@ -1,0 +1,438 @@
+"""Tests of mapapp.mapview: local assets, offline HTML, payload, escaping, bounds.
+
+No Streamlit, no network, no browser.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+import pytest
+
+from mapapp.mapview import assets as mv_assets
+from mapapp.mapview import build_map, install_static, render_html, view_bounds
+from mapapp.mapview.event_layer import (
+    PAYLOAD_BEGIN,
+    EventLayer,
+    encode_events,
+    event_details,
+    extract_payload,
+    payload_json,
+)
+from mapapp.mapview.render import LAYER_NAMES, MIN_SPAN_DEG
+from mapapp.mapview.style import (
+    DAY_PALETTE,
+    day_color,
+    esc,
+    event_popup_html,
+    event_tooltip_html,
+    hq_popup_html,
+    legend_html,
+    link_html,
+    partner_popup_html,
+    partner_tooltip_html,
+    uncertainty_radius_m,
+)
+from mapapp.mapview.synthetic import synthetic_collection
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "itinerary.geojson"
+
+SCRIPT_XSS = "<script>alert(1)</script>"
+IMG_XSS = "<img src=x onerror=alert(1)>"
+JINJA = "{{ 'jinja' ~ 'evaluated' }}{% if 1 %}stmt{% endif %}"
+TEMPLATE_LITERAL = "`${alert(1)}`\\"
+STATIC = "/app/static/"
+BRUSSELS = (50.879167, 4.425)
+WELLINGTON = (-41.288889, 174.777222)
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _events(collection: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in collection["features"] if f["properties"]["kind"] == "event"]
+
+
+def _of_kind(collection: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [f for f in collection["features"] if f["properties"]["kind"] == kind]
+
+
+class _Links(HTMLParser):
+    """Collects <script src> and <link href>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and values.get("src"):
+            self.urls.append(str(values["src"]))
+        if tag == "link" and values.get("href"):
+            self.urls.append(str(values["href"]))
+
+
+def _resource_urls(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def _is_off_machine(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") or url.startswith("//"):
+        return parts.hostname not in ("127.0.0.1", "localhost")
+    return False
+
+
+def _evil(collection: dict[str, Any]) -> dict[str, Any]:
+    """The seed with hostile text in every free-text field."""
+    evil = copy.deepcopy(collection)
+    event = _events(evil)[0]["properties"]
+    event["title"] = f"{SCRIPT_XSS} {JINJA}"
+    event["quote"] = f"{IMG_XSS} {TEMPLATE_LITERAL}"
+    event["actors"] = [SCRIPT_XSS, IMG_XSS]
+    event["actor_roles"] = [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
+    event["place_name"] = IMG_XSS
+    event["time_label"] = SCRIPT_XSS
+    event["sources"] = ["javascript:alert(1)", f'https://example.org/"onmouseover="{IMG_XSS}']
+    event["discrepancies"] = [SCRIPT_XSS]
+    partner = _of_kind(evil, "partner")[0]["properties"]
+    partner["name"] = f"{SCRIPT_XSS}{TEMPLATE_LITERAL}"
+    partner["quotes"] = [IMG_XSS, JINJA, TEMPLATE_LITERAL]
+    partner["capital"] = IMG_XSS
+    hq = _of_kind(evil, "hq")[0]["properties"]
+    hq["name"] = SCRIPT_XSS
+    hq["city"] = IMG_XSS
+    return evil
+
+
+# --- assets -----------------------------------------------------------------
+
+
+def test_assets_are_found_in_installed_packages() -> None:
+    names = {a.name: a for a in mv_assets.assets()}
+    for required in ("jquery.min.js", "leaflet.js", "leaflet.css", "images/layers.png"):
+        assert required in names
+        assert names[required].path.is_file()
+    assert "jQuery v3" in names["jquery.min.js"].path.read_text(encoding="utf-8")[:200]
+
+
+def test_install_static_copies_idempotently(tmp_path: Path) -> None:
+    dest = tmp_path / "static"
+    install_static(dest)
+    for asset in mv_assets.assets():
+        assert (dest / asset.name).read_bytes() == asset.path.read_bytes()
+    leaflet = dest / "leaflet.js"
+    first = leaflet.stat().st_mtime_ns
+    install_static(dest)  # nothing to do: files are identical
+    assert leaflet.stat().st_mtime_ns == first
+    leaflet.write_text("corrupted", encoding="utf-8")
+    install_static(dest)
+    assert leaflet.read_bytes() == mv_assets.leaflet_dir().joinpath("leaflet.js").read_bytes()
+    assert not list(dest.glob(".*.tmp"))
+
+
+def test_static_links_are_absolute_app_static_urls() -> None:
+    urls = [u for _, u in mv_assets.static_js_links() + mv_assets.static_css_links()]
+    assert urls == [
+        "/app/static/jquery.min.js",
+        "/app/static/leaflet.js",
+        "/app/static/leaflet.css",
+    ]
+
+
+def test_inline_css_needs_no_other_file() -> None:
+    css = mv_assets.inline_css()
+    assert "url(images/" not in css
+    assert "data:image/png;base64," in css
+    for js in mv_assets.inline_scripts():
+        assert "</script" not in js.lower()
+
+
+# --- the page ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["inline", "streamlit"])
+def test_offline_page_loads_nothing_from_off_the_machine(seed: dict[str, Any], mode: str) -> None:
+    html = render_html(seed, assets=mode, basemap="offline")  # type: ignore[arg-type]
+    urls = _resource_urls(html)
+    assert not [u for u in urls if _is_off_machine(u)]
+    for cdn in ("cdn.jsdelivr", "code.jquery.com", "cdnjs", "bootstrap", "font-awesome"):
+        assert cdn not in html
+    assert "tile.openstreetmap.org" not in html
+    assert "L.geoJSON(" in html  # the country outlines
+    if mode == "inline":
+        assert urls == []
+        assert "jQuery v3.7.1" in html
+        assert "Leaflet 1.9" in html
+    else:
+        assert urls == [
+            "/app/static/jquery.min.js",
+            "/app/static/leaflet.js",
+            "/app/static/leaflet.css",
+        ]
+
+
+def test_streamlit_folium_sees_only_local_links(seed: dict[str, Any]) -> None:
+    """streamlit-folium loads every element's default_js/default_css itself."""
+    m = build_map(seed, assets="streamlit", basemap="offline", view="selection")
+
+    def walk(element: Any) -> Any:
+        yield element
+        for child in element._children.values():
+            yield from walk(child)
+
+    links = [
+        url
+        for element in walk(m)
+        for _, url in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
+    ]
+    assert links
+    assert all(url.startswith("/app/static/") for url in links)
+    # streamlit-folium renders each element's `script` macro itself.
+    layer = next(e for e in walk(m) if isinstance(e, EventLayer))
+    assert PAYLOAD_BEGIN in layer._template.module.script(layer)
+
+
+def test_osm_basemap_uses_tiles_instead_of_outlines(seed: dict[str, Any]) -> None:
+    html = render_html(seed, basemap="osm")
+    assert "tile.openstreetmap.org" in html
+    assert 'L.geoJSON({"type":"FeatureCollection"' not in html
+
+
+def test_layers_control_and_legend(seed: dict[str, Any]) -> None:
+    html = render_html(seed)
+    for name in (*LAYER_NAMES, "Basemap: country outlines"):
+        assert name in html
+    assert "L.control.layers(" in html
+    assert 'class="mv-legend"' in html
+    assert "Day 1: 2025-04-08" in html and "Day 2: 2025-04-09" in html
+    assert "location uncertain" in html
+
+
+def test_deterministic_ids(seed: dict[str, Any]) -> None:
+    assert render_html(seed, deterministic=True) == render_html(seed, deterministic=True)
+
+
+# --- the events payload -----------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["inline", "streamlit"])
+def test_payload_has_one_entry_per_event(seed: dict[str, Any], mode: str) -> None:
+    payload = extract_payload(render_html(seed, assets=mode))  # type: ignore[arg-type]
+    events = _events(seed)
+    assert payload["n"] == len(events) == 7
+    assert payload["ids"] == [e["properties"]["event_id"] for e in events]
+    for column in (*payload["c"].values(), *payload["d"]["c"].values()):
+        assert len(column) == len(events)
+    assert payload["c"]["order"] == list(range(1, 8))
+    # Shared strings are stored once: two events at the same ministry.
+    assert payload["d"]["s"].count("Ministry of Economy, Trade and Industry, Kasumigaseki") == 1
+    for i, event in enumerate(events):
+        got = event_details(payload, i)
+        for key in ("event_id", "title", "quote", "place_name", "sources", "actor_roles"):
+            assert got[key] == event["properties"][key]
+
+
+def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> None:
+    big = synthetic_collection(seed, 1500)
+    events = _events(big)
+    html = render_html(big, assets="streamlit")
+    assert '"dz":"' in html
+    payload = extract_payload(html)
+    assert payload["n"] == len(payload["ids"]) == len(events)
+    for i in (0, 777, len(events) - 1):
+        got = event_details(payload, i)
+        props = events[i]["properties"]
+        assert got["quote"] == props["quote"]
+        assert got["title"] == props["title"]
+        assert got["order"] == props["order"]
+    # Quotes come from a pool: the table holds each once.
+    assert len(payload["d"]["s"]) < len(events)
+    # No numbered DOM markers beyond the label limit: the JS decides on n.
+    assert payload["n"] > payload["label_max"]
+
+
+def test_precision_two_and_three_are_circles_with_their_radius(seed: dict[str, Any]) -> None:
+    collection = copy.deepcopy(seed)
+    _events(collection)[0]["properties"]["geo_precision"] = 3
+    payload = extract_payload(render_html(collection))
+    radii = payload["radii"]
+    assert (radii[1], radii[2], radii[3]) == (0, 2000, 25000)
+    by_id = dict(zip(payload["ids"], payload["c"]["prec"], strict=True))
+    assert by_id["yokosuka-naval-base-visit"] == 3
+    assert by_id["mitsubishi-electric-kamakura-visit"] == 2
+    assert by_id["talks-with-gen-nakatani"] == 1
+    assert [radii[g] for g in payload["c"]["prec"]] == [25000, 2000, 0, 0, 2000, 2000, 0]
+    assert uncertainty_radius_m(2) == 2000 and uncertainty_radius_m(3) == 25000
+    with pytest.raises(ValueError):
+        uncertainty_radius_m(4)
+    js = EventLayer(_events(collection))
+    # Circles (metres) for uncertain places, carrying their event_id.
+    assert "new MvCircle(ll" in _JS_SOURCE(js)
+    assert "eventId: D.ids[i]" in _JS_SOURCE(js)
+
+
+def _JS_SOURCE(layer: EventLayer) -> str:
+    m = folium.Map(tiles=None)
+    layer.add_to(m)
+    return layer.script_js()
+
+
+def test_event_js_never_puts_data_into_inner_html(seed: dict[str, Any]) -> None:
+    js = _JS_SOURCE(EventLayer(_events(seed)))
+    assert "innerHTML" not in js
+    assert "textContent" in js
+
+
+# --- escaping ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["inline", "streamlit"])
+def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> None:
+    evil = _evil(seed)
+    html = render_html(evil, assets=mode)  # type: ignore[arg-type]
+    for needle in (SCRIPT_XSS, IMG_XSS, "<script>alert", "<img src=x"):
+        assert needle not in html
+    assert not re.search(r"<img[^>]*onerror", html)
+    # Jinja syntax in data is shown, never evaluated.
+    assert "jinjaevaluated" not in html
+    assert "&#123;% if 1 %&#125;stmt&#123;% endif %&#125;" in html
+    # The JSON payload cannot end its <script> or open a comment.
+    start = html.index(PAYLOAD_BEGIN)
+    end = html.index("/*MV_EVENTS_END*/")
+    raw_payload = html[start:end]
+    assert "<" not in raw_payload and ">" not in raw_payload and "&" not in raw_payload
+    # ...and still carries the text unchanged, for textContent to show.
+    payload = extract_payload(html)
+    got = event_details(payload, 0)
+    assert got["title"] == f"{SCRIPT_XSS} {JINJA}"
+    assert got["quote"] == f"{IMG_XSS} {TEMPLATE_LITERAL}"
+    assert got["actor_roles"] == [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
+    # Partner popups/tooltips go through folium's JS template literals.
+    assert "${alert" not in html.split(PAYLOAD_BEGIN)[0].split("jQuery v3.7.1")[-1]
+
+
+def test_payload_json_escapes_script_breakers() -> None:
+    events = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [139.7, 35.7]},
+            "properties": {
+                "kind": "event", "event_id": "x</script><script>", "order": 1, "day": 1,
+                "date": "2025-04-08", "time": None, "time_label": "", "title": "</script>",
+                "actors": [], "actor_roles": [], "place_name": "<!--", "geo_precision": 1,
+                "quote": "a & b {{x}} \u2028", "sources": [], "discrepancies": [],
+            },
+        }
+    ]  # fmt: skip
+    for compress in (False, True):
+        text = payload_json(encode_events(events), compress=compress)
+        assert not re.search(r"[<>&\u2028]", text)
+        assert "{{" not in text
+        decoded = json.loads(text)
+        assert decoded["s"] == ["</script>"]
+        assert decoded["ids"] == ["x</script><script>"]
+
+
+def test_popup_and_tooltip_helpers_escape(seed: dict[str, Any]) -> None:
+    props = _events(_evil(seed))[0]["properties"]
+    for html in (event_popup_html(props), event_tooltip_html(props)):
+        assert SCRIPT_XSS not in html and IMG_XSS not in html
+        assert "{" not in html and "`" not in html and "$" not in html
+    popup = event_popup_html(props)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
+    # Only http(s) becomes a link; quotes in the URL cannot end the attribute.
+    assert 'href="javascript' not in popup
+    assert 'href="https://example.org/&quot;onmouseover=&quot;&lt;img' in popup
+    assert link_html("javascript:alert(1)") == "javascript:alert(1)"
+    assert link_html("data:text/html,<b>") == "data:text/html,&lt;b&gt;"
+    assert event_tooltip_html(props).startswith("1. &lt;script&gt;")
+    partner = _of_kind(_evil(seed), "partner")[0]["properties"]
+    hq = _of_kind(_evil(seed), "hq")[0]["properties"]
+    for html in (partner_popup_html(partner), partner_tooltip_html(partner), hq_popup_html(hq)):
+        assert SCRIPT_XSS not in html and IMG_XSS not in html and "`" not in html
+    assert esc("<a href='x'>") == "&lt;a href=&#x27;x&#x27;&gt;"
+    legend = legend_html({1: SCRIPT_XSS})
+    assert SCRIPT_XSS not in legend and "&lt;script&gt;" in legend
+
+
+def test_day_colours_cycle() -> None:
+    n = len(DAY_PALETTE)
+    assert len({day_color(d) for d in range(1, n + 1)}) == n
+    assert day_color(1) == day_color(1 + n) == day_color(1 + 5 * n)
+    # A long trip gets one legend row per colour, not one per day.
+    legend = legend_html({d: "" for d in range(1, 400)})
+    assert legend.count('class="mv-swatch"') == n
+
+
+# --- bounds -----------------------------------------------------------------
+
+
+def _inside(point: tuple[float, float], bounds: Any) -> bool:
+    (south, west), (north, east) = bounds
+    return south <= point[0] <= north and west <= point[1] <= east
+
+
+def _fit_bounds(m: folium.Map) -> Any:
+    fits = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
+    assert len(fits) == 1
+    return fits[0].bounds
+
+
+def test_region_view_spans_brussels_to_wellington(seed: dict[str, Any]) -> None:
+    bounds = view_bounds(seed, "region")
+    assert bounds is not None
+    assert _inside(BRUSSELS, bounds) and _inside(WELLINGTON, bounds)
+    m = build_map(seed, assets="streamlit", basemap="offline", view="region")
+    fitted = _fit_bounds(m)
+    assert _inside(BRUSSELS, fitted) and _inside(WELLINGTON, fitted)
+
+
+def test_selection_view_fits_the_selected_events_only(seed: dict[str, Any]) -> None:
+    selected = [e for e in _events(seed) if e["properties"]["day"] == 2]
+    others = [e for e in _events(seed) if e["properties"]["day"] != 2]
+    subset = {
+        "type": "FeatureCollection",
+        "features": [*selected, *_of_kind(seed, "partner"), *_of_kind(seed, "hq")],
+    }
+    bounds = view_bounds(subset, "selection")
+    assert bounds is not None
+    lats = [e["properties"]["lat"] for e in selected]
+    lons = [e["properties"]["lon"] for e in selected]
+    (south, west), (north, east) = bounds
+    assert south == pytest.approx(min(lats)) and north == pytest.approx(max(lats))
+    assert west <= min(lons) and east >= max(lons) and east - west >= MIN_SPAN_DEG - 1e-9
+    for event in selected:
+        assert _inside((event["properties"]["lat"], event["properties"]["lon"]), bounds)
+    for event in others:
+        assert not _inside((event["properties"]["lat"], event["properties"]["lon"]), bounds)
+    assert not _inside(BRUSSELS, bounds) and not _inside(WELLINGTON, bounds)
+    m = build_map(subset, assets="inline", basemap="offline", view="selection")
+    assert _fit_bounds(m) == [list(bounds[0]), list(bounds[1])]
+    assert extract_payload(m.get_root().render())["n"] == len(selected)
+
+
+def test_selection_without_events_fits_everything_present(seed: dict[str, Any]) -> None:
+    rest = {
+        "type": "FeatureCollection",
+        "features": [*_of_kind(seed, "partner"), *_of_kind(seed, "hq")],
+    }
+    bounds = view_bounds(rest, "selection")
+    assert bounds is not None
+    assert _inside(BRUSSELS, bounds) and _inside(WELLINGTON, bounds)
+    html = render_html(rest)
+    assert extract_payload(html)["n"] == 0
+    assert view_bounds({"type": "FeatureCollection", "features": []}, "selection") is None
+    render_html({"type": "FeatureCollection", "features": []})  # an empty map still renders

@@ -16,7 +16,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     write_many_atomic([(path, data)])
 
 
-def write_many_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Like write_bytes_atomic, for data produced piece by piece."""
+    write_many_atomic([(path, chunks)])
+
+
+def write_many_atomic(files: Iterable[tuple[Path, bytes | Iterable[bytes]]]) -> None:
     """Write every file to a temporary sibling first, then rename them all.
 
     Nothing is renamed until every temporary file is complete, so a failure part
@@ -30,7 +35,10 @@ def write_many_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
             staged.append((tmp, path))
             os.fchmod(fd, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 handle.flush()
                 os.fsync(handle.fileno())
         for tmp, path in staged:

@@ -14,6 +14,8 @@ Nothing heavy is imported at module level: `mapapp.cli` imports this lazily and
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import os
 import platform
@@ -31,6 +33,7 @@ from typing import Any, TextIO
 SEED = 0
 FULL_REPEATS_UP_TO = 10_000  # above this, every measurement runs once
 NAIVE_MAX = 10_000  # the naive folium baseline runs up to this size
+BROWSER_MAX = 10_000  # page load to drawn markers, in headless Chromium, up to this size
 YAML_MAX = 10_000  # PyYAML load above this takes many minutes; JSON load still runs
 IMPORT_RUNS = 5
 RERUN_RUNS = 5
@@ -38,7 +41,7 @@ HEAVY_MODULES = ("streamlit", "folium", "branca", "pandas", "altair")
 
 METRICS = (
     "load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "payload_bytes",
-    "peak_rss_mb", "naive_map_s", "naive_payload_bytes",
+    "peak_rss_mb", "naive_map_s", "naive_payload_bytes", "browser_markers_s",
 )  # fmt: skip
 
 Result = dict[str, Any]
@@ -124,8 +127,8 @@ def pick_filter(collection: dict[str, Any]) -> tuple[int, str]:
     return day, str(visitor)
 
 
-def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tuple[Any, str]:
-    """Resolve places from the warm cache and pins (no network), build, serialise."""
+def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tuple[Any, int]:
+    """Resolve places from the warm cache and pins (no network), build, write the file."""
     from mapapp.geocode.cache import GeocodeCache
     from mapapp.geocode.resolve import Resolver
     from mapapp.store import geojson_io
@@ -136,7 +139,9 @@ def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tupl
     collection = build_collection(loaded, places)
     counts["from_cache"] = resolver.summary.from_cache
     counts["from_override"] = resolver.summary.from_override
-    return collection, geojson_io.dumps(collection)
+    out = cache_file.with_name("itinerary.geojson")
+    geojson_io.write(out, collection)  # as `mapapp build` does
+    return collection, out.stat().st_size
 
 
 def measure_size(
@@ -146,10 +151,9 @@ def measure_size(
     naive_max: int = NAIVE_MAX,
     yaml_max: int = YAML_MAX,
     workdir: Path | None = None,
+    browser_max: int = BROWSER_MAX,
 ) -> Result:
     """Every per-size measurement, in this process (call it in a fresh one)."""
-    from unittest import mock
-
     from mapapp.bench.synth import synthetic_itinerary, synthetic_json, write_warm_cache
     from mapapp.itinerary import load as load_module
     from mapapp.store import geojson_io
@@ -164,56 +168,32 @@ def measure_size(
     del json_text
     result["synth_s"] = time.perf_counter() - start
     result["itinerary_json_bytes"] = len(json_raw)
+    # Peak memory is the pipeline's (load, build, filter/export, map): not the synthesis.
+    gc.collect()
+    reset_peak_rss()
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         base = Path(tmp)
-        # The loader's 10 MB upload limit is lifted (patched) only where the file exceeds it.
-        limit = max(load_module.MAX_BYTES, len(json_raw) + 1)
-        with mock.patch.object(load_module, "MAX_BYTES", limit):
-            load_json = partial(
-                load_module.parse_itinerary,
-                json_raw, "synthetic.json", base_dir=base, article_text=article,
-            )  # fmt: skip
-            result["load_json_s"], loaded = _median_time(load_json, reps)
-            del load_json
-        if len(json_raw) > load_module.MAX_BYTES:
-            notes.append("JSON itinerary exceeds the loader's 10 MB limit; limit lifted to measure")
-        del json_raw
+        # File loads have no size cap (only uploads do), as with `mapapp build`.
+        load_json = partial(
+            load_module.parse_itinerary,
+            json_raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None,
+        )  # fmt: skip
+        result["load_json_s"], loaded = _median_time(load_json, reps)
+        del load_json, json_raw
 
-        if size <= yaml_max:
-            yaml_text, _ = synthetic_itinerary(size, seed)
-            yaml_raw = yaml_text.encode("utf-8")
-            del yaml_text
-            result["itinerary_yaml_bytes"] = len(yaml_raw)
-            if len(yaml_raw) > load_module.MAX_BYTES:
-                notes.append("YAML itinerary exceeds the loader's 10 MB limit; limit lifted")
-            limit = max(load_module.MAX_BYTES, len(yaml_raw) + 1)
-            with mock.patch.object(load_module, "MAX_BYTES", limit):
-                load_yaml = partial(
-                    load_module.parse_itinerary,
-                    yaml_raw, "synthetic.yaml", base_dir=base, article_text=article,
-                )  # fmt: skip
-                result["load_s"], loaded_yaml = _median_time(load_yaml, reps)
-                del load_yaml
-            if loaded_yaml.itinerary != loaded.itinerary:
-                raise AssertionError("the YAML and JSON forms of the itinerary differ")
-            del yaml_raw, loaded_yaml
-        else:
-            result["load_s"] = None
-            result["itinerary_yaml_bytes"] = None
-            notes.append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
-
+        fingerprint = _fingerprint(loaded.itinerary)
         cache_file = base / "geocode_cache.json"
         write_warm_cache(loaded.itinerary, cache_file)
         counts: dict[str, int] = {}
         build = partial(build_offline, loaded, cache_file, counts)
-        result["build_s"], (collection, text) = _median_time(build, reps)
-        result["geojson_bytes"] = len(text.encode("utf-8"))
+        result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
+        result["geojson_bytes"] = geojson_bytes
         result["places_from_cache"] = counts["from_cache"]
         result["places_from_override"] = counts["from_override"]
         result["places"] = len(loaded.itinerary.places)
         result["days"] = max(e.day for e in loaded.itinerary.events)
-        del text, loaded, build
+        del loaded, build
 
     filter_collection = _filter_fn()
     if filter_collection is None:
@@ -246,6 +226,8 @@ def measure_size(
         result["payload_bytes"] = len(html.encode("utf-8"))
         del html
 
+    result["peak_rss_mb"] = peak_rss_mb()
+
     if size <= naive_max:
         result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
         result["naive_payload_bytes"] = len(naive.encode("utf-8"))
@@ -254,9 +236,57 @@ def measure_size(
         result["naive_map_s"] = result["naive_payload_bytes"] = None
     map_s, naive_s = result["map_s"], result["naive_map_s"]
     result["speedup"] = naive_s / map_s if map_s and naive_s else None
-    result["peak_rss_mb"] = peak_rss_mb()
+    if size <= browser_max:
+        from mapapp.bench.browser import browser_available, time_to_markers
+
+        why_not = browser_available()
+        if why_not is None:
+            result["browser_markers_s"] = time_to_markers(collection, runs=reps)
+        else:
+            result["browser_markers_s"] = None
+            notes.append(f"browser timing skipped: {why_not}")
+    else:
+        result["browser_markers_s"] = None
+    collection["features"] = []  # free it before the YAML phase
+    gc.collect()
+    reset_peak_rss()
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        base = Path(tmp)
+        # The YAML form is what curators edit; it is measured last, apart from the pipeline peak.
+        if size <= yaml_max:
+            yaml_text, _ = synthetic_itinerary(size, seed)
+            yaml_raw = yaml_text.encode("utf-8")
+            del yaml_text
+            result["itinerary_yaml_bytes"] = len(yaml_raw)
+            load_yaml = partial(
+                load_module.parse_itinerary,
+                yaml_raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None,
+            )  # fmt: skip
+            result["load_s"], loaded_yaml = _median_time(load_yaml, reps)
+            del load_yaml
+            if _fingerprint(loaded_yaml.itinerary) != fingerprint:
+                raise AssertionError("the YAML and JSON forms of the itinerary differ")
+            del yaml_raw, loaded_yaml
+        else:
+            result["load_s"] = None
+            result["itinerary_yaml_bytes"] = None
+            notes.append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
+
+        result["yaml_peak_rss_mb"] = peak_rss_mb() if result["load_s"] is not None else None
     result["notes"] = notes
     return result
+
+
+def _fingerprint(itinerary: Any) -> tuple[Any, ...]:
+    """Enough to tell two loads of one itinerary apart without keeping both in memory."""
+    events = itinerary.events
+    return (len(events), len(itinerary.places), events[0], events[-1])
+
+
+def reset_peak_rss() -> None:
+    """Start a new peak (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 # ---------------------------------------------------------------- once per run
@@ -454,6 +484,7 @@ def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
         ("filter_export_s", "filter_export_s", 4), ("map_s", "map_s", 3),
         ("payload MB", "payload_bytes", None), ("peak RSS MB", "peak_rss_mb", 0),
         ("naive_map_s", "naive_map_s", 3), ("speedup", "speedup", 1),
+        ("browser_s", "browser_markers_s", 3),
     ]  # fmt: skip
     rows = [[title for title, _, _ in columns]]
     for r in results:
@@ -471,7 +502,9 @@ def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
         print("  ".join(cells), file=out)
     print(
         "rep = runs per measurement (medians); load_s = YAML, load_json_s = the same itinerary"
-        " as JSON; speedup = naive_map_s / map_s",
+        " as JSON; speedup = naive_map_s / map_s;\npeak RSS = load (JSON), build, filter/export"
+        " and map, without synthesis, YAML or the baseline; browser_s = page load to every"
+        " event drawn, headless Chromium",
         file=out,
     )
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mapapp.errors import InputError, Problem
 from mapapp.itinerary.models import Itinerary, Quote
-from mapapp.itinerary.yaml_lines import Path, dotted, line_for, load_with_lines
+from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -26,10 +26,10 @@ class LoadedItinerary:
     itinerary: Itinerary
     article_text: str
     path: FsPath
-    lines: dict[Path, int]
+    lines: LineIndex
 
     def line(self, path: Path) -> int | None:
-        return line_for(self.lines, path)
+        return self.lines.line(path)
 
 
 def load_itinerary(path: FsPath, article_text: str | None = None) -> LoadedItinerary:
@@ -39,14 +39,21 @@ def load_itinerary(path: FsPath, article_text: str | None = None) -> LoadedItine
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(name, "", f"cannot read file: {exc.strerror}")]) from exc
-    return parse_itinerary(raw, name, base_dir=path.parent, article_text=article_text)
+    # A file the user names on the command line may be large; only uploads are capped.
+    return parse_itinerary(
+        raw, name, base_dir=path.parent, article_text=article_text, max_bytes=None
+    )
 
 
 def parse_itinerary(
-    raw: bytes, name: str, base_dir: FsPath, article_text: str | None = None
+    raw: bytes,
+    name: str,
+    base_dir: FsPath,
+    article_text: str | None = None,
+    max_bytes: int | None = MAX_BYTES,
 ) -> LoadedItinerary:
     """Validate itinerary bytes (YAML or JSON) from a file or an upload."""
-    if len(raw) > MAX_BYTES:
+    if max_bytes is not None and len(raw) > max_bytes:
         raise InputError([Problem(name, "", f"file is {len(raw)} bytes; the limit is 10 MB")])
     try:
         text = raw.decode("utf-8")
@@ -67,10 +74,10 @@ def parse_itinerary(
     return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
 
 
-def _parse(text: str, name: str) -> tuple[Any, dict[Path, int]]:
+def _parse(text: str, name: str) -> tuple[Any, LineIndex]:
     if name.endswith(".json"):
         try:
-            return json.loads(text), {}
+            return json.loads(text), LineIndex(None)
         except json.JSONDecodeError as exc:
             raise InputError([Problem(name, "", f"invalid JSON: {exc.msg}", exc.lineno)]) from exc
     try:
@@ -82,12 +89,12 @@ def _parse(text: str, name: str) -> tuple[Any, dict[Path, int]]:
         raise InputError([Problem(name, "", f"invalid YAML: {what}", line)]) from exc
 
 
-def _pydantic_problem(name: str, err: Any, lines: dict[Path, int]) -> Problem:
+def _pydantic_problem(name: str, err: Any, lines: LineIndex) -> Problem:
     loc: Path = tuple(err["loc"])
-    return Problem(name, dotted(loc), err["msg"], line_for(lines, loc))
+    return Problem(name, dotted(loc), err["msg"], lines.line(loc))
 
 
-def _read_article(it: Itinerary, base_dir: FsPath, name: str, lines: dict[Path, int]) -> str:
+def _read_article(it: Itinerary, base_dir: FsPath, name: str, lines: LineIndex) -> str:
     article = (base_dir / it.trip.article.path).resolve()
     try:
         # newline="" keeps the text exactly as stored, so offsets count what is on disk.
@@ -96,15 +103,15 @@ def _read_article(it: Itinerary, base_dir: FsPath, name: str, lines: dict[Path, 
     except OSError as exc:
         loc: Path = ("trip", "article", "path")
         msg = f"cannot read the article {article}: {exc.strerror}"
-        raise InputError([Problem(name, dotted(loc), msg, line_for(lines, loc))]) from exc
+        raise InputError([Problem(name, dotted(loc), msg, lines.line(loc))]) from exc
 
 
-def cross_check(it: Itinerary, article: str, name: str, lines: dict[Path, int]) -> list[Problem]:
+def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> list[Problem]:
     """The checks no single field can make: references, offsets, dates."""
     problems: list[Problem] = []
 
     def add(loc: Path, msg: str) -> None:
-        problems.append(Problem(name, dotted(loc), msg, line_for(lines, loc)))
+        problems.append(Problem(name, dotted(loc), msg, lines.line(loc)))
 
     for section, ids in (
         ("places", [p.id for p in it.places]),
@@ -146,7 +153,7 @@ def cross_check(it: Itinerary, article: str, name: str, lines: dict[Path, int]) 
 
 
 def _quote_problems(
-    quote: Quote, article: str, loc: Path, name: str, lines: dict[Path, int]
+    quote: Quote, article: str, loc: Path, name: str, lines: LineIndex
 ) -> list[Problem]:
     found = article[quote.start : quote.end]
     if found == quote.text:
@@ -154,4 +161,4 @@ def _quote_problems(
     hint = article.find(quote.text)
     where = f"; the text occurs at {hint}-{hint + len(quote.text)}" if hint >= 0 else ""
     msg = f"quote is not at offsets {quote.start}-{quote.end} of the article{where}"
-    return [Problem(name, dotted((*loc, "start")), msg, line_for(lines, loc))]
+    return [Problem(name, dotted((*loc, "start")), msg, lines.line(loc))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
@@ -183,8 +184,16 @@ class Itinerary(Strict):
     partners: list[Partner] = Field(default_factory=list)
     hq: Headquarters | None = None
 
+    @cached_property
+    def places_by_id(self) -> dict[str, Place]:
+        return {p.id: p for p in self.places}
+
+    @cached_property
+    def actors_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
     def place(self, place_id: str) -> Place:
-        return next(p for p in self.places if p.id == place_id)
+        return self.places_by_id[place_id]
 
     def actor(self, actor_id: str) -> Actor:
-        return next(a for a in self.actors if a.id == actor_id)
+        return self.actors_by_id[actor_id]

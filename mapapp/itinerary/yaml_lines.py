@@ -9,20 +9,45 @@ import yaml
 Path = tuple[str | int, ...]
 
 
-def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
-    """Parse YAML; return the data and a map from field path to 1-based line.
+def load_with_lines(text: str) -> tuple[Any, LineIndex]:
+    """Parse YAML; return the data and an index from field path to 1-based line.
 
     Raises yaml.YAMLError on malformed input (its problem_mark holds the line).
     """
-    # Parse once with libyaml when present (pure-Python PyYAML is ~20x slower),
-    # then build the data from the same node tree that gave us the lines.
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    node = yaml.compose(text, Loader=loader_cls)
+    return yaml.load(text, Loader=_LOADER), LineIndex(text)
+
+
+# libyaml when present: pure-Python PyYAML is about 20 times slower.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineIndex:
+    """Field path -> line, built only when a problem needs a line.
+
+    Valid files (the common case) never pay for the node tree, which for a large
+    itinerary costs more time and memory than the data itself.
+    """
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+        self._lines: dict[Path, int] | None = None
+
+    def line(self, path: Path) -> int | None:
+        """The line of the deepest existing prefix of path (a missing field has none)."""
+        if self._lines is None:
+            self._lines = _line_map(self._text)
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return None
+
+
+def _line_map(text: str | None) -> dict[Path, int]:
     lines: dict[Path, int] = {}
-    if node is None:
-        return None, lines
-    _walk(node, (), lines)
-    return loader_cls("").construct_document(node), lines
+    node = yaml.compose(text, Loader=_LOADER) if text else None
+    if node is not None:
+        _walk(node, (), lines)
+    return lines
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
@@ -35,14 +60,6 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), lines)
-
-
-def line_for(lines: dict[Path, int], path: Path) -> int | None:
-    """The line of the deepest existing prefix of path (a missing field has none)."""
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
 
 
 def dotted(path: Path) -> str:

@@ -7,29 +7,36 @@ validator name a feature's line.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mapapp.atomic import write_bytes_atomic
+from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
 
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
 
 
-def dumps(collection: FeatureCollection) -> str:
-    """Serialise with a fixed layout: same input, same bytes."""
+def chunks(collection: FeatureCollection) -> Iterator[str]:
+    """The serialised file piece by piece, in a fixed layout: same input, same bytes."""
     head = {k: v for k, v in collection.items() if k != "features"}
-    parts = [
-        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]
-    ]
     meta = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
-    body = ",\n".join(parts)
-    return "{" + meta + '"features":[\n' + body + "\n]}\n"
+    yield "{" + meta + '"features":[\n'
+    separator = ""
+    for feature in collection["features"]:
+        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def dumps(collection: FeatureCollection) -> str:
+    return "".join(chunks(collection))
 
 
 def write(path: Path, collection: FeatureCollection) -> None:
-    write_bytes_atomic(path, dumps(collection).encode("utf-8"))
+    """Stream to a temporary file, then rename: a large collection never sits in memory twice."""
+    write_chunks_atomic(path, (c.encode("utf-8") for c in chunks(collection)))
 
 
 def read(path: Path) -> FeatureCollection:

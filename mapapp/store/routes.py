@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
 
 Feature = dict[str, Any]
 
@@ -26,7 +27,7 @@ def route_features(events: list[Feature]) -> list[Feature]:
                 coords.append(position)
         if len(coords) < 2:
             continue
-        km = sum(geodesic((a[1], a[0]), (b[1], b[0])).km for a, b in pairwise(coords))
+        km = sum(leg_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(coords))
         routes.append(
             {
                 "type": "Feature",
@@ -42,3 +43,10 @@ def route_features(events: list[Feature]) -> list[Feature]:
             }
         )
     return routes
+
+
+@lru_cache(maxsize=65536)
+def leg_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic (WGS84) distance; cached because itineraries revisit the same places."""
+    result = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)
+    return float(result["s12"]) / 1000.0

@@ -37,13 +37,12 @@ def _args() -> argparse.Namespace:
 def _load_dataset(itinerary: str, data: str, mtime: float) -> Dataset:
     loaded = load_itinerary(Path(itinerary))
     collection = geojson_io.read(Path(data))
-    return Dataset(data, collection, loaded.article_text, trip_summary(loaded.itinerary))
+    trip = trip_summary(loaded.itinerary)
+    return Dataset(data, collection, loaded.article_text, trip, f"{data}@{mtime}")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _filtered(
-    _dataset: Dataset, key: tuple[Any, ...], filters: app_logic.Filters
-) -> dict[str, Any]:
+def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
     return filter_collection(_dataset.collection, **filters.as_kwargs())
 
 
@@ -75,14 +74,14 @@ collection = dataset.collection
 options = available(collection)
 
 # Filters: initialised once from the URL, then kept in the URL as the user changes them.
-if st.session_state.get("filters_for") != dataset.name:
+if st.session_state.get("filters_for") != dataset.key:
     params = {k: st.query_params.get_all(k) for k in app_logic.QUERY_KEYS}
     parsed = app_logic.parse_query(params, collection)
     st.session_state.f_day = list(parsed.filters.days)
     st.session_state.f_actor = list(parsed.filters.actors)
     st.session_state.f_type = list(parsed.filters.types)
     st.session_state.ignored = parsed.ignored
-    st.session_state.filters_for = dataset.name
+    st.session_state.filters_for = dataset.key
 
 
 def _reset() -> None:
@@ -107,7 +106,7 @@ with st.sidebar:
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
-shown = _filtered(dataset, (dataset.name,), filters)
+shown = _filtered(dataset, dataset.key, filters)
 n_events = len(app_logic.itinerary_rows(shown))
 
 st.html(f'<h1 class="mapapp-title">{_escape(dataset.trip["title"])}</h1>')

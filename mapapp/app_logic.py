@@ -51,7 +51,7 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
     ignored: list[str] = []
     for raw in params.get("day", []):
         value = raw.strip()
-        if value.isdigit() and int(value) in known["days"]:
+        if value.isascii() and value.isdigit() and int(value) in known["days"]:
             _add(days, int(value))
         else:
             ignored.append(f"day={raw}")
@@ -61,11 +61,13 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
             ignored.append(f"actor={raw}")
         else:
             _add(actors, name)
+    types_by_key = {t.casefold(): t for t in known["types"]}
     for raw in params.get("type", []):
-        if raw in known["types"]:
-            _add(types, raw)
-        else:
+        event_type = types_by_key.get(raw.strip().casefold())
+        if event_type is None:
             ignored.append(f"type={raw}")
+        else:
+            _add(types, event_type)
     return ParsedQuery(Filters(tuple(days), tuple(actors), tuple(types)), ignored)
 
 

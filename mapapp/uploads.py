@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ class Dataset:
     collection: dict[str, Any]
     article_text: str | None
     trip: dict[str, Any]
+    key: str  # identifies the content (path and mtime, or a hash): caches key on it
 
 
 def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset:
@@ -40,7 +42,8 @@ def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Datas
     resolver = Resolver(GeocodeCache.open(cache_path(default_itinerary)), None, offline=True)
     places = resolver.resolve_all(loaded, progress=False)
     collection = build_collection(loaded, places)
-    return Dataset(name, collection, loaded.article_text, trip_summary(loaded.itinerary))
+    key = _content_key(raw)
+    return Dataset(name, collection, loaded.article_text, trip_summary(loaded.itinerary), key)
 
 
 def _looks_like_geojson(raw: bytes) -> bool:
@@ -57,7 +60,12 @@ def _geojson(raw: bytes, name: str) -> Dataset:
     problems = validate_collection(data, name, text)
     if problems:
         raise InputError(problems)
-    return Dataset(name, data, None, {"title": name, "discrepancies": []})
+    trip = {"title": name, "discrepancies": []}
+    return Dataset(name, data, None, trip, _content_key(raw))
+
+
+def _content_key(raw: bytes) -> str:
+    return "upload:" + hashlib.sha256(raw).hexdigest()
 
 
 def trip_summary(itinerary: Any) -> dict[str, Any]:

@@ -25,4 +25,5 @@ def workdir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built() -> dict[str, Any]:
     """The committed data/itinerary.geojson, parsed."""
-    return json.loads((ROOT / "data" / "itinerary.geojson").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((ROOT / "data" / "itinerary.geojson").read_text("utf-8"))
+    return data

@@ -23,15 +23,15 @@ import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from conftest import ROOT
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MediaFileStorage
+from streamlit.runtime.media_file_storage import MediaFileStorage
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Multiselect
 
 from mapapp.export import filter_collection
 from mapapp.store import geojson_io
 
 APP = ROOT / "mapapp" / "app.py"
 TOTAL = 7
-Query = dict[str, str | list[str]]
 MakeApp = Callable[..., AppTest]
 
 
@@ -126,8 +126,9 @@ def as_article_html(text: str) -> str:
     return html.escape(text).replace("\n", "<br><br>")
 
 
-def sidebar_multiselect(at: AppTest, key: str) -> Any:
-    return at.sidebar.multiselect(key=key)
+def sidebar_multiselect(at: AppTest, key: str) -> Multiselect[Any]:
+    widget: Multiselect[Any] = at.sidebar.multiselect(key=key)
+    return widget
 
 
 def download(
@@ -262,11 +263,6 @@ def test_a_link_value_is_shown_as_text_not_html(make_app: MakeApp) -> None:
     assert notices(at) == [f"⚠ Ignored an unknown filter value from the link: actor={payload}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: app_logic.parse_query calls int() on any str.isdigit() value; "
-    "int('²') raises ValueError and the whole page fails",
-)
 def test_a_superscript_digit_in_the_link_is_ignored(make_app: MakeApp) -> None:
     at = make_app(day="²")
     no_exception(at)
@@ -378,10 +374,8 @@ def test_the_three_download_buttons_are_in_the_sidebar(
         "Full data set (GeoJSON)",
         "Map as standalone HTML (works offline)",
     ]
-    files = [
-        download(at, media, b.label)[:2] for b in at.sidebar.download_button
-    ]  # (name, MIME type)
-    assert files == [
+    names_and_types = [download(at, media, b.label)[:2] for b in at.sidebar.download_button]
+    assert names_and_types == [
         ("mapapp-filtered.geojson", "application/geo+json"),
         ("mapapp-itinerary.geojson", "application/geo+json"),
         ("mapapp-map.html", "text/html"),
@@ -463,11 +457,6 @@ def test_a_missing_itinerary_gives_a_clear_error(make_app: MakeApp, workdir: Pat
     assert not at.dataframe
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: app.py caches _filtered() by the data set's name only, so a rebuilt "
-    "GeoJSON (or a second upload with the same file name) shows the old events",
-)
 def test_a_rebuilt_data_file_is_shown_not_the_cached_one(
     make_app: MakeApp, workdir: Path, built: dict[str, Any]
 ) -> None:
@@ -519,11 +508,6 @@ def test_a_broken_upload_is_rejected_and_the_data_kept(make_app: MakeApp) -> Non
     assert shown_line(at) == f"**{TOTAL}** of {TOTAL} events shown."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: app.py caches _filtered() by the data set's name only; two sessions "
-    "uploading different files named alike share the first one's events",
-)
 def test_two_uploads_with_the_same_name_show_their_own_events(
     make_app: MakeApp, built: dict[str, Any]
 ) -> None:

@@ -89,3 +89,9 @@ def test_quote_spans_cover_events_and_partners(built: dict[str, Any]) -> None:
     labels = [label for _, _, label in spans]
     assert sum(1 for label in labels if label[0].isdigit()) == 3
     assert "South Korea" in labels
+
+
+def test_event_type_in_the_url_is_case_insensitive_like_actors(built: dict[str, Any]) -> None:
+    parsed = app_logic.parse_query({"type": ["Meeting", "SPEECH"], "day": ["²"]}, built)
+    assert parsed.filters.types == ("meeting", "speech")
+    assert parsed.ignored == ["day=²"]

@@ -303,7 +303,7 @@ def _build_map(
         groups[name].add_to(m)
 
     BodyHtml(legend_html(_legend_days(f.events)), name="MvLegend").add_to(m)
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
     if bounds is not None:
         m.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(24, 24), max_zoom=MAX_FIT_ZOOM)
     return m

@@ -128,7 +128,7 @@ if dataset.trip["discrepancies"]:
             )
 
 st.write(f"**{n_events}** of {len(app_logic.itinerary_rows(collection))} events shown.")
-map_col, detail_col = st.columns([3, 2])
+map_col, detail_col = st.columns([7, 3])
 with map_col:
     fmap = build_map(
         shown,
@@ -139,7 +139,7 @@ with map_col:
     clicked = st_folium(
         fmap,
         key="map",
-        height=560,
+        height=640,
         use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )

@@ -191,7 +191,10 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
 def details_html(props: Props) -> str:
     """The selected event's details panel; every value escaped, links http(s) only."""
     e = html.escape
-    when = " ".join(x for x in (props["date"], props["time"] or "", props["time_label"]) if x)
+    time, label = props["time"] or "", props["time_label"]
+    if time and label.startswith(time):
+        time = ""  # the label already gives it ("18:10, about 45 minutes")
+    when = " ".join(x for x in (props["date"], time, label) if x)
     precision = {1: "exact site", 2: "neighbourhood or town", 3: "region"}[props["geo_precision"]]
     parts = [
         f"<h4>{e(str(props['order']))}. {e(props['title'])}</h4>",
@@ -213,7 +216,7 @@ def details_html(props: Props) -> str:
     if props["discrepancies"]:
         items = "".join(f"<li>{e(d)}</li>" for d in props["discrepancies"])
         parts.append(f'<div class="discrepancy"><b>⚠ Discrepancies:</b><ul>{items}</ul></div>')
-    return "".join(parts)
+    return '<div style="overflow-wrap:anywhere">' + "".join(parts) + "</div>"
 
 
 def _link(url: str) -> str:

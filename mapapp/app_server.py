@@ -33,6 +33,7 @@ def streamlit_command(
         "--server.enableStaticServing", "true",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", "10",
         "--",
         "--itinerary", str(itinerary.resolve()),

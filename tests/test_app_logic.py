@@ -95,3 +95,10 @@ def test_event_type_in_the_url_is_case_insensitive_like_actors(built: dict[str, 
     parsed = app_logic.parse_query({"type": ["Meeting", "SPEECH"], "day": ["²"]}, built)
     assert parsed.filters.types == ("meeting", "speech")
     assert parsed.ignored == ["day=²"]
+
+
+def test_details_do_not_repeat_a_time_the_label_already_gives(built: dict[str, Any]) -> None:
+    ishiba = next(f for f in built["features"] if f["id"] == "meeting-with-shigeru-ishiba")
+    html = app_logic.details_html(ishiba["properties"])
+    assert "2025-04-09 18:10, about 45 minutes" in html
+    assert "18:10 18:10" not in html

@@ -234,7 +234,7 @@ def test_a_script_in_an_uploaded_itinerary_does_not_run(
     for _ in range(5):  # the upload reruns the app, which may replace the map iframe
         try:
             frame = session.map_frame(expected=7)
-            frame.locator(".mv-num", has_text="7").dispatch_event("click", timeout=5000)
+            frame.locator(".mv-num", has_text="7").click(timeout=5000)
             title = frame.locator(".mv-popup h4").inner_text(timeout=5000)
             break
         except PlaywrightError:

@@ -49,6 +49,7 @@ BASEMAP_LAYER_NAME = "Basemap: country outlines (offline)"
 #: The smallest span fitted, in degrees, so one event does not zoom to street level.
 MIN_SPAN_DEG = 0.02
 MAX_FIT_ZOOM = 15
+LEGEND_CLEARANCE_PX = (40, 190)  # left, bottom: the legend box's footprint
 
 
 @dataclass
@@ -288,6 +289,10 @@ def _build_map(
         location, zoom = [(south + north) / 2, (west + east) / 2], 3
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
     m.options["max_zoom"] = 18
+    # Leaflet focuses the map on mousedown for keyboard panning; inside the app's
+    # iframe that focus scrolls the page when the map runs below the fold, so the
+    # mouseup lands elsewhere and marker clicks are lost.
+    m.options["keyboard"] = False
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix)
     _add_basemap(m, basemap)
@@ -305,7 +310,13 @@ def _build_map(
     BodyHtml(legend_html(_legend_days(f.events)), name="MvLegend").add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     if bounds is not None:
-        m.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(24, 24), max_zoom=MAX_FIT_ZOOM)
+        # The legend sits bottom-left: keep the fitted points clear of it.
+        m.fit_bounds(
+            [list(bounds[0]), list(bounds[1])],
+            padding_top_left=(LEGEND_CLEARANCE_PX[0], 24),
+            padding_bottom_right=(24, LEGEND_CLEARANCE_PX[1]),
+            max_zoom=MAX_FIT_ZOOM,
+        )
     return m
 
 

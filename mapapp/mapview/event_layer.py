@@ -244,8 +244,12 @@ _JS = r"""
     root.setAttribute("data-event-id", D.ids[i]);
     el(root, "h4", null, tip(i));
     var parts = [str("date")], t = str("time"), tl = str("tl");
-    if (t) { parts.push(t); }
-    if (tl && tl !== t) { parts.push("(" + tl + ")"); }
+    // A label that starts with the time ("18:10, about 45 minutes") replaces it.
+    if (t && tl && tl.indexOf(t) === 0) { parts.push(tl); }
+    else {
+      if (t) { parts.push(t); }
+      if (tl && tl !== t) { parts.push("(" + tl + ")"); }
+    }
     el(root, "div", "mv-when", "Day " + C.day[i] + ": " + parts.filter(Boolean).join(" "));
     var place = el(root, "div", "mv-place", str("place") + " ");
     el(place, "span", "mv-prec", "(" + (d.prec_labels[C.prec[i]] || "") + ")");

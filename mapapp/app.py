@@ -181,27 +181,19 @@ if dataset.article_text:
 
 with st.sidebar:
     st.header("Export")
-    st.download_button(
-        "Filtered view (GeoJSON)",
-        data=geojson_io.dumps(shown),
-        file_name="mapapp-filtered.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-    )
-    st.download_button(
-        "Full data set (GeoJSON)",
-        data=geojson_io.dumps(collection),
-        file_name="mapapp-itinerary.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-    )
-    st.download_button(
-        "Map as standalone HTML (works offline)",
-        data=lambda: render_html(shown, basemap="offline", view="selection"),
-        file_name="mapapp-map.html",
-        mime="text/html",
-        on_click="ignore",
-    )
+    # Callables: the files are made when clicked, not on every rerun.
+    downloads = [
+        ("Filtered view (GeoJSON)", lambda: geojson_io.dumps(shown), "mapapp-filtered.geojson"),
+        (
+            "Full data set (GeoJSON)",
+            lambda: geojson_io.dumps(collection),
+            "mapapp-itinerary.geojson",
+        ),
+        ("Map as standalone HTML (works offline)", lambda: render_html(shown), "mapapp-map.html"),
+    ]
+    for label, make, file_name in downloads:
+        mime = "text/html" if file_name.endswith(".html") else "application/geo+json"
+        st.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")
     st.header("Upload")
     upload = st.file_uploader(
         "An itinerary (YAML/JSON) or a GeoJSON FeatureCollection, up to 10 MB",

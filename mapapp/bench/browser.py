@@ -76,7 +76,7 @@ def time_to_markers(collection: dict[str, Any], runs: int = 3) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
         page_path.write_text(render_html(collection), encoding="utf-8")
-        with _serve(Path(tmp)) as base_url, sync_playwright() as p:
+        with serve_folder(Path(tmp)) as base_url, sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
             )
@@ -106,7 +106,7 @@ def _drawn_layers(collection: dict[str, Any]) -> int:
 
 
 @contextmanager
-def _serve(folder: Path) -> Iterator[str]:
+def serve_folder(folder: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

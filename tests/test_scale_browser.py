@@ -81,7 +81,8 @@ _EVENT_LAYERS = """() => {
           const pt = value.latLngToContainerPoint(layer.getLatLng());
           out.push({id: layer.options.eventId, index: layer.options.eventIndex,
                     x: box.left + pt.x, y: box.top + pt.y,
-                    inside: pt.x > 40 && pt.y > 40 && pt.x < box.width - 40 && pt.y < box.height - 200});
+                    inside: pt.x > 40 && pt.y > 40 && pt.x < box.width - 40
+                            && pt.y < box.height - 200});
         }
       });
     }

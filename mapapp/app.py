@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 
 from mapapp import app_logic
 from mapapp.errors import InputError, MapappError
-from mapapp.export import filter_collection
+from mapapp.export import events_of, filter_collection
 from mapapp.filters import available
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
@@ -107,7 +107,7 @@ with st.sidebar:
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
 shown = _filtered(dataset, dataset.key, filters)
-n_events = len(app_logic.itinerary_rows(shown))
+rows = app_logic.itinerary_rows(shown)
 
 st.html(f'<h1 class="mapapp-title">{_escape(dataset.trip["title"])}</h1>')
 if dataset.trip.get("article_url"):
@@ -127,7 +127,7 @@ if dataset.trip["discrepancies"]:
                 f"sources say {_escape(d['sources'])}. <small>{urls}</small></p>"
             )
 
-st.write(f"**{n_events}** of {len(app_logic.itinerary_rows(collection))} events shown.")
+st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
 map_col, detail_col = st.columns([7, 3])
 with map_col:
     fmap = build_map(
@@ -156,7 +156,6 @@ with detail_col:
         st.html(app_logic.details_html(chosen))
 
 st.subheader("Itinerary")
-rows = app_logic.itinerary_rows(shown)
 st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
 
 timeline = app_logic.timeline_rows(shown)

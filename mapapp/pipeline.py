@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapapp.geocode.cache import GeocodeCache
+from mapapp.geocode.cache import Candidate, GeocodeCache
 from mapapp.geocode.provider import Provider, ProviderSettings
 from mapapp.geocode.resolve import Resolver, Summary
 from mapapp.itinerary.load import LoadedItinerary, load_itinerary
@@ -49,7 +49,7 @@ def build(
     provider = None if offline else _LazyProvider(settings)
     resolver = Resolver(
         cache,
-        provider,  # type: ignore[arg-type]
+        provider,
         provider_name=settings.name,
         offline=offline,
         verify_pins=verify_pins,
@@ -69,7 +69,7 @@ class _LazyProvider:
         self.settings = settings
         self._provider: Provider | None = None
 
-    def search(self, query: str, country: str) -> Any:
+    def search(self, query: str, country: str) -> list[Candidate]:
         if self._provider is None:
             self._provider = Provider(self.settings)
         return self._provider.search(query, country)

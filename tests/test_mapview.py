@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import folium
 import pytest
+from synthetic_events import synthetic_collection
 
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
@@ -40,7 +41,6 @@ from mapapp.mapview.style import (
     partner_tooltip_html,
     uncertainty_radius_m,
 )
-from mapapp.mapview.synthetic import synthetic_collection
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "itinerary.geojson"
 

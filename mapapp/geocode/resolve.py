@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tqdm import tqdm
 
 from mapapp.errors import GeocodingError, InputError, OfflineCacheMiss, Problem
 from mapapp.geocode.cache import Candidate, GeocodeCache
 from mapapp.geocode.checks import distance_km, problem_with
-from mapapp.geocode.provider import Provider
 from mapapp.itinerary.load import LoadedItinerary
 from mapapp.itinerary.models import Place
 from mapapp.itinerary.yaml_lines import dotted
 
 DISAGREEMENT_KM = 1.0
+
+
+class Searcher(Protocol):
+    """What the resolver needs from a geocoder (a Provider, or anything alike)."""
+
+    def search(self, query: str, country: str) -> list[Candidate]: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class Resolver:
     """Resolves places with a cache, an optional provider and the itinerary's pins."""
 
     cache: GeocodeCache
-    provider: Provider | None
+    provider: Searcher | None
     provider_name: str = "nominatim"
     offline: bool = False
     verify_pins: bool = False

@@ -97,22 +97,6 @@ def naive_map_html(collection: dict[str, Any]) -> str:
     return str(fmap.get_root().render())
 
 
-def _build_map_fn() -> Callable[..., Any] | None:
-    try:
-        from mapapp.mapview.render import build_map
-    except ImportError:
-        return None
-    return build_map
-
-
-def _filter_fn() -> Callable[..., dict[str, Any]] | None:
-    try:
-        from mapapp.export import filter_collection
-    except ImportError:
-        return None
-    return filter_collection
-
-
 def pick_filter(collection: dict[str, Any]) -> tuple[int, str]:
     """A day in the middle of the trip and a non-visitor actor present that day."""
     events = [f["properties"] for f in collection["features"] if f["properties"]["kind"] == "event"]
@@ -135,7 +119,7 @@ def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tupl
     from mapapp.store.build import build_collection
 
     resolver = Resolver(GeocodeCache.open(cache_file), None, offline=True)
-    places = resolver.resolve_all(loaded, progress=False)
+    places = resolver.resolve_all(loaded)
     collection = build_collection(loaded, places)
     counts["from_cache"] = resolver.summary.from_cache
     counts["from_override"] = resolver.summary.from_override
@@ -153,128 +137,145 @@ def measure_size(
     workdir: Path | None = None,
     browser_max: int = BROWSER_MAX,
 ) -> Result:
-    """Every per-size measurement, in this process (call it in a fresh one)."""
-    from mapapp.bench.synth import synthetic_itinerary, synthetic_json, write_warm_cache
-    from mapapp.itinerary import load as load_module
-    from mapapp.store import geojson_io
+    """Every per-size measurement, in this process (call it in a fresh one).
+
+    Peak memory is the pipeline's (JSON load, build, filter/export, map): it is
+    reset after the synthesis and read before the baseline, browser and YAML.
+    """
+    from mapapp.bench.synth import synthetic_json
 
     reps = repeats_for(size, repeats)
-    notes: list[str] = []
-    result: Result = {"size": size, "repeats": reps, "seed": seed}
-
+    result: Result = {"size": size, "repeats": reps, "seed": seed, "notes": []}
     start = time.perf_counter()
     json_text, article = synthetic_json(size, seed)
+    result["synth_s"] = time.perf_counter() - start
     json_raw = json_text.encode("utf-8")
     del json_text
-    result["synth_s"] = time.perf_counter() - start
     result["itinerary_json_bytes"] = len(json_raw)
-    # Peak memory is the pipeline's (load, build, filter/export, map): not the synthesis.
     gc.collect()
     reset_peak_rss()
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        base = Path(tmp)
-        # File loads have no size cap (only uploads do), as with `mapapp build`.
-        load_json = partial(
-            load_module.parse_itinerary,
-            json_raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None,
-        )  # fmt: skip
-        result["load_json_s"], loaded = _median_time(load_json, reps)
-        del load_json, json_raw
-
+        loaded = _measure_json_load(result, json_raw, article, Path(tmp), reps)
+        del json_raw
         fingerprint = _fingerprint(loaded.itinerary)
-        cache_file = base / "geocode_cache.json"
-        write_warm_cache(loaded.itinerary, cache_file)
-        counts: dict[str, int] = {}
-        build = partial(build_offline, loaded, cache_file, counts)
-        result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
-        result["geojson_bytes"] = geojson_bytes
-        result["places_from_cache"] = counts["from_cache"]
-        result["places_from_override"] = counts["from_override"]
-        result["places"] = len(loaded.itinerary.places)
-        result["days"] = max(e.day for e in loaded.itinerary.events)
-        del loaded, build
-
-    filter_collection = _filter_fn()
-    if filter_collection is None:
-        result["filter_export_s"] = None
-        notes.append("mapapp.export.filter_collection is missing")
-    else:
-        day, actor = pick_filter(collection)
-        result["filter_day"], result["filter_actor"] = day, actor
-
-        def filter_export() -> str:
-            subset = filter_collection(
-                collection, days=[day], actors=[actor], kinds=None, types=None
-            )
-            return geojson_io.dumps(subset)
-
-        result["filter_export_s"], exported = _median_time(filter_export, reps)
-        result["filter_export_bytes"] = len(exported.encode("utf-8"))
-
-    build_map = _build_map_fn()
-    if build_map is None:
-        result["map_s"] = result["payload_bytes"] = None
-        notes.append("mapapp.mapview.render.build_map is missing")
-    else:
-
-        def render_map() -> str:
-            fmap = build_map(collection, assets="streamlit", basemap="offline", view="selection")
-            return str(fmap.get_root().render())
-
-        result["map_s"], html = _median_time(render_map, reps)
-        result["payload_bytes"] = len(html.encode("utf-8"))
-        del html
-
+        collection = _measure_build(result, loaded, Path(tmp), reps)
+        del loaded
+    _measure_filter_export(result, collection, reps)
+    _measure_map(result, collection, reps)
     result["peak_rss_mb"] = peak_rss_mb()
 
-    if size <= naive_max:
-        result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
-        result["naive_payload_bytes"] = len(naive.encode("utf-8"))
-        del naive
-    else:
-        result["naive_map_s"] = result["naive_payload_bytes"] = None
-    map_s, naive_s = result["map_s"], result["naive_map_s"]
-    result["speedup"] = naive_s / map_s if map_s and naive_s else None
-    if size <= browser_max:
-        from mapapp.bench.browser import browser_available, time_to_markers
-
-        why_not = browser_available()
-        if why_not is None:
-            result["browser_markers_s"] = time_to_markers(collection, runs=reps)
-        else:
-            result["browser_markers_s"] = None
-            notes.append(f"browser timing skipped: {why_not}")
-    else:
-        result["browser_markers_s"] = None
+    _measure_naive(result, collection, reps, naive_max)
+    _measure_browser(result, collection, reps, browser_max)
     collection["features"] = []  # free it before the YAML phase
     gc.collect()
     reset_peak_rss()
+    # The YAML form is what curators edit; it is measured last, apart from the pipeline peak.
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        base = Path(tmp)
-        # The YAML form is what curators edit; it is measured last, apart from the pipeline peak.
-        if size <= yaml_max:
-            yaml_text, _ = synthetic_itinerary(size, seed)
-            yaml_raw = yaml_text.encode("utf-8")
-            del yaml_text
-            result["itinerary_yaml_bytes"] = len(yaml_raw)
-            load_yaml = partial(
-                load_module.parse_itinerary,
-                yaml_raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None,
-            )  # fmt: skip
-            result["load_s"], loaded_yaml = _median_time(load_yaml, reps)
-            del load_yaml
-            if _fingerprint(loaded_yaml.itinerary) != fingerprint:
-                raise AssertionError("the YAML and JSON forms of the itinerary differ")
-            del yaml_raw, loaded_yaml
-        else:
-            result["load_s"] = None
-            result["itinerary_yaml_bytes"] = None
-            notes.append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
-
-        result["yaml_peak_rss_mb"] = peak_rss_mb() if result["load_s"] is not None else None
-    result["notes"] = notes
+        _measure_yaml_load(result, fingerprint, article, Path(tmp), reps, yaml_max)
     return result
+
+
+def _measure_json_load(result: Result, raw: bytes, article: str, base: Path, reps: int) -> Any:
+    """File loads have no size cap (only uploads do), as with `mapapp build`."""
+    from mapapp.itinerary.load import parse_itinerary
+
+    load = partial(
+        parse_itinerary, raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None
+    )
+    result["load_json_s"], loaded = _median_time(load, reps)
+    return loaded
+
+
+def _measure_build(result: Result, loaded: Any, base: Path, reps: int) -> dict[str, Any]:
+    from mapapp.bench.synth import write_warm_cache
+
+    cache_file = base / "geocode_cache.json"
+    write_warm_cache(loaded.itinerary, cache_file)
+    counts: dict[str, int] = {}
+    build = partial(build_offline, loaded, cache_file, counts)
+    result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
+    result.update(
+        geojson_bytes=geojson_bytes,
+        places_from_cache=counts["from_cache"],
+        places_from_override=counts["from_override"],
+        places=len(loaded.itinerary.places),
+        days=max(e.day for e in loaded.itinerary.events),
+    )
+    return dict(collection)
+
+
+def _measure_filter_export(result: Result, collection: dict[str, Any], reps: int) -> None:
+    from mapapp.export import filter_collection
+    from mapapp.store import geojson_io
+
+    day, actor = pick_filter(collection)
+    result["filter_day"], result["filter_actor"] = day, actor
+
+    def filter_export() -> str:
+        subset = filter_collection(collection, days=[day], actors=[actor], kinds=None, types=None)
+        return geojson_io.dumps(subset)
+
+    result["filter_export_s"], exported = _median_time(filter_export, reps)
+    result["filter_export_bytes"] = len(exported.encode("utf-8"))
+
+
+def _measure_map(result: Result, collection: dict[str, Any], reps: int) -> None:
+    from mapapp.mapview.render import build_map
+
+    def render_map() -> str:
+        fmap = build_map(collection, assets="streamlit", basemap="offline", view="selection")
+        return str(fmap.get_root().render())
+
+    result["map_s"], html = _median_time(render_map, reps)
+    result["payload_bytes"] = len(html.encode("utf-8"))
+
+
+def _measure_naive(result: Result, collection: dict[str, Any], reps: int, naive_max: int) -> None:
+    """The one-Marker-per-event baseline, and how much faster mapapp's map is."""
+    result["naive_map_s"] = result["naive_payload_bytes"] = result["speedup"] = None
+    if result["size"] > naive_max:
+        result["notes"].append(f"naive baseline skipped above {naive_max} events")
+        return
+    result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
+    result["naive_payload_bytes"] = len(naive.encode("utf-8"))
+    result["speedup"] = result["naive_map_s"] / result["map_s"]
+
+
+def _measure_browser(
+    result: Result, collection: dict[str, Any], reps: int, browser_max: int
+) -> None:
+    from mapapp.bench.browser import browser_available, time_to_markers
+
+    result["browser_markers_s"] = None
+    why_not = browser_available()
+    if result["size"] > browser_max:
+        result["notes"].append(f"browser timing skipped above {browser_max} events")
+    elif why_not is not None:
+        result["notes"].append(f"browser timing skipped: {why_not}")
+    else:
+        result["browser_markers_s"] = time_to_markers(collection, runs=reps)
+
+
+def _measure_yaml_load(
+    result: Result, fingerprint: tuple[Any, ...], article: str, base: Path, reps: int, yaml_max: int
+) -> None:
+    from mapapp.bench.synth import synthetic_itinerary
+    from mapapp.itinerary.load import parse_itinerary
+
+    result["load_s"] = result["itinerary_yaml_bytes"] = result["yaml_peak_rss_mb"] = None
+    if result["size"] > yaml_max:
+        result["notes"].append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
+        return
+    raw = synthetic_itinerary(result["size"], result["seed"])[0].encode("utf-8")
+    result["itinerary_yaml_bytes"] = len(raw)
+    load = partial(
+        parse_itinerary, raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None
+    )
+    result["load_s"], loaded = _median_time(load, reps)
+    if _fingerprint(loaded.itinerary) != fingerprint:
+        raise AssertionError("the YAML and JSON forms of the itinerary differ")
+    result["yaml_peak_rss_mb"] = peak_rss_mb()
 
 
 def _fingerprint(itinerary: Any) -> tuple[Any, ...]:
@@ -323,67 +324,43 @@ def app_script() -> Path:
     return Path(mapapp.__file__).with_name("app.py")
 
 
-def app_rerun_s(itinerary: Path | None = None, runs: int = RERUN_RUNS) -> float | None:
+def app_rerun_s(runs: int = RERUN_RUNS) -> float:
     """Server time of one app rerun after a change of the day filter (Streamlit AppTest).
 
-    Runs the app on the seed itinerary once, then changes the day multiselect and
-    times `.run()`; the median of `runs` changes. None if mapapp/app.py is missing.
-    Call it in a fresh process: it imports Streamlit.
+    Runs the app on the seed itinerary once, then toggles the day filter between
+    the last day and none chosen (every day), timing `.run()`; the median of
+    `runs` changes. Call it in a fresh process: it imports Streamlit.
     """
-    script = app_script()
-    if not script.exists():
-        return None
     from streamlit.testing.v1 import AppTest
 
     from mapapp.pipeline import DEFAULT_ITINERARY, output_path
+    from mapapp.store import geojson_io
 
-    itinerary = (itinerary or DEFAULT_ITINERARY).resolve()
+    script = app_script()
+    itinerary = DEFAULT_ITINERARY.resolve()
     data = output_path(itinerary)
+    features = geojson_io.read(data)["features"]
+    last_day = max(f["properties"]["day"] for f in features if f["properties"]["kind"] == "event")
     saved_argv = sys.argv
     sys.argv = [str(script), "--itinerary", str(itinerary), "--data", str(data), "--offline"]
     try:
         app = AppTest.from_file(str(script), default_timeout=120)
         app.run()
         _raise_app_exception(app)
-        widget = _day_multiselect(app)
-        initial = list(widget.value)
-        options = list(widget.options)
-        if len(initial) > 1:
-            choices: list[list[Any]] = [initial[:1], initial]
-        elif options:
-            choices = [[_option_value(options[-1])], initial]
-        else:
-            raise RuntimeError("the day multiselect has no options")
+        choices: list[list[int]] = [[last_day], []]
         times = []
         for index in range(runs):
             choice = choices[index % 2]
-            _day_multiselect(app).set_value(choice)
+            app.multiselect(key="f_day").set_value(choice)
             start = time.perf_counter()
             app.run()
             times.append(time.perf_counter() - start)
             _raise_app_exception(app)
-            if list(_day_multiselect(app).value) != choice:
+            if list(app.multiselect(key="f_day").value) != choice:
                 raise RuntimeError(f"the day filter did not take the value {choice!r}")
         return statistics.median(times)
     finally:
         sys.argv = saved_argv
-
-
-def _day_multiselect(app: Any) -> Any:
-    try:
-        return app.multiselect(key="f_day")
-    except KeyError:
-        pass
-    for widget in app.multiselect:
-        if "day" in str(widget.label).lower():
-            return widget
-    raise RuntimeError("the app has no multiselect labelled 'day'")
-
-
-def _option_value(option: str) -> Any:
-    """Multiselect options come back formatted ("Day 2"); the day value is the number."""
-    digits = "".join(ch for ch in option if ch.isdigit())
-    return int(digits) if digits else option
 
 
 def _raise_app_exception(app: Any) -> None:
@@ -450,14 +427,12 @@ def run_bench(
     once: dict[str, Any] = import_times()
     rerun: float | None = None
     rerun_error: str | None = None
-    if app_rerun and app_script().exists():
+    if app_rerun:
         print("bench: app rerun ...", file=sys.stderr, flush=True)
         try:
             rerun = _child(["--app-rerun"])["rerun_s"]
         except RuntimeError as exc:
-            rerun_error = str(exc).splitlines()[-1] if str(exc) else "failed"
-    elif not app_script().exists():
-        rerun_error = "mapapp/app.py does not exist"
+            rerun_error = str(exc).splitlines()[-1]
     once.update(rerun_s=rerun, rerun_error=rerun_error, machine=machine_info())
     for result in results:
         result.update(once)
@@ -540,20 +515,30 @@ def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
 # ---------------------------------------------------------------- command line
 
 
-def _sizes(text: str) -> list[int]:
+DEFAULT_SIZES = "100,1000,10000,100000"
+
+
+def parse_sizes(text: str) -> list[int]:
+    """"100,1000" -> [100, 1000]; the one parser of --sizes (CLI and this module)."""
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError as exc:
-        message = f"expected comma-separated integers, got {text!r}"
-        raise argparse.ArgumentTypeError(message) from exc
+        raise ValueError(f"expected comma-separated integers, got {text!r}") from exc
     if not sizes or any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
+        raise ValueError(f"sizes must be positive integers, got {text!r}")
     return sizes
+
+
+def _sizes_argument(text: str) -> list[int]:
+    try:
+        return parse_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mapapp.bench.run", description=__doc__)
-    parser.add_argument("--sizes", type=_sizes, default=[100, 1000, 10000, 100000])
+    parser.add_argument("--sizes", type=_sizes_argument, default=parse_sizes(DEFAULT_SIZES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None, dest="json_path")
     parser.add_argument("--seed", type=int, default=SEED)

@@ -202,10 +202,11 @@ def bench(
 
 @contextmanager
 def _progress_bar(desc: str, unit: str) -> Iterator[Progress]:
-    """A tqdm bar on stderr, fed by the library's progress callback."""
+    """A tqdm bar on stderr, fed by the library's progress callback: only on a
+    terminal, only once the work takes over half a second, cleared when done."""
     from tqdm import tqdm
 
-    with tqdm(desc=desc, unit=unit, file=sys.stderr, leave=False) as bar:
+    with tqdm(desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None, delay=0.5) as bar:
 
         def update(done: int, total: int, label: str) -> None:
             bar.total = total

@@ -7,8 +7,8 @@ Marker with a Popup per event, runs in the same subprocess up to 10,000 events.
 
     python -m mapapp.bench.run --sizes 100,1000,10000 --json bench.json
 
-Nothing heavy is imported at module level: `mapapp.cli` imports this lazily and
-`import mapapp` must stay cheap.
+Nothing heavy is imported at module level: `mapapp.cli` imports this module
+(for its sizes parser), and starting the command line must stay cheap.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import argparse
 import contextlib
 import gc
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -30,21 +28,14 @@ from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
+from mapapp.bench.once import app_rerun_s, import_times, machine_info
+from mapapp.bench.report import Result, growth, print_table
+
 SEED = 0
 FULL_REPEATS_UP_TO = 10_000  # above this, every measurement runs once
 NAIVE_MAX = 10_000  # the naive folium baseline runs up to this size
 BROWSER_MAX = 10_000  # page load to drawn markers, in headless Chromium, up to this size
 YAML_MAX = 10_000  # PyYAML load above this takes many minutes; JSON load still runs
-IMPORT_RUNS = 5
-RERUN_RUNS = 5
-HEAVY_MODULES = ("streamlit", "folium", "branca", "pandas", "altair")
-
-METRICS = (
-    "load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "payload_bytes",
-    "peak_rss_mb", "naive_map_s", "naive_payload_bytes", "browser_markers_s",
-)  # fmt: skip
-
-Result = dict[str, Any]
 
 
 # ---------------------------------------------------------------- measuring
@@ -290,93 +281,6 @@ def reset_peak_rss() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-# ---------------------------------------------------------------- once per run
-
-
-def _median_subprocess(args: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
-    """Import time of mapapp (and of its core pipeline) over a bare interpreter start."""
-    bare = _median_subprocess(["-c", "pass"], runs)
-    package = _median_subprocess(["-c", "import mapapp"], runs)
-    core = "import mapapp.pipeline, mapapp.export, mapapp.store.geojson_io"
-    core_s = _median_subprocess(["-c", core], runs)
-    probe = f"import sys, mapapp; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    heavy = [m for m in out.stdout.strip().split(",") if m]
-    return {
-        "import_s": max(0.0, package - bare),
-        "import_core_s": max(0.0, core_s - bare),
-        "import_heavy_modules": heavy,
-    }
-
-
-def app_script() -> Path:
-    import mapapp
-
-    return Path(mapapp.__file__).with_name("app.py")
-
-
-def app_rerun_s(runs: int = RERUN_RUNS) -> float:
-    """Server time of one app rerun after a change of the day filter (Streamlit AppTest).
-
-    Runs the app on the seed itinerary once, then toggles the day filter between
-    the last day and none chosen (every day), timing `.run()`; the median of
-    `runs` changes. Call it in a fresh process: it imports Streamlit.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    from mapapp.pipeline import DEFAULT_ITINERARY, output_path
-    from mapapp.store import geojson_io
-
-    script = app_script()
-    itinerary = DEFAULT_ITINERARY.resolve()
-    data = output_path(itinerary)
-    features = geojson_io.read(data)["features"]
-    last_day = max(f["properties"]["day"] for f in features if f["properties"]["kind"] == "event")
-    saved_argv = sys.argv
-    sys.argv = [str(script), "--itinerary", str(itinerary), "--data", str(data), "--offline"]
-    try:
-        app = AppTest.from_file(str(script), default_timeout=120)
-        app.run()
-        _raise_app_exception(app)
-        choices: list[list[int]] = [[last_day], []]
-        times = []
-        for index in range(runs):
-            choice = choices[index % 2]
-            app.multiselect(key="f_day").set_value(choice)
-            start = time.perf_counter()
-            app.run()
-            times.append(time.perf_counter() - start)
-            _raise_app_exception(app)
-            if list(app.multiselect(key="f_day").value) != choice:
-                raise RuntimeError(f"the day filter did not take the value {choice!r}")
-        return statistics.median(times)
-    finally:
-        sys.argv = saved_argv
-
-
-def _raise_app_exception(app: Any) -> None:
-    if len(app.exception):
-        raise RuntimeError(f"the app raised: {app.exception[0].value}")
-
-
-def machine_info() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-    }
-
-
 # ---------------------------------------------------------------- the whole run
 
 
@@ -389,20 +293,6 @@ def _child(args: list[str]) -> Any:
         if proc.returncode != 0 or not result.exists():
             raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stderr[-4000:]}")
         return json.loads(result.read_text(encoding="utf-8"))
-
-
-def growth(results: list[Result]) -> None:
-    """Add to each result the ratio of each cost to the previous size's."""
-    previous: Result | None = None
-    for result in results:
-        ratios: dict[str, float | None] = {}
-        for metric in METRICS:
-            now = result.get(metric)
-            before = previous.get(metric) if previous else None
-            ratios[metric] = now / before if now is not None and before else None
-        result["size_ratio"] = result["size"] / previous["size"] if previous else None
-        result["growth"] = ratios if previous else None
-        previous = result
 
 
 def run_bench(
@@ -442,74 +332,6 @@ def run_bench(
         json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {json_path}", file=out)
     return results
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
-    columns = [
-        ("size", "size", None), ("rep", "repeats", None), ("load_s", "load_s", 3),
-        ("load_json_s", "load_json_s", 3), ("build_s", "build_s", 3),
-        ("filter_export_s", "filter_export_s", 4), ("map_s", "map_s", 3),
-        ("payload MB", "payload_bytes", None), ("peak RSS MB", "peak_rss_mb", 0),
-        ("naive_map_s", "naive_map_s", 3), ("speedup", "speedup", 1),
-        ("browser_s", "browser_markers_s", 3),
-    ]  # fmt: skip
-    rows = [[title for title, _, _ in columns]]
-    for r in results:
-        row = []
-        for _, key, digits in columns:
-            value = r.get(key)
-            if key == "payload_bytes":
-                row.append(_fmt(value / 1e6 if value is not None else None, 2))
-            else:
-                row.append(_fmt(value, digits) if digits is not None else _fmt(value))
-        rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
-    for row in rows:
-        cells = (cell.rjust(width) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells), file=out)
-    print(
-        "rep = runs per measurement (medians); load_s = YAML, load_json_s = the same itinerary"
-        " as JSON; speedup = naive_map_s / map_s;\npeak RSS = load (JSON), build, filter/export"
-        " and map, without synthesis, YAML or the baseline; browser_s = page load to every"
-        " event drawn, headless Chromium",
-        file=out,
-    )
-
-    if len(results) > 1:
-        print("\ngrowth: cost(n) / cost(previous n)  (linear = the size ratio)", file=out)
-        keys = [m for m in METRICS if any(r.get(m) is not None for r in results)]
-        head = ["n / prev", *keys]
-        grid = [head]
-        for r in results[1:]:
-            ratios = r["growth"] or {}
-            grid.append([f"{r['size']}/{r['size'] // round(r['size_ratio'] or 1)}"]
-                        + [_fmt(ratios.get(k), 1) for k in keys])  # fmt: skip
-        widths = [max(len(row[i]) for row in grid) for i in range(len(head))]
-        for row in grid:
-            print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)), file=out)
-
-    first = results[0] if results else {}
-    print(
-        f"\nimport mapapp: {_fmt(first.get('import_s'), 3)} s over a bare interpreter "
-        f"(core pipeline: {_fmt(first.get('import_core_s'), 3)} s); heavy modules imported: "
-        f"{first.get('import_heavy_modules') or 'none'}",
-        file=out,
-    )
-    rerun = first.get("rerun_s")
-    why = f" ({first.get('rerun_error')})" if first.get("rerun_error") else ""
-    print(f"app rerun after a day-filter change (seed data): {_fmt(rerun, 3)} s{why}", file=out)
-    for r in results:
-        for note in r.get("notes", []):
-            print(f"note [{r['size']}]: {note}", file=out)
-    print(f"machine: {first.get('machine')}", file=out)
 
 
 # ---------------------------------------------------------------- command line

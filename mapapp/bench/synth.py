@@ -380,26 +380,13 @@ def _generate(n_events: int, seed: int) -> _Trip:
             text = _passage(rng, [visitor, *chosen], place, kind)
             start, end = article.add(text)
             article.add(" " + rng.choice(CONTEXT) + ("\n\n" if slot == todays - 1 else " "))
-            roll = rng.random()
-            if roll < 0.3:
-                hour = 8 + slot * 2 + rng.randint(0, 1)
-                minute = rng.choice((0, 15, 30, 45))
-                time, precision, label = f"{hour:02d}:{minute:02d}", "minute", ""
-            elif roll < 0.6:
-                time, precision = None, "part-of-day"
-                label = PART_OF_DAY[min(slot * 3 // todays, 2)]
-            else:
-                time, precision, label = None, "day", ""
+            time, precision, label = _when(rng, slot, todays)
             title = {
                 "visit": f"Visit to {place.name}",
                 "speech": f"Speech at {place.name}",
                 "travel": f"Travel to {place.city[0]}",
             }.get(kind, f"{kind.capitalize()} with {chosen[0].name}")
-            sources = []
-            for _ in range(rng.randint(1, 2)):
-                url, outlet = rng.choice(SOURCE_OUTLETS)
-                number = rng.randint(100000, 999999)
-                sources.append((url.format(n=number), f"{outlet}: {title}", f"day {day}; venue"))
+            sources = _sources(rng, title, day)
             events.append(
                 _Event(
                     f"e{index:06d}-{kind}", day, kind, title, place, parts, (text, start, end),
@@ -409,68 +396,30 @@ def _generate(n_events: int, seed: int) -> _Trip:
     return _Trip(events, places, actors, visitor_quote, ip4, ip4_start, article.text())
 
 
+def _when(rng: random.Random, slot: int, todays: int) -> tuple[str | None, str, str]:
+    """(time, time_precision, time_label): a minute, a part of the day, or just the day."""
+    roll = rng.random()
+    if roll < 0.3:
+        hour = 8 + slot * 2 + rng.randint(0, 1)
+        minute = rng.choice((0, 15, 30, 45))
+        return f"{hour:02d}:{minute:02d}", "minute", ""
+    if roll < 0.6:
+        return None, "part-of-day", PART_OF_DAY[min(slot * 3 // todays, 2)]
+    return None, "day", ""
+
+
+def _sources(rng: random.Random, title: str, day: int) -> list[tuple[str, str, str]]:
+    """One or two news sources: (url, title, what they support)."""
+    sources = []
+    for _ in range(rng.randint(1, 2)):
+        url, outlet = rng.choice(SOURCE_OUTLETS)
+        number = rng.randint(100000, 999999)
+        sources.append((url.format(n=number), f"{outlet}: {title}", f"day {day}; venue"))
+    return sources
+
+
 def _data(trip: _Trip) -> dict[str, Any]:
     """The itinerary document, as plain data: dumped as YAML and as JSON."""
-
-    def src(url: str, title: str, supports: str = "") -> dict[str, str]:
-        return {"url": url, "title": title, **({"supports": supports} if supports else {})}
-
-    actors: list[dict[str, Any]] = []
-    for i, a in enumerate(trip.actors):
-        actor: dict[str, Any] = {
-            "id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
-            "affiliation": a.affiliation,
-        }  # fmt: skip
-        if i == 0:
-            end = len(trip.visitor_quote)
-            actor["quote"] = {"text": trip.visitor_quote, "start": 0, "end": end}
-        actors.append(actor)
-    places: list[dict[str, Any]] = []
-    for p in trip.places:
-        city, lat, lon = p.city
-        place: dict[str, Any] = {
-            "id": p.id, "name": p.name, "type": p.type, "query": p.name, "country": p.country,
-            "precision": p.precision,
-            "locality": {
-                "name": city, "lat": lat, "lon": lon, "max_km": LOCALITY_MAX_KM,
-                "source": src(wiki(city), city + " - Wikipedia"),
-            },
-        }  # fmt: skip
-        if p.pinned:
-            plat, plon = jitter(random.Random(p.id), lat, lon)
-            place["pin"] = {
-                "lat": plat, "lon": plon, "precision": p.precision,
-                "source": src(wiki(p.name), p.name, "coordinates"),
-            }  # fmt: skip
-        places.append(place)
-    events: list[dict[str, Any]] = []
-    for e in trip.events:
-        text, start, end = e.quote
-        event: dict[str, Any] = {
-            "id": e.id, "day": e.day,
-            "date": (START_DATE + dt.timedelta(days=e.day - 1)).isoformat(),
-        }  # fmt: skip
-        if e.time is not None:
-            event["time"] = e.time
-        event["time_precision"] = e.time_precision
-        if e.time_label:
-            event["time_label"] = e.time_label
-        event.update(
-            type=e.type, title=e.title, place=e.place.id,
-            actors=[{"actor": a.id, "role": role} for a, role in e.actors],
-            quote={"text": text, "start": start, "end": end},
-            sources=[src(*s) for s in e.sources],
-        )  # fmt: skip
-        if e.discrepancy:
-            event["discrepancies"] = [
-                {
-                    "field": "time",
-                    "article": "the " + (e.time_label or "day"),
-                    "sources": "an hour later, according to " + e.sources[0][1],
-                    "source_urls": [e.sources[0][0]],
-                }
-            ]
-        events.append(event)
     ip4 = {"text": trip.ip4, "start": trip.ip4_start, "end": trip.ip4_start + len(trip.ip4)}
     return {
         "trip": {
@@ -480,17 +429,18 @@ def _data(trip: _Trip) -> dict[str, Any]:
                 "path": "synthetic-article.txt", "title": "A long tour of the Indo-Pacific",
                 "outlet": "Synthetic Times", "url": "https://example.org/synthetic-article",
             },
-            "sources": [src("https://www.nato.int/cps/en/natohq/news.htm", "NATO newsroom")],
+            "sources": [_source("https://www.nato.int/cps/en/natohq/news.htm", "NATO newsroom")],
         },
-        "actors": actors,
-        "places": places,
-        "events": events,
+        "actors": [_actor_data(a, trip.visitor_quote if i == 0 else None)
+                   for i, a in enumerate(trip.actors)],
+        "places": [_place_data(p) for p in trip.places],
+        "events": [_event_data(e) for e in trip.events],
         "partners": [
             {
                 "country": code, "name": name,
                 "capital": {
                     "name": capital, "lat": lat, "lon": lon,
-                    "source": src(wiki(capital), capital + " - Wikipedia"),
+                    "source": _source(wiki(capital), capital + " - Wikipedia"),
                 },
                 "quotes": [ip4],
             }
@@ -499,9 +449,71 @@ def _data(trip: _Trip) -> dict[str, Any]:
         "hq": {
             "name": "NATO Headquarters", "city": "Brussels", "country": "BE",
             "lat": 50.879167, "lon": 4.425,
-            "source": src(wiki("NATO headquarters"), "NATO headquarters"),
+            "source": _source(wiki("NATO headquarters"), "NATO headquarters"),
         },
     }  # fmt: skip
+
+
+def _source(url: str, title: str, supports: str = "") -> dict[str, str]:
+    return {"url": url, "title": title, **({"supports": supports} if supports else {})}
+
+
+def _actor_data(a: _Actor, quote: str | None) -> dict[str, Any]:
+    """An actor; the visitor's name is quoted from the article's first words."""
+    actor: dict[str, Any] = {
+        "id": a.id, "name": a.name, "kind": a.kind, "role": a.role, "affiliation": a.affiliation,
+    }  # fmt: skip
+    if quote is not None:
+        actor["quote"] = {"text": quote, "start": 0, "end": len(quote)}
+    return actor
+
+
+def _place_data(p: _Place) -> dict[str, Any]:
+    """A place near its city; pinned places get a pin a few km away, with a source."""
+    city, lat, lon = p.city
+    place: dict[str, Any] = {
+        "id": p.id, "name": p.name, "type": p.type, "query": p.name, "country": p.country,
+        "precision": p.precision,
+        "locality": {
+            "name": city, "lat": lat, "lon": lon, "max_km": LOCALITY_MAX_KM,
+            "source": _source(wiki(city), city + " - Wikipedia"),
+        },
+    }  # fmt: skip
+    if p.pinned:
+        plat, plon = jitter(random.Random(p.id), lat, lon)
+        place["pin"] = {
+            "lat": plat, "lon": plon, "precision": p.precision,
+            "source": _source(wiki(p.name), p.name, "coordinates"),
+        }  # fmt: skip
+    return place
+
+
+def _event_data(e: _Event) -> dict[str, Any]:
+    text, start, end = e.quote
+    event: dict[str, Any] = {
+        "id": e.id, "day": e.day, "date": (START_DATE + dt.timedelta(days=e.day - 1)).isoformat(),
+    }  # fmt: skip
+    if e.time is not None:
+        event["time"] = e.time
+    event["time_precision"] = e.time_precision
+    if e.time_label:
+        event["time_label"] = e.time_label
+    event.update(
+        type=e.type, title=e.title, place=e.place.id,
+        actors=[{"actor": a.id, "role": role} for a, role in e.actors],
+        quote={"text": text, "start": start, "end": end},
+        sources=[_source(*s) for s in e.sources],
+    )  # fmt: skip
+    if e.discrepancy:
+        event["discrepancies"] = [
+            {
+                "field": "time",
+                "article": "the " + (e.time_label or "day"),
+                "sources": "an hour later, according to " + e.sources[0][1],
+                "source_urls": [e.sources[0][0]],
+            }
+        ]
+    return event
 
 
 def write_warm_cache(itinerary: Itinerary, path: Path, provider: str = PROVIDER) -> GeocodeCache:

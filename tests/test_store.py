@@ -121,10 +121,14 @@ def _geometry_types(path: Path) -> tuple[dict[str, Any], list[str]]:
 
 
 @pytest.mark.parametrize("day,expected", [(1, 3), (2, 4)])
-def test_gdal_reads_a_filtered_export(workdir: Path, day: int, expected: int) -> None:
+def test_gdal_reads_a_filtered_export(
+    workdir: Path, built_path: Path, day: int, expected: int
+) -> None:
     out = workdir / f"day{day}.geojson"
     result = mapapp(
         "export",
+        "--data",
+        str(built_path),
         "--day",
         str(day),
         "--kind",

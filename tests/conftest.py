@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from browser_support import app_url, browser, session  # noqa: F401 - shared fixtures
 
 from mapapp.pipeline import build
+from mapapp.store import geojson_io
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_569ba02fe5449170.txt"
@@ -41,6 +41,5 @@ def built_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def built(built_path: Path) -> dict[str, Any]:
-    """The freshly built collection, parsed from its file."""
-    data: dict[str, Any] = json.loads(built_path.read_text("utf-8"))
-    return data
+    """The freshly built collection, read back from its file."""
+    return geojson_io.read(built_path)

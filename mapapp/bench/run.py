@@ -341,7 +341,7 @@ DEFAULT_SIZES = "100,1000,10000,100000"
 
 
 def parse_sizes(text: str) -> list[int]:
-    """"100,1000" -> [100, 1000]; the one parser of --sizes (CLI and this module)."""
+    """Parse "100,1000" as [100, 1000]: the one parser of --sizes (CLI and this module)."""
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError as exc:

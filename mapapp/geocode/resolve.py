@@ -79,7 +79,7 @@ class Resolver:
         try:
             for index, place in enumerate(places):
                 out[place.id] = self._resolve(loaded, index, place)
-                if progress is not None:
+                if progress:
                     progress(index + 1, len(places), place.id)
         finally:
             self.cache.save()

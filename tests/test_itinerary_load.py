@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,9 @@ def test_line_of_a_missing_field_is_its_parent() -> None:
 
 def test_json_itinerary_loads(tmp_path: Path) -> None:
     data = yaml.safe_load(ITINERARY.read_text(encoding="utf-8"))
-    data["trip"]["article"]["path"] = str(SEED)
+    data["trip"]["article"] = {"path": "seeds/" + SEED.name}
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
     path = tmp_path / "itinerary.json"
     path.write_text(json.dumps(data, default=str), encoding="utf-8")
 
@@ -93,12 +96,14 @@ def test_top_level_must_be_a_mapping(tmp_path: Path, text: str) -> None:
     path = tmp_path / "itinerary.yaml"
     path.write_text(text, encoding="utf-8")
     [problem] = problems_of(path)
-    assert problem.message == "the top level must be a mapping"
+    assert problem.message.startswith("the top level must be a mapping")
     assert problem.line == 1
 
 
 def test_missing_article_names_the_path_field(tmp_path: Path) -> None:
-    text = itinerary_yaml(place_yaml("base", QUERY)).replace(str(SEED), "no/such/article.txt")
+    text = re.sub(
+        r"    text: .*", "    path: no/such/article.txt", itinerary_yaml(place_yaml("base", QUERY))
+    )
     path = minimal(tmp_path, text)
     [problem] = problems_of(path)
     assert problem.field == "trip.article.path"

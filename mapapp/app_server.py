@@ -11,15 +11,23 @@ APP_SCRIPT = Path(__file__).with_name("app.py")
 STATIC_DIR = APP_SCRIPT.parent / "static"
 
 
-def prepare(itinerary: Path, *, offline: bool) -> Path:
+def prepare(itinerary: Path, *, offline: bool, root: Path | None = None) -> Path:
     """Build the data if it is missing or older than the itinerary; install map assets."""
     from mapapp.mapview.assets import install_static
 
     data = output_path(itinerary)
-    if not data.exists() or data.stat().st_mtime < itinerary.stat().st_mtime:
-        build(itinerary, offline=offline)
+    if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
+        build(itinerary, offline=offline, root=root)
     install_static(STATIC_DIR)
     return data
+
+
+def _mtime(path: Path) -> float:
+    """A missing itinerary is reported by the build (as an InputError), not here."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 def streamlit_command(

@@ -190,7 +190,8 @@ def test_misplaced_quote_points_at_where_the_text_is(tmp_path: Path) -> None:
 
 def test_quote_absent_from_the_article(tmp_path: Path) -> None:
     text = itinerary_yaml(place_yaml("base", QUERY)).replace(
-        "NATO Secretary-General Mark Rutte", "NATO Secretary-General Jens Stoltenberg"
+        '{text: "NATO Secretary-General Mark Rutte"',
+        '{text: "NATO Secretary-General Jens Stoltenberg"',
     )
     path = minimal(tmp_path, text)
     [problem] = problems_of(path)

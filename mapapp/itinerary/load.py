@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path as FsPath
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 
 from mapapp import safe_json
 from mapapp.errors import InputError, Problem
-from mapapp.itinerary.models import Itinerary, Quote
+from mapapp.itinerary.models import Article, Itinerary, Quote
 from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
 from mapapp.safe_files import (
     MAX_ARTICLE_BYTES,
@@ -82,12 +83,14 @@ def parse_itinerary(
     article_text: str | None = None,
     max_bytes: int | None = MAX_BYTES,
     root: FsPath | None = None,
+    find_article: Callable[[Article], str | None] | None = None,
 ) -> LoadedItinerary:
     """Validate itinerary bytes (YAML or JSON) from a file or an upload.
 
     The article comes from article_text, else from the itinerary's embedded
-    trip.article.text, else from trip.article.path read inside root (by default
-    the folder above base_dir). Uploads pass the text: they never name a file.
+    trip.article.text, else from find_article (uploads: it never opens a file;
+    None means not found), else from trip.article.path read inside root (by
+    default the folder above base_dir).
     """
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
@@ -103,6 +106,10 @@ def parse_itinerary(
         raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
     if article_text is None:
         article_text = itinerary.trip.article.text
+    if article_text is None and find_article is not None:
+        article_text = find_article(itinerary.trip.article)
+        if article_text is None:
+            raise InputError([_unreadable_upload_article(itinerary, name, lines)])
     if article_text is None:
         article_text = _read_article(itinerary, base_dir, root, name, lines)
     problems = cross_check(itinerary, article_text, name, lines)
@@ -129,6 +136,15 @@ def _parse(text: str, name: str) -> tuple[Any, LineIndex]:
 def _pydantic_problem(name: str, err: Any, lines: LineIndex) -> Problem:
     loc: Path = tuple(err["loc"])
     return Problem(name, dotted(loc), err["msg"], lines.line(loc))
+
+
+def _unreadable_upload_article(it: Itinerary, name: str, lines: LineIndex) -> Problem:
+    wanted = FsPath(it.trip.article.path or "article.txt").name
+    msg = (
+        f"an uploaded itinerary cannot read files on the server; upload its article "
+        f"({wanted}) together with it, or embed the text as trip.article.text"
+    )
+    return Problem(name, dotted(ARTICLE), msg, lines.line(ARTICLE))
 
 
 def _read_article(

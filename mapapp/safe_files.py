@@ -50,11 +50,12 @@ def read_regular(
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise refuse(f"cannot read {label}: {_reason(exc)}") from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+        raise refuse(f"cannot read {label}: it is {kind}, not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-            raise refuse(f"cannot read {label}: it is {kind}, not a regular file")
         if info.st_size > max_bytes:
             raise refuse(f"{label} is {info.st_size:,} bytes; the limit is {_size(max_bytes)}")
         data = handle.read(max_bytes + 1)  # the size may have changed since fstat

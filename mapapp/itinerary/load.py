@@ -127,15 +127,20 @@ def _parse(text: str, name: str) -> tuple[Any, LineIndex]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: no mark, a position
+            line = text.count("\n", 0, exc.position) + 1
+            what = f"character {exc.character!r} is not allowed ({exc.reason})"
         raise InputError([Problem(name, "", f"invalid YAML: {what}", line)]) from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # A scalar YAML resolves but Python cannot build (an integer of 5,000 digits).
-        raise InputError([Problem(name, "", f"invalid YAML value: {exc}")]) from exc
+        what = "a number has more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise InputError([Problem(name, "", f"invalid YAML value: {what}")]) from exc
 
 
 def _pydantic_problem(name: str, err: Any, lines: LineIndex) -> Problem:
     loc: Path = tuple(err["loc"])
-    return Problem(name, dotted(loc), err["msg"], lines.line(loc))
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return Problem(name, dotted(loc), message, lines.line(loc))
 
 
 def _unreadable_upload_article(it: Itinerary, name: str, lines: LineIndex) -> Problem:

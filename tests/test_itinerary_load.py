@@ -205,3 +205,54 @@ def test_problem_text_format() -> None:
     assert str(Problem("a.yaml", "", "invalid YAML: oops", 3)) == "a.yaml:3: invalid YAML: oops"
     assert str(Problem("a.yaml", "", "cannot read file")) == "a.yaml: cannot read file"
     assert dotted(("events", 0, "actors", 1, "actor")) == "events[0].actors[1].actor"
+
+
+def test_locate_quote_refuses_an_ambiguous_quote() -> None:
+    from mapapp.itinerary.quotes import find_quote
+
+    article = SEED.read_bytes().decode("utf-8")
+    assert article.count("Rutte") > 1
+    with pytest.raises(InputError, match="occurs more than once"):
+        find_quote(ITINERARY, "Rutte")
+    start, end = find_quote(ITINERARY, "and trade minister Yoji Muto")
+    assert article[start:end] == "and trade minister Yoji Muto"
+
+
+def test_the_article_must_stay_inside_the_root(tmp_path: Path) -> None:
+    """By default the project holding the itinerary; --root widens or narrows it."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "outside.txt").write_bytes(SEED.read_bytes())
+    text = re.sub(
+        r"    text: .*", "    path: ../outside.txt", itinerary_yaml(place_yaml("b", QUERY))
+    )
+    path = tmp_path / "data" / "itinerary.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    assert load_itinerary(path).article_text == SEED.read_bytes().decode("utf-8")
+    [problem] = problems_of_root(path, tmp_path / "data")
+    assert problem.field == "trip.article.path"
+    assert "outside the allowed folder" in problem.message and "--root" in problem.message
+
+
+def problems_of_root(path: Path, root: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        load_itinerary(path, root=root)
+    problems: list[Problem] = caught.value.problems
+    return problems
+
+
+def test_an_upload_never_reads_the_path_it_names(tmp_path: Path) -> None:
+    text = re.sub(r"    text: .*", "    path: /etc/passwd", itinerary_yaml(place_yaml("b", QUERY)))
+    with pytest.raises(InputError) as caught:
+        parse_itinerary(text.encode(), "up.yaml", base_dir=tmp_path, find_article=lambda a: None)
+    [problem] = caught.value.problems
+    assert "cannot read files on the server" in problem.message
+    assert "passwd" in problem.message  # it names the file to upload alongside
+    assert "root:" not in problem.message
+
+
+def test_aliases_within_the_budget_still_work() -> None:
+    """The seed shares Tokyo's locality with `*tokyo`; that must keep loading."""
+    assert "*tokyo" in ITINERARY.read_text(encoding="utf-8")
+    places = load_itinerary(ITINERARY).itinerary.places
+    assert places[3].locality == places[2].locality

@@ -6,10 +6,12 @@ compare it with the number 1 and would silently match nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import shapely
+import shapely.errors
 from pydantic import ValidationError
 from shapely.geometry import shape
 
@@ -90,14 +92,20 @@ def _plain(message: str) -> str:
 def geometry_problems(geometry: dict[str, Any]) -> list[str]:
     """Range, precision and (with shapely) RFC 7946 ring orientation of a checked geometry."""
     out: list[str] = []
-    geom = shape(geometry)
-    for lon, lat in shapely.get_coordinates(geom).tolist():
+    positions = list(_positions(geometry["coordinates"]))
+    if len({len(p) for p in positions}) > 1:
+        return ["positions mix 2D and 3D coordinates"]
+    for lon, lat, *_ in positions:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             out.append(f"position ({lon}, {lat}) out of range; RFC 7946 order is lon, lat")
         for value in (lon, lat):
             exponent = Decimal(repr(value)).as_tuple().exponent
             if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
                 out.append(f"coordinate {value} has more than {MAX_DECIMALS} decimals")
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        return [*out, f"not a valid {geometry['type']}: {exc}"]
     for polygon in getattr(geom, "geoms", [geom]):
         if not isinstance(polygon, shapely.Polygon) or polygon.is_empty:
             continue
@@ -106,6 +114,17 @@ def geometry_problems(geometry: dict[str, Any]) -> list[str]:
         if any(shapely.is_ccw(ring) for ring in polygon.interiors):
             out.append("interior ring is not clockwise (RFC 7946 section 3.1.6)")
     return out
+
+
+def _positions(value: Any) -> Iterator[list[float]]:
+    """Every position of a schema-checked coordinates array (numbers at the leaves)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], int | float):
+            yield list(item)
+        else:
+            stack.extend(reversed(item))
 
 
 def _feature_lines(text: str | None, data: Any) -> dict[int, int]:

@@ -305,3 +305,17 @@ def test_the_real_command_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "alias bomb" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_country_without_an_outline_is_a_notice_not_a_crash(tmp_path: Path) -> None:
+    """Singapore has no offline outline: the partner is built without one, and said so."""
+    case = Case(ITINERARY, "", "", {}, [("replace", "  - country: KR", "  - country: SG")])
+    staged = stage(tmp_path, case)
+
+    done = CliRunner().invoke(app, arguments(case, staged))
+
+    assert done.exit_code == 0, done.output
+    assert "warning: partner SG: no offline outline for this country" in done.output
+    built = json.loads((staged.data / "itinerary.geojson").read_text(encoding="utf-8"))
+    partners = {f["id"] for f in built["features"] if f["properties"]["kind"] == "partner"}
+    assert partners == {"partner-jp", "partner-au", "partner-nz"}

@@ -175,3 +175,23 @@ def test_arbitrary_bytes_as_geojson(raw: bytes) -> None:
 @given(mutated_geojson())
 def test_mutated_geojson_is_read_or_refused(raw: bytes) -> None:
     read_geojson(raw)
+
+
+COLLECTION = json.loads(BASE_GEOJSON)
+
+
+@BOUNDS
+@given(
+    st.dictionaries(
+        st.sampled_from(["day", "actor", "type", "other"]),
+        st.lists(st.text(max_size=30) | st.from_regex(r"\d{5,6000}", fullmatch=True), max_size=30),
+    )
+)
+def test_any_link_opens_with_notices(params: dict[str, list[str]]) -> None:
+    """URL parameters are untrusted too: unknown values are ignored, never raised."""
+    from mapapp.app_logic import parse_query
+
+    parsed = parse_query(params, COLLECTION)
+    assert len(parsed.ignored) <= 10
+    assert all(len(value) <= 80 for value in parsed.ignored)
+    assert set(parsed.filters.days) <= {1, 2}

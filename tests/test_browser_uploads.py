@@ -156,6 +156,7 @@ def test_upload_problems_wrap_instead_of_scrolling(
     sidebar = session.page.locator('[data-testid="stSidebar"]').bounding_box()
     assert box is not None and sidebar is not None
     assert box["x"] + box["width"] <= sidebar["x"] + sidebar["width"] + 1
+    code.scroll_into_view_if_needed()
     session.shot("upload-wrapped-problems")
     session.assert_clean()
 

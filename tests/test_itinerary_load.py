@@ -256,3 +256,10 @@ def test_aliases_within_the_budget_still_work() -> None:
     assert "*tokyo" in ITINERARY.read_text(encoding="utf-8")
     places = load_itinerary(ITINERARY).itinerary.places
     assert places[3].locality == places[2].locality
+
+
+def test_an_upload_with_too_many_values_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    """10 MB of "- x" lines would cost over a gigabyte as YAML nodes; the count stops it."""
+    raw = b"- x\n" * 300_000
+    with pytest.raises(InputError, match="more than 250,000 values"):
+        parse_itinerary(raw, "many.yaml", base_dir=tmp_path)

@@ -27,6 +27,8 @@ from mapapp.safe_files import (
 )
 
 MAX_BYTES = MAX_UPLOAD_BYTES
+# About 4,000 events (real itineraries spend ~16 bytes a value) and ~120 MB to parse.
+MAX_UPLOAD_VALUES = 250_000
 PROJECT_MARKERS = (".git", "pyproject.toml")
 ARTICLE: Path = ("trip", "article", "path")
 
@@ -95,7 +97,8 @@ def parse_itinerary(
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
     text = decode_utf8(raw, name)
-    data, lines = _parse(text, name)
+    # Uploads (size-capped) are also capped in values; a user's own file is not.
+    data, lines = _parse(text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
@@ -118,11 +121,11 @@ def parse_itinerary(
     return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
 
 
-def _parse(text: str, name: str) -> tuple[Any, LineIndex]:
+def _parse(text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
     if name.endswith(".json"):
-        return safe_json.loads(text, name), LineIndex(text)
+        return safe_json.loads(text, name), LineIndex(text, max_nodes)
     try:
-        return load_with_lines(text)
+        return load_with_lines(text, max_nodes)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -9,7 +9,7 @@ budget (the seed itinerary shares a locality with `*tokyo`) keep working.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -38,16 +38,37 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 class UnsafeYAML(yaml.MarkedYAMLError):
     """A document PyYAML would accept but mapapp refuses; problem_mark gives the line."""
 
-    def __init__(self, problem: str, node: yaml.Node) -> None:
-        super().__init__(problem=problem, problem_mark=node.start_mark)
+    def __init__(self, problem: str, node: yaml.Node | yaml.Event) -> None:
+        mark = node.start_mark  # libyaml's marks have the same fields as PyYAML's
+        super().__init__(problem=problem, problem_mark=cast(yaml.Mark | None, mark))
 
 
-def load_with_lines(text: str) -> tuple[Any, LineIndex]:
+def load_with_lines(text: str, max_nodes: int | None = None) -> tuple[Any, LineIndex]:
     """Parse YAML; return the data and an index from field path to 1-based line.
 
-    Raises yaml.YAMLError on malformed or refused input (its problem_mark holds the line).
+    max_nodes bounds the values the document may hold before any is built (a node
+    costs about 0.5 KB, so 10 MB of "- x" lines would cost 1.2 GB). Raises
+    yaml.YAMLError on malformed or refused input (its problem_mark holds the line).
     """
-    return _load(text), LineIndex(text)
+    if max_nodes is not None and len(text) > 2 * max_nodes:
+        _count_nodes(text, max_nodes)
+    return _load(text), LineIndex(text, max_nodes)
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(text: str, max_nodes: int) -> None:
+    """Stream the parser's events (each freed at once) and stop past max_nodes."""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > max_nodes:
+                raise UnsafeYAML(
+                    f"more than {max_nodes:,} values; an upload may hold at most that many",
+                    event,
+                )
 
 
 def _load(text: str) -> Any:
@@ -147,26 +168,29 @@ class LineIndex:
     YAML for this purpose (a JSON document is YAML), so JSON errors get lines too.
     """
 
-    def __init__(self, text: str | None) -> None:
+    def __init__(self, text: str | None, max_nodes: int | None = None) -> None:
         self._text = text
+        self._max_nodes = max_nodes
         self._lines: dict[Path, int] | None = None
 
     def line(self, path: Path) -> int | None:
         """The line of the deepest existing prefix of path (a missing field has none)."""
         if self._lines is None:
-            self._lines = _line_map(self._text)
+            self._lines = _line_map(self._text, self._max_nodes)
         for end in range(len(path), -1, -1):
             if path[:end] in self._lines:
                 return self._lines[path[:end]]
         return None
 
 
-def _line_map(text: str | None) -> dict[Path, int]:
+def _line_map(text: str | None, max_nodes: int | None) -> dict[Path, int]:
     lines: dict[Path, int] = {}
     if not text:
         return lines
     loader = _Loader(text)
     try:
+        if max_nodes is not None and len(text) > 2 * max_nodes:
+            _count_nodes(text, max_nodes)  # a huge JSON upload: no lines, not 2 GB of nodes
         node = loader.get_single_node()
     except yaml.YAMLError:
         return lines  # JSON that YAML 1.1 reads differently: no lines, still the message

@@ -10,6 +10,7 @@ itinerary that names that same article file gets the text already on screen.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,7 @@ from mapapp.pipeline import build, cache_path
 from mapapp.safe_files import MAX_UPLOAD_BYTES, check_size, decode_utf8
 from mapapp.store import geojson_io
 
+_GEOJSON_HEAD = re.compile(rb'"type"\s*:\s*"Feature(Collection)?"|"features"\s*:')
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".geojson")
 TEXT_SUFFIXES = (".txt",)
 
@@ -82,12 +84,14 @@ def dataset_from_uploads(
 
 
 def is_geojson(name: str, raw: bytes) -> bool:
-    """By its name (.geojson), or a .json whose start says FeatureCollection or Feature."""
+    """By its name (.geojson), or a .json whose start has a GeoJSON type or features member.
+
+    Decided before parsing, so a broken GeoJSON file is reported as GeoJSON, not YAML.
+    """
     lowered = name.lower()
     if lowered.endswith(".geojson"):
         return True
-    head = raw[:4096]
-    return lowered.endswith(".json") and (b'"FeatureCollection"' in head or b'"Feature"' in head)
+    return lowered.endswith(".json") and _GEOJSON_HEAD.search(raw[:4096]) is not None
 
 
 def _article_finder(

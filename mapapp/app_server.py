@@ -43,6 +43,7 @@ def streamlit_command(
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", "10",
+        "--client.showErrorDetails", "none",  # a bug shows a notice, not a traceback
         "--",
         "--itinerary", str(itinerary.resolve()),
         "--data", str(data.resolve()),

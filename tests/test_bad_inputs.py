@@ -319,3 +319,25 @@ def test_a_country_without_an_outline_is_a_notice_not_a_crash(tmp_path: Path) ->
     built = json.loads((staged.data / "itinerary.geojson").read_text(encoding="utf-8"))
     partners = {f["id"] for f in built["features"] if f["properties"]["kind"] == "partner"}
     assert partners == {"partner-jp", "partner-au", "partner-nz"}
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug is not the user's fault: exit 1, one line, and nothing written."""
+    import mapapp.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something inside broke")
+
+    monkeypatch.setattr(mapapp.pipeline, "build", broken)
+    monkeypatch.delenv("MAPAPP_DEBUG", raising=False)
+    case = Case(ITINERARY, "", "", {})
+    staged = stage(tmp_path, case)
+
+    done = CliRunner().invoke(app, arguments(case, staged))
+
+    assert done.exit_code == 1
+    assert "error: unexpected RuntimeError: something inside broke" in done.output
+    assert "Traceback" not in done.output
+    assert (staged.data / "itinerary.geojson").read_bytes() == SENTINEL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from mapapp.filters import available
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
 from mapapp.store import geojson_io
-from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
+from mapapp.uploads import Dataset, dataset_from_uploads, trip_summary
 
 
 def _args() -> argparse.Namespace:
@@ -27,13 +28,14 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--itinerary", default="data/itinerary.yaml")
     parser.add_argument("--data", default=None)
     parser.add_argument("--offline", action="store_true")
+    parser.add_argument("--root", default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])
     return args
 
 
 @st.cache_data(show_spinner=False)
-def _load_dataset(itinerary: str, data: str, mtime: float) -> Dataset:
-    loaded = load_itinerary(Path(itinerary))
+def _load_dataset(itinerary: str, data: str, mtime: float, root: str | None) -> Dataset:
+    loaded = load_itinerary(Path(itinerary), root=Path(root) if root else None)
     collection = geojson_io.read(Path(data))
     trip = trip_summary(loaded.itinerary)
     return Dataset(data, collection, loaded.article_text, trip, f"{data}@{mtime}")
@@ -55,16 +57,23 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
+LOG = logging.getLogger("mapapp.app")
 args = _args()
 st.set_page_config(page_title="mapapp: itinerary map", page_icon="🗺️", layout="wide")
 itinerary_path = Path(args.itinerary)
 data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojson")
 
 try:
-    base = _load_dataset(str(itinerary_path), str(data_path), data_path.stat().st_mtime)
+    base = _load_dataset(
+        str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root
+    )
 except (MapappError, OSError) as exc:
     st.error("Could not load the itinerary data. Run `mapapp build` first.")
-    st.code(str(exc))
+    st.code(str(exc), language=None, wrap_lines=True)
+    st.stop()
+except Exception:  # never a traceback on the page: logged here, a short notice there
+    LOG.exception("loading %s failed", data_path)
+    st.error("Could not load the itinerary data; the details are in the server's log.")
     st.stop()
 
 dataset: Dataset = st.session_state.get("uploaded", base)
@@ -113,6 +122,8 @@ if dataset.trip.get("article_url"):
     st.html(
         f"<small>From the article {_escape(source)}: {_escape(dataset.trip['article_url'])}</small>"
     )
+for notice in dataset.notices:
+    _text_notice(notice)
 for value in st.session_state.get("ignored", []):
     _text_notice(f"Ignored an unknown filter value from the link: {value}")
 if dataset.trip["discrepancies"]:
@@ -192,22 +203,34 @@ with st.sidebar:
         mime = "text/html" if file_name.endswith(".html") else "application/geo+json"
         st.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")
     st.header("Upload")
-    upload = st.file_uploader(
-        "An itinerary (YAML/JSON) or a GeoJSON FeatureCollection, up to 10 MB",
-        type=["yaml", "yml", "json", "geojson"],
+    uploads = st.file_uploader(
+        "An itinerary (YAML/JSON) with its article (.txt), or a GeoJSON FeatureCollection;"
+        " up to 10 MB each",
+        type=["yaml", "yml", "json", "geojson", "txt"],
+        accept_multiple_files=True,
     )
-    if upload is not None and st.session_state.get("upload_seen") != upload.file_id:
-        st.session_state.upload_seen = upload.file_id
+    uploads = list(uploads or [])
+    upload_id = tuple(u.file_id for u in uploads)
+    if uploads and st.session_state.get("upload_seen") != upload_id:
+        st.session_state.upload_seen = upload_id
+        st.session_state.upload_errors = []
+        shown_articles = {base.trip.get("article_file", ""): base.article_text or ""}
         try:
-            uploaded = dataset_from_upload(upload.getvalue(), upload.name, itinerary_path)
+            files = [(u.name, u.getvalue()) for u in uploads]
+            uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
             st.session_state.uploaded = uploaded
-            st.session_state.upload_errors = []
             st.rerun()
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
-    if st.session_state.get("upload_errors") and upload is not None:
+        except Exception:  # never a traceback on the page: logged here, a short notice there
+            LOG.exception("upload %s failed", [u.name for u in uploads])
+            st.session_state.upload_errors = [
+                "Something went wrong reading this upload; the details are in the server's log."
+            ]
+    if st.session_state.get("upload_errors") and uploads:
         st.error("The upload was rejected; the map keeps its current data.")
-        st.code("\n".join(st.session_state.upload_errors), language=None)
+        # Wrapped, so a long problem is readable without scrolling sideways.
+        st.code("\n".join(st.session_state.upload_errors), language=None, wrap_lines=True)
     if "uploaded" in st.session_state and st.button("Back to the built data"):
         del st.session_state["uploaded"]
         st.rerun()

@@ -51,7 +51,8 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
     ignored: list[str] = []
     for raw in params.get("day", []):
         value = raw.strip()
-        if value.isascii() and value.isdigit() and int(value) in known["days"]:
+        # At most 4 digits: int() of a 5,000-digit link value would raise.
+        if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) in known["days"]:
             _add(days, int(value))
         else:
             ignored.append(f"day={raw}")
@@ -68,7 +69,9 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
             ignored.append(f"type={raw}")
         else:
             _add(types, event_type)
-    return ParsedQuery(Filters(tuple(days), tuple(actors), tuple(types)), ignored)
+    # A link is untrusted: show at most 10 ignored values, each cut to 80 characters.
+    shown = [v if len(v) <= 80 else v[:79] + "…" for v in ignored[:10]]
+    return ParsedQuery(Filters(tuple(days), tuple(actors), tuple(types)), shown)
 
 
 def to_query(filters: Filters) -> dict[str, list[str]]:

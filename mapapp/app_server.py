@@ -32,21 +32,33 @@ def app_home() -> Path:
 
 
 def prepare(
-    itinerary: Path, *, offline: bool, progress: Progress | None = None
+    itinerary: Path,
+    *,
+    offline: bool,
+    progress: Progress | None = None,
+    root: Path | None = None,
 ) -> tuple[Path, Path]:
     """Build the data if it is missing or older than the itinerary; install the
     launcher and the map assets. Returns (launcher script, built data)."""
     from mapapp.mapview.assets import install_static
 
     data = output_path(itinerary)
-    if not data.exists() or data.stat().st_mtime < itinerary.stat().st_mtime:
-        build(itinerary, offline=offline, progress=progress)
+    if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
+        build(itinerary, offline=offline, progress=progress, root=root)
     home = app_home()
     launcher = home / "launch.py"
     if not launcher.is_file() or launcher.read_text(encoding="utf-8") != LAUNCHER:
         write_text_atomic(launcher, LAUNCHER)
     install_static(home / "static")
     return launcher, data
+
+
+def _mtime(path: Path) -> float:
+    """A missing itinerary is reported by the build (as an InputError), not here."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 def streamlit_command(
@@ -63,6 +75,7 @@ def streamlit_command(
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", "10",
+        "--client.showErrorDetails", "none",  # a bug shows a notice, not a traceback
         "--",
         "--itinerary", str(itinerary.resolve()),
         "--data", str(data.resolve()),

@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from mapapp.errors import OutputError, Problem
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
@@ -28,6 +30,7 @@ def write_many_atomic(files: Iterable[tuple[Path, bytes | Iterable[bytes]]]) -> 
     way leaves all the previous files untouched.
     """
     staged: list[tuple[str, Path]] = []
+    path = Path()
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,6 +46,9 @@ def write_many_atomic(files: Iterable[tuple[Path, bytes | Iterable[bytes]]]) -> 
                 os.fsync(handle.fileno())
         for tmp, path in staged:
             os.replace(tmp, path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError([Problem(str(path), "", f"cannot write: {reason}")]) from exc
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):

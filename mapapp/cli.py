@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -15,9 +15,10 @@ import typer
 from geopy.geocoders import SERVICE_TO_GEOCODER
 
 from mapapp.bench.run import DEFAULT_SIZES, parse_sizes
-from mapapp.errors import InputError, MapappError, Problem
+from mapapp.errors import InputError, MapappError, OutputError, Problem
 from mapapp.geocode.resolve import Progress
-from mapapp.pipeline import DEFAULT_ITINERARY, output_path
+from mapapp.outputs import check_output
+from mapapp.pipeline import DEFAULT_ITINERARY, BuildResult, output_path
 
 DEFAULT_DATA = output_path(DEFAULT_ITINERARY)
 
@@ -40,19 +41,37 @@ ItineraryOpt = Annotated[
 OfflineOpt = Annotated[
     bool, typer.Option("--offline", help="Use only the geocode cache and pins; never the network.")
 ]
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Files the itinerary names (its article) must lie in this folder. "
+        "Default: the project holding the itinerary.",
+    ),
+]
 
 
 def _run(action: Callable[[], T]) -> T:
-    """Turn project errors into a clear message and the documented exit status."""
+    """Turn errors into a clear message and the documented exit status: never a traceback."""
     try:
         return action()
-    except InputError as exc:
+    except (InputError, OutputError) as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
+        if len(exc.problems) > 1:
+            typer.echo(f"{len(exc.problems)} problems", err=True)
         raise typer.Exit(2) from exc
     except MapappError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug: one line for the user, the details on request
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+        typer.echo("This is a bug in mapapp; run with MAPAPP_DEBUG=1 for details.", err=True)
+        if os.environ.get("MAPAPP_DEBUG") == "1":
+            raise
+        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -68,23 +87,28 @@ def build(
     provider: Annotated[GeocoderName, typer.Option(help="A geopy geocoder.")] = "nominatim",
     domain: Annotated[str | None, typer.Option(help="The provider's host[:port].")] = None,
     scheme: Annotated[str, typer.Option(help="http or https.")] = "https",
+    root: RootOpt = None,
 ) -> None:
     """Geocode the itinerary's places and write its GeoJSON (data/itinerary.geojson)."""
     from mapapp.geocode.provider import ProviderSettings
     from mapapp.pipeline import build as run_build
 
     settings = ProviderSettings(name=str(provider), domain=domain, scheme=scheme)
-    with _progress_bar("geocoding", "place") as progress:
-        result = _run(
-            lambda: run_build(
-                itinerary,
-                out=out,
-                offline=offline,
-                verify_pins=verify_pins,
-                settings=settings,
-                progress=progress,
-            )
+
+    def action(progress: Progress | None) -> BuildResult:
+        check_output(out or output_path(itinerary), "--out")
+        return run_build(
+            itinerary,
+            out=out,
+            offline=offline,
+            verify_pins=verify_pins,
+            settings=settings,
+            progress=progress,
+            root=root,
         )
+
+    with _progress_bar("geocoding", "place") as progress:
+        result = _run(lambda: action(progress))
     for warning in result.summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
     counts = _count_kinds(result.collection)
@@ -115,6 +139,8 @@ def export(
     from mapapp.store import geojson_io
 
     def action() -> dict[str, object]:
+        if output != "-":
+            check_output(Path(output), "--output")
         collection = geojson_io.read(data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
         return filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
@@ -126,30 +152,16 @@ def export(
     else:
         from mapapp.atomic import write_text_atomic
 
-        write_text_atomic(Path(output), text)
+        _run(lambda: write_text_atomic(Path(output), text))
         typer.echo(f"wrote {output} ({_count_kinds(subset)})", err=True)
 
 
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="A GeoJSON file.")]) -> None:
     """Check a GeoJSON file against RFC 7946 and mapapp's schema; exit 0 or 2."""
-    from mapapp.store.validate import validate_collection
+    from mapapp.store import geojson_io
 
-    try:
-        text = file.read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problem = Problem(
-            str(file), "", f"cannot read GeoJSON: {exc}", getattr(exc, "lineno", None)
-        )
-        _run(lambda: _raise(problem))
-        return
-    problems = validate_collection(data, str(file), text)
-    for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
-    if problems:
-        typer.echo(f"{file}: {len(problems)} problem(s)", err=True)
-        raise typer.Exit(2)
+    data = _run(lambda: geojson_io.read(file))
     typer.echo(f"{file}: valid ({len(data['features'])} features)")
 
 
@@ -157,11 +169,12 @@ def validate(file: Annotated[Path, typer.Argument(help="A GeoJSON file.")]) -> N
 def locate_quote(
     text: Annotated[str, typer.Argument(help="The article's exact words.")],
     itinerary: ItineraryOpt = DEFAULT_ITINERARY,
+    root: RootOpt = None,
 ) -> None:
     """Print the start and end offsets of the article's words (for curating quotes)."""
     from mapapp.itinerary.quotes import find_quote
 
-    start, end = _run(lambda: find_quote(itinerary, text))
+    start, end = _run(lambda: find_quote(itinerary, text, root=root))
     typer.echo(f"start: {start}, end: {end}")
 
 
@@ -171,15 +184,20 @@ def run_app(
     offline: OfflineOpt = False,
     itinerary: ItineraryOpt = DEFAULT_ITINERARY,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    root: RootOpt = None,
 ) -> None:
     """Start the Streamlit app on the built data (building it first if it is missing)."""
     from mapapp.app_server import prepare, streamlit_command
 
     with _progress_bar("geocoding", "place") as progress:
-        launcher, data_path = _run(lambda: prepare(itinerary, offline=offline, progress=progress))
+        launcher, data_path = _run(
+            lambda: prepare(itinerary, offline=offline, progress=progress, root=root)
+        )
     command = streamlit_command(
         launcher, itinerary, data_path, port=port, host=host, offline=offline
     )
+    if root is not None:
+        command += ["--root", str(root.resolve())]
     typer.echo(f"mapapp: serving {data_path} at http://{host}:{port}/", err=True)
     raise typer.Exit(subprocess.call(command))
 

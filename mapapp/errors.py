@@ -40,6 +40,16 @@ class InputError(MapappError, ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class OutputError(MapappError, OSError):
+    """A file could not be written where the user asked (a directory, no permission)."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
 class GeocodingError(MapappError, LookupError):
     """A place could not be resolved to coordinates we trust."""
 

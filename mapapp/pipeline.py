@@ -9,6 +9,7 @@ from typing import Any
 from mapapp.geocode.cache import Candidate, GeocodeCache
 from mapapp.geocode.provider import Provider, ProviderSettings
 from mapapp.geocode.resolve import Progress, Resolver, Summary
+from mapapp.itinerary.countries import has_outline
 from mapapp.itinerary.load import LoadedItinerary, load_itinerary
 from mapapp.store import geojson_io
 from mapapp.store.build import build_collection
@@ -33,7 +34,7 @@ class BuildResult:
 
 
 def build(
-    itinerary: Path,
+    itinerary: Path | LoadedItinerary,
     *,
     out: Path | None = None,
     offline: bool = False,
@@ -41,28 +42,53 @@ def build(
     settings: ProviderSettings | None = None,
     progress: Progress | None = None,
     write: bool = True,
+    cache: Path | None = None,
+    root: Path | None = None,
 ) -> BuildResult:
     """Load, geocode and write; on any error nothing is written.
 
+    The one build path (CLI, app, uploads, benchmark). itinerary is a file, or an
+    already loaded itinerary (an upload); cache defaults to the one beside the file,
+    root bounds the files the itinerary may name (see load_itinerary).
     `progress` is called after each place (the CLI draws a bar with it).
     """
-    loaded = load_itinerary(itinerary)
+    if isinstance(itinerary, LoadedItinerary):
+        loaded, source = itinerary, itinerary.path
+    else:
+        loaded, source = load_itinerary(itinerary, root=root), itinerary
     settings = settings or ProviderSettings()
-    cache = GeocodeCache.open(cache_path(itinerary))
+    geocode_cache = GeocodeCache.open(cache or cache_path(source))
     provider = None if offline else _LazyProvider(settings)
     resolver = Resolver(
-        cache,
+        geocode_cache,
         provider,
         provider_name=settings.name,
         offline=offline,
         verify_pins=verify_pins,
     )
     places = resolver.resolve_all(loaded, progress=progress)
+    resolver.summary.warnings.extend(outline_notices(loaded))
     collection = build_collection(loaded, places)
-    target = out or output_path(itinerary)
+    target = out or output_path(source)
     if write:
         geojson_io.write(target, collection)
     return BuildResult(loaded, collection, resolver.summary, target if write else None)
+
+
+def outline_notices(loaded: LoadedItinerary) -> list[str]:
+    """Countries the offline data has no outline for: drawn without one, checked by distance."""
+    it = loaded.itinerary
+    notices = [
+        f"partner {p.country}: no offline outline for this country; it is shown without one"
+        for p in it.partners
+        if not has_outline(p.country)
+    ]
+    notices += [
+        f"{p.id}: no offline outline for {p.country}; checked by distance to its locality only"
+        for p in it.places
+        if not has_outline(p.country)
+    ]
+    return notices
 
 
 class _LazyProvider:

@@ -256,7 +256,7 @@ trip:
   host_country: JP
   start_date: 2025-04-08
   article:
-    path: "{SEED}"
+    text: {json.dumps(SEED.read_bytes().decode("utf-8"), ensure_ascii=False)}
 actors:
   - id: mark-rutte
     name: Mark Rutte

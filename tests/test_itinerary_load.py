@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,9 @@ def test_line_of_a_missing_field_is_its_parent() -> None:
 
 def test_json_itinerary_loads(tmp_path: Path) -> None:
     data = yaml.safe_load(ITINERARY.read_text(encoding="utf-8"))
-    data["trip"]["article"]["path"] = str(SEED)
+    data["trip"]["article"] = {"path": "seeds/" + SEED.name}
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
     path = tmp_path / "itinerary.json"
     path.write_text(json.dumps(data, default=str), encoding="utf-8")
 
@@ -93,12 +96,14 @@ def test_top_level_must_be_a_mapping(tmp_path: Path, text: str) -> None:
     path = tmp_path / "itinerary.yaml"
     path.write_text(text, encoding="utf-8")
     [problem] = problems_of(path)
-    assert problem.message == "the top level must be a mapping"
+    assert problem.message.startswith("the top level must be a mapping")
     assert problem.line == 1
 
 
 def test_missing_article_names_the_path_field(tmp_path: Path) -> None:
-    text = itinerary_yaml(place_yaml("base", QUERY)).replace(str(SEED), "no/such/article.txt")
+    text = re.sub(
+        r"    text: .*", "    path: no/such/article.txt", itinerary_yaml(place_yaml("base", QUERY))
+    )
     path = minimal(tmp_path, text)
     [problem] = problems_of(path)
     assert problem.field == "trip.article.path"
@@ -185,7 +190,8 @@ def test_misplaced_quote_points_at_where_the_text_is(tmp_path: Path) -> None:
 
 def test_quote_absent_from_the_article(tmp_path: Path) -> None:
     text = itinerary_yaml(place_yaml("base", QUERY)).replace(
-        "NATO Secretary-General Mark Rutte", "NATO Secretary-General Jens Stoltenberg"
+        '{text: "NATO Secretary-General Mark Rutte"',
+        '{text: "NATO Secretary-General Jens Stoltenberg"',
     )
     path = minimal(tmp_path, text)
     [problem] = problems_of(path)
@@ -199,3 +205,61 @@ def test_problem_text_format() -> None:
     assert str(Problem("a.yaml", "", "invalid YAML: oops", 3)) == "a.yaml:3: invalid YAML: oops"
     assert str(Problem("a.yaml", "", "cannot read file")) == "a.yaml: cannot read file"
     assert dotted(("events", 0, "actors", 1, "actor")) == "events[0].actors[1].actor"
+
+
+def test_locate_quote_refuses_an_ambiguous_quote() -> None:
+    from mapapp.itinerary.quotes import find_quote
+
+    article = SEED.read_bytes().decode("utf-8")
+    assert article.count("Rutte") > 1
+    with pytest.raises(InputError, match="occurs more than once"):
+        find_quote(ITINERARY, "Rutte")
+    start, end = find_quote(ITINERARY, "and trade minister Yoji Muto")
+    assert article[start:end] == "and trade minister Yoji Muto"
+
+
+def test_the_article_must_stay_inside_the_root(tmp_path: Path) -> None:
+    """By default the project holding the itinerary; --root widens or narrows it."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "outside.txt").write_bytes(SEED.read_bytes())
+    text = re.sub(
+        r"    text: .*", "    path: ../outside.txt", itinerary_yaml(place_yaml("b", QUERY))
+    )
+    path = tmp_path / "data" / "itinerary.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    assert load_itinerary(path).article_text == SEED.read_bytes().decode("utf-8")
+    [problem] = problems_of_root(path, tmp_path / "data")
+    assert problem.field == "trip.article.path"
+    assert "outside the allowed folder" in problem.message and "--root" in problem.message
+
+
+def problems_of_root(path: Path, root: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        load_itinerary(path, root=root)
+    problems: list[Problem] = caught.value.problems
+    return problems
+
+
+def test_an_upload_never_reads_the_path_it_names(tmp_path: Path) -> None:
+    text = re.sub(r"    text: .*", "    path: /etc/passwd", itinerary_yaml(place_yaml("b", QUERY)))
+    with pytest.raises(InputError) as caught:
+        parse_itinerary(text.encode(), "up.yaml", base_dir=tmp_path, find_article=lambda a: None)
+    [problem] = caught.value.problems
+    assert "cannot read files on the server" in problem.message
+    assert "passwd" in problem.message  # it names the file to upload alongside
+    assert "root:" not in problem.message
+
+
+def test_aliases_within_the_budget_still_work() -> None:
+    """The seed shares Tokyo's locality with `*tokyo`; that must keep loading."""
+    assert "*tokyo" in ITINERARY.read_text(encoding="utf-8")
+    places = load_itinerary(ITINERARY).itinerary.places
+    assert places[3].locality == places[2].locality
+
+
+def test_an_upload_with_too_many_values_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    """10 MB of "- x" lines would cost over a gigabyte as YAML nodes; the count stops it."""
+    raw = b"- x\n" * 300_000
+    with pytest.raises(InputError, match="more than 250,000 values"):
+        parse_itinerary(raw, "many.yaml", base_dir=tmp_path)

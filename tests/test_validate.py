@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from mapapp.errors import InputError
 from mapapp.store import geojson_io
 from mapapp.store.validate import validate_collection
 
@@ -65,3 +68,65 @@ def test_unknown_kind_and_not_json(tmp_path: Path) -> None:
     result = run_validate(path)
     assert result.returncode == 2
     assert "broken.geojson:2" in result.stderr
+
+
+def _partner_polygon(collection: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """A partner feature and the first polygon (list of rings) of its outline."""
+    feature = next(f for f in collection["features"] if f["properties"]["kind"] == "partner")
+    geometry = feature["geometry"]
+    polygon = (
+        geometry["coordinates"] if geometry["type"] == "Polygon" else geometry["coordinates"][0]
+    )
+    return feature, polygon
+
+
+def _square_hole(polygon: list[Any], clockwise: bool) -> list[list[float]]:
+    import shapely
+
+    centre = shapely.Polygon(polygon[0]).representative_point()
+    x, y = round(centre.x, 3), round(centre.y, 3)
+    ring = [[x - 0.1, y - 0.1], [x + 0.1, y - 0.1], [x + 0.1, y + 0.1], [x - 0.1, y + 0.1]]
+    ring = [[round(a, 6), round(b, 6)] for a, b in ring]
+    if clockwise:
+        ring.reverse()
+    return [*ring, ring[0]]
+
+
+def test_a_hole_with_the_wrong_winding_is_rejected(built: dict[str, Any]) -> None:
+    right, wrong = copy.deepcopy(built), copy.deepcopy(built)
+    for collection, clockwise in ((right, True), (wrong, False)):
+        _, polygon = _partner_polygon(collection)
+        polygon.append(_square_hole(polygon, clockwise))
+
+    assert validate_collection(right, "right") == []  # a clockwise hole is what RFC 7946 asks
+    problems = validate_collection(wrong, "wrong")
+    assert [p.message for p in problems] == [
+        "interior ring is not clockwise (RFC 7946 section 3.1.6)"
+    ]
+    assert problems[0].field.endswith(".geometry")
+
+
+def test_strict_property_types_and_geometry(built: dict[str, Any]) -> None:
+    broken = copy.deepcopy(built)
+    broken["features"][0]["properties"]["day"] = "1"  # looks like 1; export --day 1 misses it
+    broken["features"][1]["geometry"] = None
+    broken["features"][2]["geometry"]["coordinates"] = ["139.7", "35.6"]
+    route = next(i for i, f in enumerate(broken["features"]) if f["properties"]["kind"] == "route")
+    broken["features"][route]["geometry"]["coordinates"][-1] = [0, 0, 0]  # 2D mixed with 3D
+
+    found = {(p.field, p.message) for p in validate_collection(broken, "x")}
+
+    assert ("features[0].properties.day", "expected a whole number") in found
+    assert any(f == "features[1].geometry" and "null" in m for f, m in found)
+    assert ("features[2].geometry.coordinates.0", "expected a number (not text)") in found
+    assert (f"features[{route}].geometry", "positions mix 2D and 3D coordinates") in found
+
+
+def test_the_reader_reports_malformed_geojson_as_geojson(tmp_path: Path) -> None:
+    path = tmp_path / "broken.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [\n{"type": ', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        geojson_io.read(path)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("GeoJSON: invalid JSON")
+    assert problem.line == 2

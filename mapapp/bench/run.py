@@ -104,19 +104,13 @@ def pick_filter(collection: dict[str, Any]) -> tuple[int, str]:
 
 def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tuple[Any, int]:
     """Resolve places from the warm cache and pins (no network), build, write the file."""
-    from mapapp.geocode.cache import GeocodeCache
-    from mapapp.geocode.resolve import Resolver
-    from mapapp.store import geojson_io
-    from mapapp.store.build import build_collection
+    from mapapp.pipeline import build
 
-    resolver = Resolver(GeocodeCache.open(cache_file), None, offline=True)
-    places = resolver.resolve_all(loaded)
-    collection = build_collection(loaded, places)
-    counts["from_cache"] = resolver.summary.from_cache
-    counts["from_override"] = resolver.summary.from_override
     out = cache_file.with_name("itinerary.geojson")
-    geojson_io.write(out, collection)  # as `mapapp build` does
-    return collection, out.stat().st_size
+    result = build(loaded, cache=cache_file, out=out, offline=True)
+    counts["from_cache"] = result.summary.from_cache
+    counts["from_override"] = result.summary.from_override
+    return result.collection, out.stat().st_size
 
 
 def measure_size(

@@ -13,8 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from mapapp import safe_json
 from mapapp.atomic import write_text_atomic
 from mapapp.errors import InputError, Problem
+from mapapp.itinerary.yaml_lines import LineIndex, dotted
+from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
 
 
 def normalise_query(query: str) -> str:
@@ -33,6 +38,29 @@ class Candidate:
     raw: dict[str, Any]
 
 
+def _cache_problem(problem: Problem) -> Problem:
+    message = problem.message.replace("invalid JSON", "geocode cache is not valid JSON")
+    return Problem(problem.file, problem.field, message, problem.line)
+
+
+class _Result(BaseModel):
+    """One cached answer, as written by put(); checked when the cache is read."""
+
+    model_config = ConfigDict(extra="allow")
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    display_name: str
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    results: list[_Result]
+
+
+_ENTRIES = TypeAdapter(dict[str, _Entry])
+
+
 @dataclass
 class GeocodeCache:
     path: Path
@@ -41,15 +69,27 @@ class GeocodeCache:
 
     @classmethod
     def open(cls, path: Path) -> GeocodeCache:
-        if not path.exists():
+        """Read and check every entry up front: a hand-edited cache fails here, by name."""
+        if not path.exists() and not path.is_symlink():
             return cls(path)
+        raw = read_regular(path, MAX_FILE_BYTES)
+        text = decode_utf8(raw, str(path))
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            msg = f"geocode cache is not valid JSON: {exc}"
-            raise InputError([Problem(str(path), "", msg)]) from exc
+            data = safe_json.loads(text, str(path))
+        except InputError as exc:
+            raise InputError([_cache_problem(p) for p in exc.problems]) from exc
         if not isinstance(data, dict):
-            raise InputError([Problem(str(path), "", "geocode cache must be a JSON object")])
+            raise InputError([Problem(str(path), "", "geocode cache must be a JSON object", 1)])
+        try:
+            _ENTRIES.validate_python(data, strict=True)
+        except ValidationError as exc:
+            lines = LineIndex(text)
+            raise InputError(
+                [
+                    Problem(str(path), dotted(tuple(e["loc"])), e["msg"], lines.line(e["loc"]))
+                    for e in exc.errors()
+                ]
+            ) from exc
         return cls(path, data)
 
     def get(self, provider: str, query: str) -> list[Candidate] | None:
@@ -57,7 +97,7 @@ class GeocodeCache:
         if entry is None:
             return None
         return [
-            Candidate(r["lat"], r["lon"], r["display_name"], r.get("raw", {}))
+            Candidate(float(r["lat"]), float(r["lon"]), r["display_name"], r.get("raw", {}))
             for r in entry["results"]
         ]
 

@@ -23,11 +23,22 @@ def _buffered(iso2: str) -> BaseGeometry:
     return geometry
 
 
+def _has_outline(iso2: str) -> bool:
+    """No outline (Monaco, Singapore): only the distance check applies (the build says so)."""
+    try:
+        _buffered(iso2)
+    except KeyError:
+        return False
+    return True
+
+
 def problem_with(lat: float, lon: float, place: Place) -> str | None:
     """Why (lat, lon) cannot be this place, or None when it is plausible."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return f"coordinates out of range ({lat}, {lon})"
-    if not _buffered(place.country).contains(shapely.Point(lon, lat)):
+    if _has_outline(place.country) and not _buffered(place.country).contains(
+        shapely.Point(lon, lat)
+    ):
         return f"({lat:.5f}, {lon:.5f}) is outside {place.country}"
     km = distance_km(lat, lon, place.locality.lat, place.locality.lon)
     if km > place.locality.max_km:

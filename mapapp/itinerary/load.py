@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path as FsPath
@@ -12,11 +12,25 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from mapapp import safe_json
 from mapapp.errors import InputError, Problem
-from mapapp.itinerary.models import Itinerary, Quote
+from mapapp.itinerary.models import Article, Itinerary, Quote
 from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
+from mapapp.safe_files import (
+    MAX_ARTICLE_BYTES,
+    MAX_FILE_BYTES,
+    MAX_UPLOAD_BYTES,
+    check_size,
+    confined,
+    decode_utf8,
+    read_regular,
+)
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = MAX_UPLOAD_BYTES
+# About 4,000 events (real itineraries spend ~16 bytes a value) and ~120 MB to parse.
+MAX_UPLOAD_VALUES = 250_000
+PROJECT_MARKERS = (".git", "pyproject.toml")
+ARTICLE: Path = ("trip", "article", "path")
 
 
 @dataclass(frozen=True)
@@ -32,16 +46,35 @@ class LoadedItinerary:
         return self.lines.line(path)
 
 
-def load_itinerary(path: FsPath, article_text: str | None = None) -> LoadedItinerary:
-    """Read, parse, validate and cross-check; raise InputError listing every problem."""
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, "", f"cannot read file: {exc.strerror}")]) from exc
-    # A file the user names on the command line may be large; only uploads are capped.
+def project_root(itinerary: FsPath) -> FsPath:
+    """The folder an itinerary's paths must stay in, unless the user names another.
+
+    The nearest folder above it holding .git or pyproject.toml; failing that, the
+    folder above the itinerary's own (so data/ and seeds/ side by side work).
+    """
+    folder = itinerary.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return folder.parent
+
+
+def load_itinerary(
+    path: FsPath, article_text: str | None = None, root: FsPath | None = None
+) -> LoadedItinerary:
+    """Read, parse, validate and cross-check; raise InputError listing every problem.
+
+    The article it names must resolve (after symlinks) inside root: by default the
+    project the itinerary belongs to (see project_root).
+    """
+    raw = read_regular(path, MAX_FILE_BYTES)
     return parse_itinerary(
-        raw, name, base_dir=path.parent, article_text=article_text, max_bytes=None
+        raw,
+        str(path),
+        base_dir=path.parent,
+        article_text=article_text,
+        max_bytes=MAX_FILE_BYTES,
+        root=root or project_root(path),
     )
 
 
@@ -51,59 +84,91 @@ def parse_itinerary(
     base_dir: FsPath,
     article_text: str | None = None,
     max_bytes: int | None = MAX_BYTES,
+    root: FsPath | None = None,
+    find_article: Callable[[Article], str | None] | None = None,
 ) -> LoadedItinerary:
-    """Validate itinerary bytes (YAML or JSON) from a file or an upload."""
-    if max_bytes is not None and len(raw) > max_bytes:
-        raise InputError([Problem(name, "", f"file is {len(raw)} bytes; the limit is 10 MB")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, "", f"not UTF-8 text (byte {exc.start})")]) from exc
-    data, lines = _parse(text, name)
+    """Validate itinerary bytes (YAML or JSON) from a file or an upload.
+
+    The article comes from article_text, else from the itinerary's embedded
+    trip.article.text, else from find_article (uploads: it never opens a file;
+    None means not found), else from trip.article.path read inside root (by
+    default the folder above base_dir).
+    """
+    if max_bytes is not None:
+        check_size(raw, name, max_bytes)
+    text = decode_utf8(raw, name)
+    # Uploads (size-capped) are also capped in values; a user's own file is not.
+    data, lines = _parse(text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
     if not isinstance(data, dict):
-        raise InputError([Problem(name, "", "the top level must be a mapping", 1)])
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
+        raise InputError([Problem(name, "", msg, 1)])
     try:
         itinerary = Itinerary.model_validate(data)
     except ValidationError as exc:
         raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
     if article_text is None:
-        article_text = _read_article(itinerary, base_dir, name, lines)
+        article_text = itinerary.trip.article.text
+    if article_text is None and find_article is not None:
+        article_text = find_article(itinerary.trip.article)
+        if article_text is None:
+            raise InputError([_unreadable_upload_article(itinerary, name, lines)])
+    if article_text is None:
+        article_text = _read_article(itinerary, base_dir, root, name, lines)
     problems = cross_check(itinerary, article_text, name, lines)
     if problems:
         raise InputError(problems)
     return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
 
 
-def _parse(text: str, name: str) -> tuple[Any, LineIndex]:
+def _parse(text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
     if name.endswith(".json"):
-        try:
-            return json.loads(text), LineIndex(None)
-        except json.JSONDecodeError as exc:
-            raise InputError([Problem(name, "", f"invalid JSON: {exc.msg}", exc.lineno)]) from exc
+        return safe_json.loads(text, name), LineIndex(text, max_nodes)
     try:
-        return load_with_lines(text)
+        return load_with_lines(text, max_nodes)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: no mark, a position
+            line = text.count("\n", 0, exc.position) + 1
+            what = f"character {exc.character!r} is not allowed ({exc.reason})"
         raise InputError([Problem(name, "", f"invalid YAML: {what}", line)]) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # A scalar YAML resolves but Python cannot build (an integer of 5,000 digits).
+        what = "a number has more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise InputError([Problem(name, "", f"invalid YAML value: {what}")]) from exc
 
 
 def _pydantic_problem(name: str, err: Any, lines: LineIndex) -> Problem:
     loc: Path = tuple(err["loc"])
-    return Problem(name, dotted(loc), err["msg"], lines.line(loc))
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return Problem(name, dotted(loc), message, lines.line(loc))
 
 
-def _read_article(it: Itinerary, base_dir: FsPath, name: str, lines: LineIndex) -> str:
-    article = (base_dir / it.trip.article.path).resolve()
+def _unreadable_upload_article(it: Itinerary, name: str, lines: LineIndex) -> Problem:
+    wanted = FsPath(it.trip.article.path or "article.txt").name
+    msg = (
+        f"an uploaded itinerary cannot read files on the server; upload its article "
+        f"({wanted}) together with it, or embed the text as trip.article.text"
+    )
+    return Problem(name, dotted(ARTICLE), msg, lines.line(ARTICLE))
+
+
+def _read_article(
+    it: Itinerary, base_dir: FsPath, root: FsPath | None, name: str, lines: LineIndex
+) -> str:
+    relative = it.trip.article.path
+    assert relative is not None  # the model requires path or text
+    where = Problem(name, dotted(ARTICLE), "", lines.line(ARTICLE))
+    article = confined(base_dir, relative, root or base_dir.resolve().parent, where)
+    raw = read_regular(article, MAX_ARTICLE_BYTES, where, what="the article")
     try:
-        # newline="" keeps the text exactly as stored, so offsets count what is on disk.
-        with article.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except OSError as exc:
-        loc: Path = ("trip", "article", "path")
-        msg = f"cannot read the article {article}: {exc.strerror}"
-        raise InputError([Problem(name, dotted(loc), msg, lines.line(loc))]) from exc
+        # Kept exactly as stored (BOM, CR LF), so offsets count what is on disk.
+        return decode_utf8(raw, f"the article {article}", keep_bom=True)
+    except InputError as exc:
+        msg = exc.problems[0].message.replace("not UTF-8", f"the article {article} is not UTF-8")
+        raise InputError([Problem(name, where.field, msg, where.line)]) from exc
 
 
 def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> list[Problem]:
@@ -134,7 +199,11 @@ def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> lis
         for j, part in enumerate(event.actors):
             if part.actor not in actor_ids:
                 add(("events", i, "actors", j, "actor"), f"unknown actor {part.actor!r}")
-        expected = it.trip.start_date + timedelta(days=event.day - 1)
+        try:
+            expected = it.trip.start_date + timedelta(days=event.day - 1)
+        except OverflowError:
+            add(("events", i, "day"), f"day {event.day} is past the end of the calendar")
+            continue
         if event.date != expected:
             add(
                 ("events", i, "date"),

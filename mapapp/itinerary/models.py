@@ -8,16 +8,53 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-Latitude = Annotated[float, Field(ge=-90, le=90)]
-Longitude = Annotated[float, Field(ge=-180, le=180)]
+from mapapp.itinerary.countries import known_codes
+
+# Values are checked here, at the boundary, so nothing deeper meets 2023-02-30,
+# a day that overflows the calendar, an unknown zone or an unknown country.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_DAY = 36_525  # a century: no date overflows; the 100,000-event benchmark (20,000 days) fits
+
+
+def _sane_year(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return value
+
+
+def _known_country(value: str) -> str:
+    if value not in known_codes():
+        raise ValueError(f"unknown country code {value!r}; use ISO 3166-1 alpha-2, e.g. JP")
+    return value
+
+
+def _iana_zone(value: str) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Tokyo")
+    return value
+
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Precision = Annotated[int, Field(ge=1, le=3)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
+Date = Annotated[dt.date, AfterValidator(_sane_year)]
+TimeZone = Annotated[str, AfterValidator(_iana_zone)]
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -58,7 +95,7 @@ class Locality(Strict):
     name: str
     lat: Latitude
     lon: Longitude
-    max_km: float = Field(default=30.0, gt=0)
+    max_km: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     source: Source
 
 
@@ -98,8 +135,8 @@ class Discrepancy(Strict):
 
 class Event(Strict):
     id: Identifier
-    day: int = Field(ge=1)
-    date: dt.date
+    day: int = Field(ge=1, le=MAX_DAY)
+    date: Date
     time: str | None = None
     time_precision: Literal["minute", "hour", "part-of-day", "day"] = "day"
     time_label: str = Field(default="", description="What a reader sees, e.g. 'morning'.")
@@ -157,20 +194,29 @@ class Headquarters(Strict):
 
 
 class Article(Strict):
-    path: str
+    """The source text: a file beside the itinerary (path), or embedded (text)."""
+
+    path: str | None = None
+    text: str | None = Field(default=None, description="The article itself, for one-file uploads.")
     title: str = ""
     outlet: str = ""
     url: AnyHttpUrl | None = None
-    published: dt.date | None = None
+    published: Date | None = None
     sources: list[Source] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_text(self) -> Article:
+        if self.path is None and self.text is None:
+            raise ValueError("give the article's path, or embed it as text")
+        return self
 
 
 class Trip(Strict):
     title: str
     visitor: Identifier
     host_country: CountryCode
-    start_date: dt.date
-    timezone: str = "UTC"
+    start_date: Date
+    timezone: TimeZone = "UTC"
     article: Article
     sources: list[Source] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)

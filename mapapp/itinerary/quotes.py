@@ -8,9 +8,9 @@ from mapapp.errors import InputError, Problem
 from mapapp.itinerary.load import load_itinerary
 
 
-def find_quote(itinerary: Path, text: str) -> tuple[int, int]:
+def find_quote(itinerary: Path, text: str, root: Path | None = None) -> tuple[int, int]:
     """Code-point offsets of text in the itinerary's article; it must occur exactly once."""
-    article = load_itinerary(itinerary).article_text
+    article = load_itinerary(itinerary, root=root).article_text
     first = article.find(text)
     if first < 0:
         raise InputError([Problem(str(itinerary), "quote", f"not in the article: {text!r}")])

@@ -84,7 +84,11 @@ def describe(d: Discrepancy) -> str:
 def partner_features(it: Itinerary) -> list[Feature]:
     out = []
     for partner in it.partners:
-        geometry = clean_geometry(country_outline(partner.country))
+        try:
+            outline = country_outline(partner.country)
+        except KeyError:  # no offline outline: the pipeline reports it as a notice
+            continue
+        geometry = clean_geometry(outline)
         out.append(
             {
                 "type": "Feature",

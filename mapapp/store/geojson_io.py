@@ -11,8 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mapapp import safe_json
 from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
+from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
+from mapapp.store.validate import validate_collection
 
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
@@ -39,24 +42,30 @@ def write(path: Path, collection: FeatureCollection) -> None:
     write_chunks_atomic(path, (c.encode("utf-8") for c in chunks(collection)))
 
 
-def read(path: Path) -> FeatureCollection:
-    """Load a FeatureCollection; a missing or broken file is an InputError."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", f"cannot read file: {exc.strerror}")]) from exc
-    return loads(raw, str(path))
+def read(path: Path, max_bytes: int = MAX_FILE_BYTES) -> FeatureCollection:
+    """The one GeoJSON reader (CLI, app, uploads): a regular file, parsed and validated.
+
+    Anything wrong is an InputError listing every problem with its feature's line.
+    """
+    return loads(read_regular(path, max_bytes), str(path))
 
 
-def loads(raw: bytes, name: str) -> FeatureCollection:
+def loads(text: str | bytes, source: str) -> FeatureCollection:
+    """Parse and validate a FeatureCollection from text or bytes; source names it in errors."""
+    if isinstance(text, bytes):
+        text = decode_utf8(text, source)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, "", f"not UTF-8 text (byte {exc.start})")]) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, "", f"invalid JSON: {exc.msg}", exc.lineno)]) from exc
+        data = safe_json.loads(text, source)
+    except InputError as exc:
+        raise InputError([_as_geojson(p) for p in exc.problems]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise InputError([Problem(name, "type", "expected a GeoJSON FeatureCollection", 1)])
-    if not isinstance(data.get("features"), list):
-        raise InputError([Problem(name, "features", "expected a list of features", 1)])
+        raise InputError([Problem(source, "type", "expected a GeoJSON FeatureCollection", 1)])
+    problems = validate_collection(data, source, text)
+    if problems:
+        raise InputError(problems)
     return data
+
+
+def _as_geojson(problem: Problem) -> Problem:
+    """Say that the file was read as GeoJSON (an upload could be either kind of file)."""
+    return Problem(problem.file, problem.field, f"GeoJSON: {problem.message}", problem.line)

@@ -15,8 +15,7 @@ from streamlit_folium import st_folium
 
 from mapapp import app_logic
 from mapapp.errors import InputError, MapappError
-from mapapp.export import events_of, filter_collection
-from mapapp.filters import available
+from mapapp.export.filters import available, events_of, filter_collection
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
 from mapapp.store import geojson_io

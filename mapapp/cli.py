@@ -93,25 +93,33 @@ def export(
     event_type: Annotated[
         list[str] | None, typer.Option("--type", help="Keep this event type (repeatable).")
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="geojson, gpkg, fgb, kml, gpx or csv (default: from -o)."
+        ),
+    ] = None,
 ) -> None:
-    """Write the filtered subset of the built data, in the same schema."""
-    from mapapp.export import filter_collection
-    from mapapp.filters import check_filters
+    """Write the filtered subset of the built data, in the same schema, in any format."""
+    from mapapp.export.filters import check_filters, filter_collection
+    from mapapp.export.formats import export_bytes, filter_parts, infer_format
     from mapapp.store import geojson_io
 
-    def action() -> dict[str, object]:
+    def action() -> tuple[dict[str, object], bytes]:
+        chosen = infer_format(output, fmt)
         collection = geojson_io.read(data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
-        return filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
+        subset = filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
+        note = " ".join(filter_parts(day or [], actor or [], event_type or [], kind or []))
+        return subset, export_bytes(subset, chosen, note or "all")
 
-    subset = _run(action)
-    text = geojson_io.dumps(subset)
+    subset, content = _run(action)
     if output == "-":
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(content)
     else:
-        from mapapp.atomic import write_text_atomic
+        from mapapp.atomic import write_bytes_atomic
 
-        write_text_atomic(Path(output), text)
+        write_bytes_atomic(Path(output), content)
         typer.echo(f"wrote {output} ({_count_kinds(subset)})", err=True)
 
 

@@ -27,7 +27,7 @@ from streamlit.runtime.media_file_storage import MediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Multiselect
 
-from mapapp.export import filter_collection
+from mapapp.export.filters import filter_collection
 from mapapp.store import geojson_io
 
 APP = ROOT / "mapapp" / "app.py"

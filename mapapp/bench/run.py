@@ -107,7 +107,7 @@ def _build_map_fn() -> Callable[..., Any] | None:
 
 def _filter_fn() -> Callable[..., dict[str, Any]] | None:
     try:
-        from mapapp.export import filter_collection
+        from mapapp.export.filters import filter_collection
     except ImportError:
         return None
     return filter_collection
@@ -198,7 +198,7 @@ def measure_size(
     filter_collection = _filter_fn()
     if filter_collection is None:
         result["filter_export_s"] = None
-        notes.append("mapapp.export.filter_collection is missing")
+        notes.append("mapapp.export.filters.filter_collection is missing")
     else:
         day, actor = pick_filter(collection)
         result["filter_day"], result["filter_actor"] = day, actor
@@ -305,7 +305,7 @@ def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
     """Import time of mapapp (and of its core pipeline) over a bare interpreter start."""
     bare = _median_subprocess(["-c", "pass"], runs)
     package = _median_subprocess(["-c", "import mapapp"], runs)
-    core = "import mapapp.pipeline, mapapp.export, mapapp.store.geojson_io"
+    core = "import mapapp.pipeline, mapapp.export.filters, mapapp.store.geojson_io"
     core_s = _median_subprocess(["-c", core], runs)
     probe = f"import sys, mapapp; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

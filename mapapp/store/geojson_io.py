@@ -13,6 +13,7 @@ from typing import Any
 
 from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
+from mapapp.store.schema import upgrade
 
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
@@ -59,4 +60,4 @@ def loads(raw: bytes, name: str) -> FeatureCollection:
         raise InputError([Problem(name, "type", "expected a GeoJSON FeatureCollection", 1)])
     if not isinstance(data.get("features"), list):
         raise InputError([Problem(name, "features", "expected a list of features", 1)])
-    return data
+    return upgrade(data)

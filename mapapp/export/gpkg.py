@@ -1,0 +1,64 @@
+"""GeoPackage: one layer per kind, the relation tables, a metadata table, descriptions.
+
+GDAL writes the layers and tables (with their descriptions in gpkg_contents).
+pyogrio cannot pass field comments, so the column descriptions are added to the
+standard `gpkg_data_columns` table (the GeoPackage schema extension) afterwards;
+GDAL and QGIS read them back as field comments, and list columns are marked
+`application/json`, which GDAL reads as JSON strings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mapapp.export.filters import FeatureCollection
+from mapapp.export.gdal import write_layer, write_table
+from mapapp.export.tables import layers, metadata_table, relation_tables
+
+DATA_COLUMNS_DDL = """
+CREATE TABLE IF NOT EXISTS gpkg_data_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT,
+  description TEXT, mime_type TEXT, constraint_name TEXT,
+  CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+  CONSTRAINT gdc_tn UNIQUE (table_name, name));
+CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (
+  constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, value TEXT, min NUMERIC,
+  min_is_inclusive BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT,
+  CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value));
+"""
+SCHEMA_EXTENSION = "http://www.geopackage.org/spec121/#extension_schema"
+
+
+def write_gpkg(collection: FeatureCollection, path: Path, filter_note: str) -> None:
+    first = True
+    for layer in layers(collection).values():
+        options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
+        write_layer(path, layer, "GPKG", append=not first, layer_options=options)
+        first = False
+    for table in [*relation_tables(collection), metadata_table(collection, filter_note)]:
+        write_table(path, table, "GPKG", append=True, description=table.description)
+    _describe_columns(path, collection)
+
+
+def _describe_columns(path: Path, collection: FeatureCollection) -> None:
+    rows = [
+        (layer.name, c.name, c.meaning, "application/json" if c.is_list else None)
+        for layer in layers(collection).values()
+        for c in layer.columns
+    ]
+    with sqlite3.connect(path) as db:
+        db.executescript(DATA_COLUMNS_DDL)
+        for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+            db.execute(
+                "INSERT OR IGNORE INTO gpkg_extensions"
+                " (table_name, column_name, extension_name, definition, scope)"
+                " VALUES (?, NULL, 'gpkg_schema', ?, 'read-write')",
+                (table, SCHEMA_EXTENSION),
+            )
+        db.executemany(
+            "INSERT OR REPLACE INTO gpkg_data_columns"
+            " (table_name, column_name, description, mime_type) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+    db.close()

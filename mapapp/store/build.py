@@ -64,8 +64,10 @@ def metadata(loaded: LoadedItinerary) -> dict[str, Any]:
     article = it.trip.article
     titles = {str(s.url): s.title for s in it.trip.sources}
     titles.update({str(s.url): s.title for e in it.events for s in e.sources})
+    host = next((p.name for p in it.partners if p.country == it.trip.host_country), None)
     return {
         "trip": it.trip.title,
+        "trip_slug": f"{it.trip.visitor.split('-')[-1]}-{host or it.trip.host_country}".lower(),
         "timezone": it.trip.timezone,
         "start_date": it.trip.start_date.isoformat(),
         "days": sorted({e.day for e in it.events}),

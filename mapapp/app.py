@@ -16,6 +16,14 @@ from streamlit_folium import st_folium
 from mapapp import app_logic
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import available, events_of, filter_collection
+from mapapp.export.formats import (
+    FORMATS,
+    export_bytes,
+    file_name,
+    file_stem,
+    filter_parts,
+    trip_slug,
+)
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
 from mapapp.store import geojson_io
@@ -179,19 +187,37 @@ if dataset.article_text:
 
 with st.sidebar:
     st.header("Export")
-    # Callables: the files are made when clicked, not on every rerun.
+    fmt = st.selectbox(
+        "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="f_format"
+    )
+    kind = FORMATS[fmt]
+    slug = trip_slug(collection, dataset.trip["title"])
+    parts = filter_parts(filters.days, filters.actors, filters.types) or ["all-events"]
+    note = " ".join(parts)
+    # Callables: the files are made when clicked, not on every rerun; the same bytes
+    # as `mapapp export` with the same filter.
     downloads = [
-        ("Filtered view (GeoJSON)", lambda: geojson_io.dumps(shown), "mapapp-filtered.geojson"),
         (
-            "Full data set (GeoJSON)",
-            lambda: geojson_io.dumps(collection),
-            "mapapp-itinerary.geojson",
+            f"Filtered view ({kind.short})",
+            lambda: export_bytes(shown, fmt, note),
+            file_name(slug, parts, fmt),
+            kind.mime,
         ),
-        ("Map as standalone HTML (works offline)", lambda: render_html(shown), "mapapp-map.html"),
+        (
+            f"Full data set ({kind.short})",
+            lambda: export_bytes(collection, fmt),
+            file_name(slug, ["full"], fmt),
+            kind.mime,
+        ),
+        (
+            "Map as standalone HTML (works offline)",
+            lambda: render_html(shown).encode("utf-8"),
+            file_stem(slug, [*parts, "map"]) + ".html",
+            "text/html",
+        ),
     ]
-    for label, make, file_name in downloads:
-        mime = "text/html" if file_name.endswith(".html") else "application/geo+json"
-        st.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")
+    for label, make, file_name_, mime in downloads:
+        st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
     st.header("Upload")
     upload = st.file_uploader(
         "An itinerary (YAML/JSON) or a GeoJSON FeatureCollection, up to 10 MB",

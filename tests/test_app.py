@@ -376,9 +376,9 @@ def test_the_three_download_buttons_are_in_the_sidebar(
     ]
     names_and_types = [download(at, media, b.label)[:2] for b in at.sidebar.download_button]
     assert names_and_types == [
-        ("mapapp-filtered.geojson", "application/geo+json"),
-        ("mapapp-itinerary.geojson", "application/geo+json"),
-        ("mapapp-map.html", "text/html"),
+        ("rutte-japan_all-events.geojson", "application/geo+json"),
+        ("rutte-japan_full.geojson", "application/geo+json"),
+        ("rutte-japan_all-events_map.html", "text/html"),
     ]
 
 
@@ -519,3 +519,17 @@ def test_two_uploads_with_the_same_name_show_their_own_events(
     no_exception(second)
     assert shown_line(second) == "**3** of 3 events shown."
     assert set(table(second)["day"]) == {1}
+
+
+def test_the_format_choice_gives_the_cli_file_named_after_the_filter(
+    make_app: MakeApp, media: list[MediaFileManager], built: dict[str, Any]
+) -> None:
+    from mapapp.export.formats import export_bytes
+
+    at = make_app(day="2", actor="Yoji Muto")
+    at.sidebar.selectbox(key="f_format").set_value("gpkg").run()
+    name, mime, content = download(at, media, "Filtered view (GeoPackage)")
+    assert name == "rutte-japan_day-2_yoji-muto.gpkg"
+    assert mime == "application/geopackage+sqlite3"
+    subset = filter_collection(built, days=[2], actors=["Yoji Muto"])
+    assert content == export_bytes(subset, "gpkg", "day-2 Yoji Muto")

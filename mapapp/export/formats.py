@@ -21,6 +21,7 @@ from mapapp.export.gpx import write_gpx
 from mapapp.export.kml import write_kml
 from mapapp.export.tables import Table, layers
 from mapapp.store import geojson_io
+from mapapp.store.schema import METADATA_MEMBER
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Format:
     extension: str
     mime: str
     label: str
+
+    @property
+    def short(self) -> str:
+        """The format's name without the note, as on the download buttons."""
+        return self.label.split(" (")[0]
 
 
 FORMATS: dict[str, Format] = {
@@ -109,8 +115,18 @@ WRITERS: dict[str, Callable[[FeatureCollection, Path, str], None]] = {
 
 def file_name(trip: str, parts: Iterable[str], fmt: str) -> str:
     """A file name that says what was filtered, e.g. rutte-japan_day-2_yoji-muto.gpkg."""
+    return file_stem(trip, parts) + FORMATS[fmt].extension
+
+
+def file_stem(trip: str, parts: Iterable[str]) -> str:
     slugs = [s for s in (slug(p) for p in [trip, *parts]) if s]
-    return "_".join(slugs or ["mapapp"]) + FORMATS[fmt].extension
+    return "_".join(slugs or ["mapapp"])
+
+
+def trip_slug(collection: FeatureCollection, title: str) -> str:
+    """The short name of the trip (rutte-japan) from the build, else from a title."""
+    meta = collection.get(METADATA_MEMBER) or {}
+    return str(meta.get("trip_slug") or slug(title) or "mapapp")
 
 
 def filter_parts(

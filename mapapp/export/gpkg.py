@@ -9,8 +9,14 @@ GDAL and QGIS read them back as field comments, and list columns are marked
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from pyogrio import get_gdal_config_option, set_gdal_config_options
 
 from mapapp.export.filters import FeatureCollection
 from mapapp.export.gdal import write_layer, write_table
@@ -31,14 +37,29 @@ SCHEMA_EXTENSION = "http://www.geopackage.org/spec121/#extension_schema"
 
 
 def write_gpkg(collection: FeatureCollection, path: Path, filter_note: str) -> None:
-    first = True
-    for layer in layers(collection).values():
-        options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
-        write_layer(path, layer, "GPKG", append=not first, layer_options=options)
-        first = False
-    for table in [*relation_tables(collection), metadata_table(collection, filter_note)]:
-        write_table(path, table, "GPKG", append=True, description=table.description)
+    with _fixed_change_date():
+        first = True
+        for layer in layers(collection).values():
+            options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
+            write_layer(path, layer, "GPKG", append=not first, layer_options=options)
+            first = False
+        for table in [*relation_tables(collection), metadata_table(collection, filter_note)]:
+            write_table(path, table, "GPKG", append=True, description=table.description)
     _describe_columns(path, collection)
+
+
+@contextmanager
+def _fixed_change_date() -> Iterator[None]:
+    """GDAL stamps each table's last_change with the clock; a fixed date makes the same
+    filter give the same bytes (from the CLI or the app). SOURCE_DATE_EPOCH wins."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    before = get_gdal_config_option("OGR_CURRENT_DATE")
+    set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        yield
+    finally:
+        set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def _describe_columns(path: Path, collection: FeatureCollection) -> None:

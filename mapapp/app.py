@@ -27,6 +27,7 @@ from mapapp.export.formats import (
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
 from mapapp.store import geojson_io
+from mapapp.store.overlay import Overlay
 from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
 
 
@@ -51,6 +52,20 @@ def _load_dataset(itinerary: str, data: str, mtime: float) -> Dataset:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
     return filter_collection(_dataset.collection, **filters.as_kwargs())
+
+
+def _take_upload(uploaded: Dataset | Overlay) -> str:
+    """Keep an upload (replacing the data, or adding an overlay); say which happened."""
+    if isinstance(uploaded, Overlay):
+        kept = [o for o in st.session_state.get("overlays", []) if o.key != uploaded.key]
+        st.session_state.overlays = [*kept, uploaded]
+        return (
+            f"{uploaded.name}: shown as an overlay layer ({uploaded.count} features). "
+            "It is not in mapapp's schema, so the itinerary data is unchanged."
+        )
+    st.session_state.uploaded = uploaded
+    count = len(uploaded.collection["features"])
+    return f"{uploaded.name}: replaced the itinerary data ({count} features)."
 
 
 def _text_notice(message: str) -> None:
@@ -142,6 +157,7 @@ with map_col:
         assets="streamlit",
         basemap="osm" if basemap == "OpenStreetMap" else "offline",
         view="region" if view.startswith("Region") else "selection",
+        overlays=st.session_state.get("overlays", []),
     )
     clicked = st_folium(
         fmap,
@@ -227,11 +243,19 @@ with st.sidebar:
         st.session_state.upload_seen = upload.file_id
         try:
             uploaded = dataset_from_upload(upload.getvalue(), upload.name, itinerary_path)
-            st.session_state.uploaded = uploaded
+            st.session_state.upload_message = _take_upload(uploaded)
             st.session_state.upload_errors = []
             st.rerun()
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
+    if st.session_state.get("upload_message") and upload is not None:
+        st.html(
+            f'<div class="mapapp-upload-status" role="status">'
+            f"{_escape(st.session_state.upload_message)}</div>"
+        )
+    if st.session_state.get("overlays") and st.button("Remove the overlays"):
+        del st.session_state["overlays"]
+        st.rerun()
     if st.session_state.get("upload_errors") and upload is not None:
         st.error("The upload was rejected; the map keeps its current data.")
         st.code("\n".join(st.session_state.upload_errors), language=None)

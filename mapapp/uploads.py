@@ -14,6 +14,8 @@ from mapapp.geocode.resolve import Resolver
 from mapapp.itinerary.load import MAX_BYTES, parse_itinerary
 from mapapp.pipeline import cache_path
 from mapapp.store.build import build_collection
+from mapapp.store.overlay import Overlay, classify, overlay_from
+from mapapp.store.schema import upgrade
 from mapapp.store.validate import validate_collection
 
 
@@ -28,8 +30,10 @@ class Dataset:
     key: str  # identifies the content (path and mtime, or a hash): caches key on it
 
 
-def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset:
+def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset | Overlay:
     """An uploaded itinerary (YAML/JSON) or GeoJSON FeatureCollection, validated.
+
+    A FeatureCollection that is not in mapapp's schema becomes an Overlay.
 
     Itineraries resolve offline (pins and the local geocode cache only): an
     upload never makes the app reach the network.
@@ -54,9 +58,11 @@ def _looks_like_geojson(raw: bytes) -> bool:
     return isinstance(data, dict) and data.get("type") == "FeatureCollection"
 
 
-def _geojson(raw: bytes, name: str) -> Dataset:
+def _geojson(raw: bytes, name: str) -> Dataset | Overlay:
     text = raw.decode("utf-8")
-    data = json.loads(text)
+    data = upgrade(json.loads(text))
+    if classify(data) == "overlay":
+        return overlay_from(data, name, _content_key(raw))
     problems = validate_collection(data, name, text)
     if problems:
         raise InputError(problems)

@@ -30,6 +30,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
+from mapapp.bench.exports import measure_exports, print_export_table
+
 SEED = 0
 FULL_REPEATS_UP_TO = 10_000  # above this, every measurement runs once
 NAIVE_MAX = 10_000  # the naive folium baseline runs up to this size
@@ -227,6 +229,7 @@ def measure_size(
         del html
 
     result["peak_rss_mb"] = peak_rss_mb()
+    result.update(measure_exports(collection, reps, _median_time))
 
     if size <= naive_max:
         result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
@@ -521,6 +524,7 @@ def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
         for row in grid:
             print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)), file=out)
 
+    print_export_table(results, out)
     first = results[0] if results else {}
     print(
         f"\nimport mapapp: {_fmt(first.get('import_s'), 3)} s over a bare interpreter "

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from mapapp.cli import app
 from mapapp.export.filters import events_of, filter_collection
+from mapapp.export.formats import export_bytes
 from mapapp.store.schema import KINDS, columns
 
 FILTERS: dict[str, list[str]] = {
@@ -245,3 +246,27 @@ def test_the_format_follows_the_extension_and_unknown_ones_are_refused(workdir: 
     ok = CliRunner().invoke(app, ["export", "--data", str(data), "-f", "gpkg", "-o", str(forced)])
     assert ok.exit_code == 0, ok.output
     assert forced.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_hostile_text_survives_every_format(built: dict[str, Any], tmp_path: Path) -> None:
+    evil = 'A ]]> <script>alert(1)</script> & "q" é, 日本'
+    data = json.loads(json.dumps(built))
+    for feature in events_of(data):
+        props = feature["properties"]
+        props["title"] = props["quote"] = evil
+        props["actors"][0] = 'Doe, John "JJ"'
+        props["actor_roles"][0] = 'Doe, John "JJ": visitor'
+    paths = {}
+    for fmt in ("kml", "gpx", "csv", "gpkg"):
+        paths[fmt] = tmp_path / f"evil.{fmt}"
+        paths[fmt].write_bytes(export_bytes(data, fmt))
+    kml = values(paths["kml"], ["Name", "description"], layer="Day 1")
+    assert kml["Name"][0] == '1. A ]] > <script>alert(1)</script> & "q" é, 日本'
+    assert "&lt;script&gt;" in kml["description"][0]
+    assert values(paths["gpx"], ["name"], layer="waypoints")["name"][0] == f"1. {evil}"
+    fields = pyogrio.read_info(paths["csv"])["fields"].tolist()
+    row = dict(zip(fields, [c[0] for c in read(paths["csv"])[3]], strict=True))
+    assert row["title"] == evil
+    assert json.loads(row["actors"])[0] == 'Doe, John "JJ"'
+    pairs = values(paths["gpkg"], ["actor", "role"], layer="event_actors")
+    assert (pairs["actor"][0], pairs["role"][0]) == ('Doe, John "JJ"', "visitor")

@@ -60,7 +60,14 @@ def _pairs(layer: Layer) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     return list(zip(layer.geometries, layer.rows(), strict=True))
 
 
+def _cdata_safe(text: str) -> str:
+    """LIBKML puts text holding < or & in a CDATA section without splitting "]]>",
+    which would end it early and break the file; a space keeps the text readable."""
+    return text.replace("]]>", "]] >")
+
+
 def _write_folder(path: Path, name: str, marks: list[Placemark], *, append: bool) -> None:
+    marks = [(g, _cdata_safe(n), _cdata_safe(d), t) for g, n, d, t in marks]
     times = np.array([m[3] if m[3] is not None else "NaT" for m in marks], dtype="datetime64[ms]")
     write_raw(
         path,

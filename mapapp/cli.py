@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -102,25 +102,27 @@ def export(
 ) -> None:
     """Write the filtered subset of the built data, in the same schema, in any format."""
     from mapapp.export.filters import check_filters, filter_collection
-    from mapapp.export.formats import export_bytes, filter_parts, infer_format
+    from mapapp.export.formats import FORMATS, export_bytes, filter_parts, infer_format
     from mapapp.store import geojson_io
 
-    def action() -> tuple[dict[str, object], bytes]:
+    def action() -> tuple[str, dict[str, Any], bytes]:
         chosen = infer_format(output, fmt)
         collection = geojson_io.read(data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
         subset = filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
         note = " ".join(filter_parts(day or [], actor or [], event_type or [], kind or []))
-        return subset, export_bytes(subset, chosen, note or "all")
+        return chosen, subset, export_bytes(subset, chosen, note or "all")
 
-    subset, content = _run(action)
+    chosen, subset, content = _run(action)
     if output == "-":
         sys.stdout.buffer.write(content)
     else:
         from mapapp.atomic import write_bytes_atomic
 
         write_bytes_atomic(Path(output), content)
-        typer.echo(f"wrote {output} ({_count_kinds(subset)})", err=True)
+        held = FORMATS[chosen].kinds  # FlatGeobuf and CSV hold the events only
+        kept = [f for f in subset["features"] if f["properties"]["kind"] in held]
+        typer.echo(f"wrote {output} ({_count_kinds({'features': kept})})", err=True)
 
 
 @app.command()

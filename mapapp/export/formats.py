@@ -21,7 +21,7 @@ from mapapp.export.gpx import write_gpx
 from mapapp.export.kml import write_kml
 from mapapp.export.tables import Table, layers
 from mapapp.store import geojson_io
-from mapapp.store.schema import METADATA_MEMBER
+from mapapp.store.schema import KINDS, METADATA_MEMBER
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Format:
     extension: str
     mime: str
     label: str
+    kinds: tuple[str, ...] = KINDS  # what a file of this format holds
 
     @property
     def short(self) -> str:
@@ -42,10 +43,16 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("geojson", ".geojson", "application/geo+json", "GeoJSON (one file, every kind)"),
         Format("gpkg", ".gpkg", "application/geopackage+sqlite3", "GeoPackage (QGIS)"),
-        Format("fgb", ".fgb", "application/octet-stream", "FlatGeobuf (events only)"),
+        Format("fgb", ".fgb", "application/octet-stream", "FlatGeobuf (events only)", ("event",)),
         Format("kml", ".kml", "application/vnd.google-earth.kml+xml", "KML (Google Earth)"),
-        Format("gpx", ".gpx", "application/gpx+xml", "GPX (waypoints and day tracks)"),
-        Format("csv", ".csv", "text/csv", "CSV (events, one row each)"),
+        Format(
+            "gpx",
+            ".gpx",
+            "application/gpx+xml",
+            "GPX (waypoints and day tracks)",
+            ("event", "route"),
+        ),
+        Format("csv", ".csv", "text/csv", "CSV (events, one row each)", ("event",)),
     )
 }
 ALIASES = {".json": "geojson", ".gpx": "gpx", ".kml": "kml", ".csv": "csv", ".fgb": "fgb"}

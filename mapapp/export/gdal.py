@@ -31,6 +31,7 @@ def write_layer(
     *,
     append: bool = False,
     layer_options: dict[str, str] | None = None,
+    dataset_options: dict[str, str] | None = None,
 ) -> None:
     """One kind's layer, every declared column, a single geometry type."""
     fields = [c.name for c in layer.columns]
@@ -46,6 +47,7 @@ def write_layer(
         crs="EPSG:4326",
         append=append,
         layer_options=layer_options,
+        dataset_options=dataset_options,
     )
 
 

@@ -41,7 +41,15 @@ def write_gpkg(collection: FeatureCollection, path: Path, filter_note: str) -> N
         first = True
         for layer in layers(collection).values():
             options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
-            write_layer(path, layer, "GPKG", append=not first, layer_options=options)
+            write_layer(
+                path,
+                layer,
+                "GPKG",
+                append=not first,
+                layer_options=options,
+                # 1.4 (GDAL 3.12's default) makes GDAL 3.6 and older QGIS warn.
+                dataset_options={"VERSION": "1.3"},
+            )
             first = False
         for table in [*relation_tables(collection), metadata_table(collection, filter_note)]:
             write_table(path, table, "GPKG", append=True, description=table.description)

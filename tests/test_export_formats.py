@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pyogrio
 import pytest
@@ -193,7 +194,10 @@ def test_kml_placemarks_are_named_and_described(workdir: Path) -> None:
     assert "Sources" in descriptions[0] and "Where" in descriptions[0]
     partners = read(path, layer="Partners", columns=["Name"])[3][0].tolist()
     assert "Australia" in partners
-    assert "<Polygon>" in path.read_text("utf-8") and "<LineString>" in path.read_text("utf-8")
+    text = path.read_text("utf-8")
+    assert "<Polygon>" in text and "<LineString>" in text
+    folders = ElementTree.fromstring(text).findall(".//{http://www.opengis.net/kml/2.2}Folder")
+    assert len(folders) == 4  # well-formed XML, one Document holding every folder
 
 
 def test_gpx_has_a_waypoint_per_event_with_times_and_a_track_per_day(

@@ -20,7 +20,7 @@ from pyogrio import get_gdal_config_option, set_gdal_config_options
 
 from mapapp.export.filters import FeatureCollection
 from mapapp.export.gdal import write_layer, write_table
-from mapapp.export.tables import layers, metadata_table, relation_tables
+from mapapp.export.tables import Layer, layers, metadata_table, relation_tables
 
 DATA_COLUMNS_DDL = """
 CREATE TABLE IF NOT EXISTS gpkg_data_columns (
@@ -37,9 +37,10 @@ SCHEMA_EXTENSION = "http://www.geopackage.org/spec121/#extension_schema"
 
 
 def write_gpkg(collection: FeatureCollection, path: Path, filter_note: str) -> None:
+    by_kind = layers(collection)
     with _fixed_change_date():
         first = True
-        for layer in layers(collection).values():
+        for layer in by_kind.values():
             options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
             write_layer(
                 path,
@@ -51,9 +52,10 @@ def write_gpkg(collection: FeatureCollection, path: Path, filter_note: str) -> N
                 dataset_options={"VERSION": "1.3"},
             )
             first = False
-        for table in [*relation_tables(collection), metadata_table(collection, filter_note)]:
+        tables = relation_tables(collection, by_kind["event"])
+        for table in [*tables, metadata_table(collection, filter_note)]:
             write_table(path, table, "GPKG", append=True, description=table.description)
-    _describe_columns(path, collection)
+    _describe_columns(path, list(by_kind.values()))
 
 
 @contextmanager
@@ -70,10 +72,10 @@ def _fixed_change_date() -> Iterator[None]:
         set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
-def _describe_columns(path: Path, collection: FeatureCollection) -> None:
+def _describe_columns(path: Path, spatial: list[Layer]) -> None:
     rows = [
         (layer.name, c.name, c.meaning, "application/json" if c.is_list else None)
-        for layer in layers(collection).values()
+        for layer in spatial
         for c in layer.columns
     ]
     with sqlite3.connect(path) as db:

@@ -29,20 +29,16 @@ def write_kml(collection: FeatureCollection, path: Path) -> None:
     by_kind = layers(collection)
     meta = collection.get(METADATA_MEMBER) or {}
     timezone = str(meta.get("timezone", "UTC"))
-    days = sorted(set(meta.get("days", [])) | set(by_kind["event"].values["day"]))
-    folders: list[tuple[str, list[Placemark]]] = []
-    for day in days:
-        marks = [
-            (g, event_name(p), event_html(p), event_instant(p, timezone))
-            for g, p in zip(by_kind["event"].geometries, by_kind["event"].rows(), strict=True)
-            if p["day"] == day
-        ]
-        marks += [
-            (g, f"Day {day} route ({p['length_km']:.1f} km)", _route_html(p), None)
-            for g, p in _pairs(by_kind["route"])
-            if p["day"] == day
-        ]
-        folders.append((f"Day {day}", marks))
+    events, routes = _pairs(by_kind["event"]), _pairs(by_kind["route"])
+    days = sorted(set(meta.get("days", [])) | {p["day"] for _, p in events})
+    by_day: dict[int, list[Placemark]] = {day: [] for day in days}
+    for g, p in events:
+        by_day[p["day"]].append((g, event_name(p), event_html(p), event_instant(p, timezone)))
+    for g, p in routes:
+        by_day[p["day"]].append(
+            (g, f"Day {p['day']} route ({p['length_km']:.1f} km)", _route_html(p), None)
+        )
+    folders = [(f"Day {day}", marks) for day, marks in by_day.items()]
     folders.append(
         (
             "Partners",
@@ -52,8 +48,21 @@ def write_kml(collection: FeatureCollection, path: Path) -> None:
     folders.append(
         ("Headquarters", [(g, p["name"], _hq_html(p), None) for g, p in _pairs(by_kind["hq"])])
     )
+    # GDAL re-reads a KML file to append a layer (quadratic in the number of days), so
+    # each folder is written to its own file and the folders are joined in one Document.
+    head, bodies = "", []
     for index, (name, marks) in enumerate(folders):
-        _write_folder(path, name, marks, append=index > 0)
+        part = path.with_name(f"{path.stem}.{index}.kml")
+        _write_folder(part, name, marks)
+        text = part.read_text(encoding="utf-8")
+        part.unlink()
+        head_end = text.index(ROOT_DOCUMENT) + len(ROOT_DOCUMENT)
+        head = head or text[:head_end]
+        bodies.append(text[head_end : text.rindex("</Document>")])
+    path.write_text(head + "".join(bodies) + "</Document>\n</kml>\n", encoding="utf-8")
+
+
+ROOT_DOCUMENT = '<Document id="root_doc">'
 
 
 def _pairs(layer: Layer) -> list[tuple[BaseGeometry, dict[str, Any]]]:
@@ -66,7 +75,7 @@ def _cdata_safe(text: str) -> str:
     return text.replace("]]>", "]] >")
 
 
-def _write_folder(path: Path, name: str, marks: list[Placemark], *, append: bool) -> None:
+def _write_folder(path: Path, name: str, marks: list[Placemark]) -> None:
     marks = [(g, _cdata_safe(n), _cdata_safe(d), t) for g, n, d, t in marks]
     times = np.array([m[3] if m[3] is not None else "NaT" for m in marks], dtype="datetime64[ms]")
     write_raw(
@@ -82,7 +91,6 @@ def _write_folder(path: Path, name: str, marks: list[Placemark], *, append: bool
         driver="LIBKML",
         geometry_type="Unknown",
         crs="EPSG:4326",
-        append=append,
         layer_options={"FOLDER": "YES"},
         gdal_tz_offsets={"timestamp": np.full(len(marks), 100)},  # 100 = UTC in GDAL
     )

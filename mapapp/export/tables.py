@@ -92,9 +92,9 @@ def layers(collection: FeatureCollection) -> dict[str, Layer]:
     return out
 
 
-def relation_tables(collection: FeatureCollection) -> list[Table]:
+def relation_tables(collection: FeatureCollection, events_layer: Layer) -> list[Table]:
     """actors, event_actors (one row per event-actor pair) and sources, from the events."""
-    events = layers(collection)["event"].rows()
+    events = events_layer.rows()
     pairs: list[tuple[Any, ...]] = []
     for e in events:
         for name, named_role in zip(e["actors"], e["actor_roles"], strict=True):

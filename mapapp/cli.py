@@ -101,13 +101,14 @@ def export(
     ] = None,
 ) -> None:
     """Write the filtered subset of the built data, in the same schema, in any format."""
-    from mapapp.export.filters import check_filters, filter_collection
+    from mapapp.export.filters import check_data, check_filters, filter_collection
     from mapapp.export.formats import FORMATS, export_bytes, filter_parts, infer_format
     from mapapp.store import geojson_io
 
     def action() -> tuple[str, dict[str, Any], bytes]:
         chosen = infer_format(output, fmt)
         collection = geojson_io.read(data)
+        check_data(collection, data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
         subset = filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
         note = " ".join(filter_parts(day or [], actor or [], event_type or [], kind or []))

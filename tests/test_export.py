@@ -99,3 +99,17 @@ def test_an_unknown_type_is_refused_by_the_cli_and_nothing_is_written(workdir: P
     assert bad.returncode == 2
     assert "[--type]: unknown event type 'vist'" in bad.stderr
     assert not out.exists()
+
+
+def test_exporting_data_that_is_not_mapapps_is_refused(workdir: Path) -> None:
+    foreign = workdir / "foreign.geojson"
+    point = {"type": "Point", "coordinates": [139.7, 35.6]}
+    feature = {"type": "Feature", "geometry": point, "properties": {"name": "x"}}
+    foreign.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    out = workdir / "x.gpkg"
+    run = [sys.executable, "-m", "mapapp.cli", "export", "--data", str(foreign), "-o", str(out)]
+    bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "[features[0].properties.kind]" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not out.exists()

@@ -9,12 +9,15 @@ context, kept unless `kinds` leaves them out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
+from pathlib import Path
 from typing import Any
 
 from mapapp.errors import InputError, Problem
 from mapapp.store.routes import route_features
 from mapapp.store.schema import KINDS
+from mapapp.store.validate import validate_collection
 
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
@@ -78,6 +81,19 @@ def available(collection: FeatureCollection) -> dict[str, list[Any]]:
         "actors": sorted({a for p in events for a in p["actors"]}, key=str.casefold),
         "types": sorted({p["event_type"] for p in events}),
     }
+
+
+def check_data(collection: FeatureCollection, path: Path) -> None:
+    """The data must be in mapapp's schema (a foreign file has no days, actors or kinds).
+
+    Checked once per export; the file is read again, for line numbers, only on error.
+    """
+    if not validate_collection(collection, str(path)):
+        return
+    text = path.read_text(encoding="utf-8")
+    problems = validate_collection(json.loads(text), str(path), text)
+    note = Problem(str(path), "", "not mapapp data: build it with `mapapp build`")
+    raise InputError([*problems[:20], note])
 
 
 def check_filters(

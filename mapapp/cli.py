@@ -120,7 +120,11 @@ def export(
     else:
         from mapapp.atomic import write_bytes_atomic
 
-        write_bytes_atomic(Path(output), content)
+        try:
+            write_bytes_atomic(Path(output), content)
+        except OSError as exc:
+            problem = Problem(output, "--output", f"cannot write: {exc.strerror}")
+            _run(lambda: _raise(problem))
         held = FORMATS[chosen].kinds  # FlatGeobuf and CSV hold the events only
         kept = [f for f in subset["features"] if f["properties"]["kind"] in held]
         typer.echo(f"wrote {output} ({_count_kinds({'features': kept})})", err=True)

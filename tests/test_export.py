@@ -113,3 +113,12 @@ def test_exporting_data_that_is_not_mapapps_is_refused(workdir: Path) -> None:
     assert "[features[0].properties.kind]" in bad.stderr
     assert "Traceback" not in bad.stderr
     assert not out.exists()
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(workdir: Path) -> None:
+    (workdir / "taken.gpkg").mkdir()
+    run = [sys.executable, "-m", "mapapp.cli", "export", "-o", "taken.gpkg"]
+    bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "taken.gpkg [--output]: cannot write" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+STARTED = time.monotonic()
 
 
 def main(argv: list[str]) -> int:
@@ -56,10 +59,58 @@ def ensure_venv(extra: str | None) -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    step(f"installing mapapp {target} into .venv (first run only)")
-    check([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    check([str(PY), "-m", "pip", "install", "--quiet", "-e", target])
+    step("upgrading pip in .venv")
+    pip(["install", "--upgrade", "pip"])
+    step(f"installing mapapp {target} and its dependencies into .venv (first run only)")
+    pip(["install", "-e", target])
     stamp.write_text(digest)
+
+
+def pip(args: list[str]) -> None:
+    """Run pip, showing one line per package it collects, and everything if it fails."""
+    command = [str(PY), "-m", "pip", *args, "--progress-bar", "off", "--no-color"]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
+    assert proc.stdout is not None
+    seen: list[str] = []
+    progress = PipProgress()
+    for line in proc.stdout:
+        seen.append(line)
+        shown = progress.line(line)
+        if shown:
+            print(f"    [{elapsed()}] {shown}", file=sys.stderr, flush=True)
+    if proc.wait() != 0:
+        sys.stderr.writelines(seen[-60:])
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}")
+
+
+# "Collecting NAME..." from an index; "Processing /some/dir/NAME-1.0-....whl" from local files.
+_COLLECTING = re.compile(r"^(?:Collecting |Processing \S*/)([A-Za-z0-9_.]+(?:-[A-Za-z][\w.]*)*)")
+
+
+class PipProgress:
+    """Turns pip's output into one short line per package, hiding the rest."""
+
+    def __init__(self) -> None:
+        self.collected = 0
+
+    def line(self, text: str) -> str | None:
+        """The line to show for one line of pip's output, or None to hide it."""
+        if match := _COLLECTING.match(text):
+            self.collected += 1
+            return f"{self.collected:3d} collecting {match.group(1)}"
+        if text.startswith("Installing collected packages:"):
+            count = len(text.split(":", 1)[1].split(","))
+            wait = " (the longest step: up to a minute)" if count > 10 else ""
+            return f"installing {_packages(count)}{wait}"
+        if text.startswith("Successfully installed"):
+            return f"installed {_packages(len(text.split()) - 2)}"
+        return None
+
+
+def _packages(count: int) -> str:
+    return f"{count} package" + ("" if count == 1 else "s")
 
 
 #: Debian packages the tests use: the browser tests drive chromium (Playwright's own
@@ -85,7 +136,12 @@ def ensure_test_tools() -> None:
 
 
 def step(message: str) -> None:
-    print(f"==> {message}", file=sys.stderr, flush=True)
+    print(f"==> [{elapsed()}] {message}", file=sys.stderr, flush=True)
+
+
+def elapsed() -> str:
+    """Seconds since quickstart started, as a fixed-width label."""
+    return f"{time.monotonic() - STARTED:5.1f} s"
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> int:

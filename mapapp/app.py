@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,6 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--data", default=None)
     parser.add_argument("--offline", action="store_true")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    args.offline = args.offline or os.environ.get("MAPAPP_OFFLINE") == "1"
     return args
 
 
@@ -163,7 +161,7 @@ with map_col:
         fmap,
         key="map",
         height=640,
-        use_container_width=True,
+        width=None,  # streamlit-folium: the container's width
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
 with detail_col:
@@ -179,7 +177,7 @@ with detail_col:
         st.html(app_logic.details_html(chosen))
 
 st.subheader("Itinerary")
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 timeline = app_logic.timeline_rows(shown)
 if timeline:
@@ -194,7 +192,7 @@ if timeline:
             tooltip=["day", "date", "event", "actor"],
         )
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 if dataset.article_text:
     st.subheader("The article, with the shown events' sentences highlighted")

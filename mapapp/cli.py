@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from geopy.geocoders import SERVICE_TO_GEOCODER
 
+from mapapp.bench.run import DEFAULT_SIZES, parse_sizes
 from mapapp.errors import InputError, MapappError, Problem
+from mapapp.geocode.resolve import Progress
 from mapapp.pipeline import DEFAULT_ITINERARY, output_path
 
 DEFAULT_DATA = output_path(DEFAULT_ITINERARY)
@@ -24,6 +28,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    GeocoderName = str
+else:  # typer offers, and checks, an Enum's values as choices: every geocoder geopy has
+    GeocoderName = StrEnum("GeocoderName", {name: name for name in sorted(SERVICE_TO_GEOCODER)})
 
 ItineraryOpt = Annotated[
     Path, typer.Option("--itinerary", "-i", help="The curated itinerary (YAML or JSON).")
@@ -56,7 +65,7 @@ def build(
     verify_pins: Annotated[
         bool, typer.Option("--verify-pins", help="Also geocode pinned places to compare.")
     ] = False,
-    provider: Annotated[str, typer.Option(help="Any geopy geocoder name.")] = "nominatim",
+    provider: Annotated[GeocoderName, typer.Option(help="A geopy geocoder.")] = "nominatim",
     domain: Annotated[str | None, typer.Option(help="The provider's host[:port].")] = None,
     scheme: Annotated[str, typer.Option(help="http or https.")] = "https",
 ) -> None:
@@ -64,12 +73,18 @@ def build(
     from mapapp.geocode.provider import ProviderSettings
     from mapapp.pipeline import build as run_build
 
-    settings = ProviderSettings(name=provider, domain=domain, scheme=scheme)
-    result = _run(
-        lambda: run_build(
-            itinerary, out=out, offline=offline, verify_pins=verify_pins, settings=settings
+    settings = ProviderSettings(name=str(provider), domain=domain, scheme=scheme)
+    with _progress_bar("geocoding", "place") as progress:
+        result = _run(
+            lambda: run_build(
+                itinerary,
+                out=out,
+                offline=offline,
+                verify_pins=verify_pins,
+                settings=settings,
+                progress=progress,
+            )
         )
-    )
     for warning in result.summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
     counts = _count_kinds(result.collection)
@@ -175,18 +190,18 @@ def run_app(
     """Start the Streamlit app on the built data (building it first if it is missing)."""
     from mapapp.app_server import prepare, streamlit_command
 
-    data_path = _run(lambda: prepare(itinerary, offline=offline))
-    command = streamlit_command(itinerary, data_path, port=port, host=host, offline=offline)
+    with _progress_bar("geocoding", "place") as progress:
+        launcher, data_path = _run(lambda: prepare(itinerary, offline=offline, progress=progress))
+    command = streamlit_command(
+        launcher, itinerary, data_path, port=port, host=host, offline=offline
+    )
     typer.echo(f"mapapp: serving {data_path} at http://{host}:{port}/", err=True)
-    env = {**os.environ, "MAPAPP_OFFLINE": "1" if offline else "0"}
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(subprocess.call(command))
 
 
 @app.command()
 def bench(
-    sizes: Annotated[
-        str, typer.Option(help="Comma-separated event counts.")
-    ] = "100,1000,10000,100000",
+    sizes: Annotated[str, typer.Option(help="Comma-separated event counts.")] = DEFAULT_SIZES,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     repeats: Annotated[int, typer.Option(help="Runs per measurement (medians).")] = 3,
 ) -> None:
@@ -194,11 +209,26 @@ def bench(
     from mapapp.bench.run import run_bench
 
     try:
-        size_list = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        _run(lambda: _raise(Problem("--sizes", "sizes", f"expected integers, got {sizes!r}")))
-        return
+        size_list = parse_sizes(sizes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--sizes") from exc
     run_bench(size_list, repeats=repeats, json_path=json_path)
+
+
+@contextmanager
+def _progress_bar(desc: str, unit: str) -> Iterator[Progress]:
+    """A tqdm bar on stderr, fed by the library's progress callback: only on a
+    terminal, only once the work takes over half a second, cleared when done."""
+    from tqdm import tqdm
+
+    with tqdm(desc=desc, unit=unit, file=sys.stderr, leave=False, disable=None, delay=0.5) as bar:
+
+        def update(done: int, total: int, label: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(label, refresh=False)
+            bar.update(done - bar.n)
+
+        yield update
 
 
 def _raise(problem: Problem) -> None:

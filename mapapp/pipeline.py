@@ -8,7 +8,7 @@ from typing import Any
 
 from mapapp.geocode.cache import Candidate, GeocodeCache
 from mapapp.geocode.provider import Provider, ProviderSettings
-from mapapp.geocode.resolve import Resolver, Summary
+from mapapp.geocode.resolve import Progress, Resolver, Summary
 from mapapp.itinerary.load import LoadedItinerary, load_itinerary
 from mapapp.store import geojson_io
 from mapapp.store.build import build_collection
@@ -39,10 +39,13 @@ def build(
     offline: bool = False,
     verify_pins: bool = False,
     settings: ProviderSettings | None = None,
-    progress: bool = True,
+    progress: Progress | None = None,
     write: bool = True,
 ) -> BuildResult:
-    """Load, geocode and write; on any error nothing is written."""
+    """Load, geocode and write; on any error nothing is written.
+
+    `progress` is called after each place (the CLI draws a bar with it).
+    """
     loaded = load_itinerary(itinerary)
     settings = settings or ProviderSettings()
     cache = GeocodeCache.open(cache_path(itinerary))

@@ -44,7 +44,7 @@ def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Datas
         return _geojson(raw, name)
     loaded = parse_itinerary(raw, name, base_dir=default_itinerary.parent)
     resolver = Resolver(GeocodeCache.open(cache_path(default_itinerary)), None, offline=True)
-    places = resolver.resolve_all(loaded, progress=False)
+    places = resolver.resolve_all(loaded)
     collection = build_collection(loaded, places)
     key = _content_key(raw)
     return Dataset(name, collection, loaded.article_text, trip_summary(loaded.itinerary), key)

@@ -20,7 +20,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Frame,
+    Page,
+    Request,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 
 from mapapp.bench.browser import CHROMIUM_ARGS
@@ -29,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 ARTIFACTS = ROOT / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+#: Each running app's server log (stdout and stderr), by its URL.
+SERVER_LOGS: dict[str, Path] = {}
 
 
 def free_port() -> int:
@@ -50,9 +60,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cwd=work,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # The app's launcher and map assets go to this test's own cache folder.
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(work / "cache")},
     )
     url = f"http://127.0.0.1:{port}/"
+    SERVER_LOGS[url] = work / "server.log"
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -90,6 +102,20 @@ class Session:
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def on_page_error(self, error: PlaywrightError) -> None:
+        self.errors.append(str(error))
+
+    def on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def map_frame(self, expected: int | None = None, timeout_s: float = 30) -> Frame:
         """The streamlit-folium iframe, once it shows `expected` numbered markers."""
@@ -130,9 +156,9 @@ def session(browser: Browser) -> Iterator[Session]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     s = Session(page)
-    page.on("request", lambda r: s.requests.append(r.url))
-    page.on("console", lambda m: s.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: s.errors.append(str(e)))
-    page.on("dialog", lambda d: (s.dialogs.append(d.message), d.dismiss()))
+    page.on("request", s.on_request)
+    page.on("console", s.on_console)
+    page.on("pageerror", s.on_page_error)
+    page.on("dialog", s.on_dialog)
     yield s
     context.close()

@@ -183,19 +183,28 @@ def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNominatim]:
         server.stop()
 
 
-class SleepRecorder:
-    """Stands in for time.sleep inside Provider: records each requested wait."""
+class FakeClock:
+    """Stands in for time.sleep and time.monotonic inside Provider.
+
+    Each sleep is recorded and moves the clock on, so the rate limiter and the
+    backoff are checked exactly, without waiting and without the real clock.
+    """
 
     def __init__(self) -> None:
+        self.now = 1000.0
         self.waits: list[float] = []
 
-    def __call__(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def provider_for(server: FakeNominatim, **overrides: Any) -> tuple[Provider, SleepRecorder]:
-    sleeps = SleepRecorder()
-    return Provider(server.settings(**overrides), sleep=sleeps), sleeps
+def provider_for(server: FakeNominatim, **overrides: Any) -> tuple[Provider, FakeClock]:
+    clock = FakeClock()
+    return Provider(server.settings(**overrides), sleep=clock.sleep, clock=clock), clock
 
 
 # Places and answers shared by the tests.

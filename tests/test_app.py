@@ -51,7 +51,6 @@ def make_app(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> MakeApp:
     """An AppTest on a copy of data/, run with the given link parameters (`?day=1` etc.)."""
     monkeypatch.chdir(workdir)
     monkeypatch.setattr(sys, "argv", ["app.py"])  # not pytest's own arguments
-    monkeypatch.delenv("MAPAPP_OFFLINE", raising=False)
 
     def make(**query: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=30)
@@ -180,7 +179,7 @@ def test_the_sidebar_offers_the_data_sets_values(make_app: MakeApp) -> None:
 def test_offline_mode_offers_only_the_offline_basemap(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MAPAPP_OFFLINE", "1")
+    monkeypatch.setattr(sys, "argv", ["app.py", "--offline"])  # as `mapapp app --offline`
     at = make_app()
     no_exception(at)
     assert at.sidebar.radio[0].label == "Basemap"

@@ -140,7 +140,7 @@ def test_pipeline_raises_input_error_and_writes_nothing(tmp_path: Path, source: 
     before = snapshot(itinerary.parent)
 
     with pytest.raises(InputError) as caught:
-        build(itinerary, offline=True, progress=False)
+        build(itinerary, offline=True)
 
     matching = [
         p

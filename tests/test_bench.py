@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from mapapp.bench.run import main, measure_size, run_bench
+from mapapp.bench.run import main, measure_size, parse_sizes, run_bench
 from mapapp.bench.synth import CITIES, synthetic_itinerary, synthetic_json, write_warm_cache
+from mapapp.cli import app
 from mapapp.geocode.cache import GeocodeCache
 from mapapp.geocode.resolve import Resolver
 from mapapp.itinerary.load import LoadedItinerary, parse_itinerary
@@ -73,7 +75,7 @@ def test_warm_cache_resolves_every_place_offline(tmp_path: Path) -> None:
     cache_file = tmp_path / "cache.json"
     write_warm_cache(loaded.itinerary, cache_file)
     resolver = Resolver(GeocodeCache.open(cache_file), None, offline=True)
-    places = resolver.resolve_all(loaded, progress=False)  # OfflineCacheMiss if one is missing
+    places = resolver.resolve_all(loaded)  # OfflineCacheMiss if one is missing
     assert set(places) == {p.id for p in loaded.itinerary.places}
     unpinned = sum(p.pin is None for p in loaded.itinerary.places)
     assert resolver.summary.from_cache == unpinned > 0
@@ -81,14 +83,41 @@ def test_warm_cache_resolves_every_place_offline(tmp_path: Path) -> None:
     assert resolver.summary.rejected == 0
 
 
+TIMINGS = (
+    "load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "naive_map_s",
+    "browser_markers_s",
+)  # fmt: skip
+
+
 def test_measure_size_in_process(tmp_path: Path) -> None:
     result = measure_size(30, repeats=1, workdir=tmp_path)
-    assert result["size"] == 30
-    for key in ("load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "naive_map_s"):
-        assert result[key] is None or result[key] >= 0
-    assert result["load_s"] is not None and result["build_s"] is not None
-    assert result["geojson_bytes"] > 0
+    assert (result["size"], result["repeats"]) == (30, 1)
+    assert result["notes"] == []  # every measurement ran at this size
+    for key in TIMINGS:
+        assert isinstance(result[key], float) and result[key] > 0, key
+    assert result["speedup"] == result["naive_map_s"] / result["map_s"]
+    assert result["payload_bytes"] > 0 and result["naive_payload_bytes"] > 0
+    assert result["geojson_bytes"] > 0 and result["filter_export_bytes"] > 0
     assert result["places_from_cache"] > 0 and result["places_from_override"] > 0
+    assert result["places_from_cache"] + result["places_from_override"] == result["places"]
+    assert 1 <= result["filter_day"] <= result["days"]
+    assert result["peak_rss_mb"] > 0 and result["yaml_peak_rss_mb"] > 0
+    assert result["itinerary_yaml_bytes"] > 0 and result["itinerary_json_bytes"] > 0
+
+
+def test_measure_size_skips_the_slow_parts_above_their_limits(tmp_path: Path) -> None:
+    result = measure_size(
+        12, repeats=1, workdir=tmp_path, naive_max=10, yaml_max=10, browser_max=10
+    )
+    for key in ("naive_map_s", "naive_payload_bytes", "speedup", "browser_markers_s", "load_s"):
+        assert result[key] is None, key
+    assert result["itinerary_yaml_bytes"] is None and result["yaml_peak_rss_mb"] is None
+    assert result["notes"] == [
+        "naive baseline skipped above 10 events",
+        "browser timing skipped above 10 events",
+        "YAML load skipped above 10 events (PyYAML is too slow)",
+    ]
+    assert result["load_json_s"] > 0 and result["map_s"] > 0  # the pipeline itself still runs
 
 
 def test_run_bench_end_to_end(tmp_path: Path) -> None:
@@ -96,25 +125,23 @@ def test_run_bench_end_to_end(tmp_path: Path) -> None:
     target = tmp_path / "bench.json"
     results = run_bench([20, 50], repeats=1, json_path=target, out=out)
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert isinstance(data, list) and [r["size"] for r in data] == [20, 50]
+    assert [r["size"] for r in data] == [20, 50]
     assert data == json.loads(json.dumps(results))
     for record in data:
         assert set(record) >= PER_SIZE_KEYS
-        assert record["load_s"] > 0 and record["build_s"] > 0
-        assert record["peak_rss_mb"] > 0
-        assert record["naive_map_s"] > 0 and record["naive_payload_bytes"] > 0
-        assert record["import_s"] >= 0
+        assert record["notes"] == []
+        for key in (*TIMINGS, "rerun_s", "peak_rss_mb", "payload_bytes", "speedup"):
+            assert record[key] > 0, key
+        assert record["rerun_error"] is None
         assert record["import_heavy_modules"] == []  # import mapapp pulls no Streamlit/folium
         assert {"nproc", "python", "platform"} <= set(record["machine"])
-        # Present once the other modules exist; null (not missing) otherwise.
-        if record["map_s"] is not None:
-            assert record["payload_bytes"] > 0 and record["speedup"] > 0
-        if record["filter_export_s"] is not None:
-            assert record["filter_export_bytes"] > 0
     assert data[0]["growth"] is None and data[1]["size_ratio"] == 2.5
-    assert set(data[1]["growth"]) >= {"load_s", "build_s", "map_s", "peak_rss_mb"}
+    growth = data[1]["growth"]
+    assert growth["load_s"] == data[1]["load_s"] / data[0]["load_s"]
+    assert growth["map_s"] == data[1]["map_s"] / data[0]["map_s"]
     table = out.getvalue()
     assert "peak RSS MB" in table and "growth" in table and "import mapapp" in table
+    assert f"wrote {target}" in table
 
 
 def test_main_runs_one_size_to_a_file(tmp_path: Path) -> None:
@@ -122,3 +149,17 @@ def test_main_runs_one_size_to_a_file(tmp_path: Path) -> None:
     assert main(["--one", "10", "--repeats", "1", "--result", str(target)]) == 0
     record = json.loads(target.read_text(encoding="utf-8"))
     assert record["size"] == 10 and record["repeats"] == 1
+
+
+def test_one_sizes_parser() -> None:
+    assert parse_sizes("100, 1000,") == [100, 1000]
+    for bad in ("ten", "", "0", "5,-1"):
+        with pytest.raises(ValueError):
+            parse_sizes(bad)
+
+
+@pytest.mark.parametrize("sizes", ["ten", "0"])
+def test_bad_sizes_are_a_usage_error(sizes: str) -> None:
+    result = CliRunner().invoke(app, ["bench", "--sizes", sizes])
+    assert result.exit_code == 2
+    assert "--sizes" in result.output and "Traceback" not in result.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 
 import pytest
 from fake_nominatim import (
@@ -15,7 +14,9 @@ from fake_nominatim import (
     result,
     serve,
 )
+from typer.testing import CliRunner
 
+from mapapp.cli import app
 from mapapp.errors import GeocoderUnreachable, GeocodingError
 from mapapp.geocode.cache import Candidate
 from mapapp.geocode.provider import PUBLIC_NOMINATIM, USER_AGENT, Provider, ProviderSettings
@@ -30,7 +31,7 @@ def nominatim(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNominatim]:
 
 def test_good_answer_is_parsed_into_candidates_in_order(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(body=[YOKOSUKA_BASE, YOKOSUKA_BRAZIL]))
-    provider, sleeps = provider_for(nominatim)
+    provider, clock = provider_for(nominatim)
 
     found = provider.search(QUERY, "JP")
 
@@ -41,7 +42,7 @@ def test_good_answer_is_parsed_into_candidates_in_order(nominatim: FakeNominatim
     assert isinstance(found[0].lat, float) and isinstance(found[0].lon, float)
     assert found[0].raw["osm_type"] == "way"
     assert provider.requests == 1
-    assert sleeps.waits == []
+    assert clock.waits == []
 
 
 def test_request_is_a_polite_nominatim_search(nominatim: FakeNominatim) -> None:
@@ -75,23 +76,23 @@ def test_custom_user_agent_is_sent(nominatim: FakeNominatim) -> None:
 
 def test_no_results_is_an_empty_list(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(body=[]))
-    provider, sleeps = provider_for(nominatim)
+    provider, clock = provider_for(nominatim)
 
     assert provider.search("Nowhere at all", "JP") == []
     assert len(nominatim.requests) == 1
-    assert sleeps.waits == []
+    assert clock.waits == []
 
 
 def test_time_out_is_retried_after_backoff(nominatim: FakeNominatim) -> None:
     # The first answer comes long after the client's time-out; the retry is prompt.
     nominatim.script(Reply(body=[YOKOSUKA_BASE], delay_s=1.0), Reply(body=[YOKOSUKA_BASE]))
-    provider, sleeps = provider_for(nominatim, timeout_s=0.2, backoff_s=0.05)
+    provider, clock = provider_for(nominatim, timeout_s=0.2, backoff_s=0.05)
 
     found = provider.search(QUERY, "JP")
 
     assert [c.display_name for c in found] == [YOKOSUKA_BASE["display_name"]]
     assert len(nominatim.requests) == 2
-    assert sleeps.waits == [0.05]
+    assert clock.waits == [0.05]
     assert provider.requests == 2
 
 
@@ -100,22 +101,34 @@ def test_429_waits_as_long_as_retry_after_asks(nominatim: FakeNominatim) -> None
         Reply(429, b'{"error": "rate limited"}', headers={"Retry-After": "7"}),
         Reply(body=[YOKOSUKA_BASE]),
     )
-    provider, sleeps = provider_for(nominatim, backoff_s=0.01)
+    provider, clock = provider_for(nominatim, backoff_s=0.01, min_delay_s=1.0)
 
     found = provider.search(QUERY, "JP")
 
     assert len(found) == 1
     assert len(nominatim.requests) == 2
-    # Retry-After (7 s) beats the much shorter backoff.
-    assert sleeps.waits == [7.0]
+    # Retry-After (7 s) beats the much shorter backoff; after 7 s the rate
+    # limiter's one second has passed, so it adds no wait of its own.
+    assert clock.waits == [7.0]
+
+
+def test_a_short_retry_after_still_waits_the_backoff(nominatim: FakeNominatim) -> None:
+    nominatim.script(
+        Reply(429, b"slow down", headers={"Retry-After": "1"}),
+        Reply(body=[YOKOSUKA_BASE]),
+    )
+    provider, clock = provider_for(nominatim, backoff_s=4.0)
+
+    assert len(provider.search(QUERY, "JP")) == 1
+    assert clock.waits == [4.0]
 
 
 def test_429_without_retry_after_uses_the_backoff(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(429, b"slow down"), Reply(body=[YOKOSUKA_BASE]))
-    provider, sleeps = provider_for(nominatim, backoff_s=0.03)
+    provider, clock = provider_for(nominatim, backoff_s=0.03)
 
     assert len(provider.search(QUERY, "JP")) == 1
-    assert sleeps.waits == [0.03]
+    assert clock.waits == [0.03]
 
 
 def test_500_is_retried_with_exponential_backoff_then_succeeds(nominatim: FakeNominatim) -> None:
@@ -124,24 +137,24 @@ def test_500_is_retried_with_exponential_backoff_then_succeeds(nominatim: FakeNo
         Reply(502, b"bad gateway"),
         Reply(body=[YOKOSUKA_BASE]),
     )
-    provider, sleeps = provider_for(nominatim, max_retries=3, backoff_s=0.01)
+    provider, clock = provider_for(nominatim, max_retries=3, backoff_s=0.01)
 
     found = provider.search(QUERY, "JP")
 
     assert found[0].lat == pytest.approx(35.286081)
     assert len(nominatim.requests) == 3
-    assert sleeps.waits == pytest.approx([0.01, 0.02])
+    assert clock.waits == pytest.approx([0.01, 0.02])
 
 
 def test_500_every_time_is_unreachable_after_all_retries(nominatim: FakeNominatim) -> None:
     nominatim.script(*[Reply(500, b"internal error")] * 10)
-    provider, sleeps = provider_for(nominatim, max_retries=3, backoff_s=0.01)
+    provider, clock = provider_for(nominatim, max_retries=3, backoff_s=0.01)
 
     with pytest.raises(GeocoderUnreachable) as caught:
         provider.search(QUERY, "JP")
 
     assert len(nominatim.requests) == 4  # max_retries + 1
-    assert len(sleeps.waits) == 3  # no pointless wait after the last attempt
+    assert len(clock.waits) == 3  # no pointless wait after the last attempt
     assert "4 times" in str(caught.value)
     assert QUERY in str(caught.value)
     assert isinstance(caught.value, GeocodingError)
@@ -150,7 +163,7 @@ def test_500_every_time_is_unreachable_after_all_retries(nominatim: FakeNominati
 
 def test_malformed_json_is_an_error_and_not_retried(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(body=b'[{"lat": "35.28", "lon": '), Reply(body=[YOKOSUKA_BASE]))
-    provider, sleeps = provider_for(nominatim, max_retries=3)
+    provider, clock = provider_for(nominatim, max_retries=3)
 
     with pytest.raises(GeocodingError) as caught:
         provider.search(QUERY, "JP")
@@ -158,44 +171,54 @@ def test_malformed_json_is_an_error_and_not_retried(nominatim: FakeNominatim) ->
     assert not isinstance(caught.value, GeocoderUnreachable)
     assert "refused" in str(caught.value)
     assert len(nominatim.requests) == 1
-    assert sleeps.waits == []
+    assert clock.waits == []
     assert nominatim.pending() == 1  # the good answer was never asked for
 
 
 @pytest.mark.parametrize("status", [400, 403])
 def test_client_errors_are_not_retried(nominatim: FakeNominatim, status: int) -> None:
     nominatim.script(Reply(status, b'{"error": "no"}'), Reply(body=[YOKOSUKA_BASE]))
-    provider, sleeps = provider_for(nominatim, max_retries=3)
+    provider, clock = provider_for(nominatim, max_retries=3)
 
     with pytest.raises(GeocodingError):
         provider.search(QUERY, "JP")
 
     assert len(nominatim.requests) == 1
-    assert sleeps.waits == []
+    assert clock.waits == []
 
 
 def test_rate_limiter_spaces_requests(nominatim: FakeNominatim) -> None:
     nominatim.script(*[Reply(body=[result(35.0 + i / 100, 139.6, f"hit {i}")]) for i in range(4)])
-    provider, _ = provider_for(nominatim, min_delay_s=0.5)
+    provider, clock = provider_for(nominatim, min_delay_s=0.5)
 
     for i in range(4):
         provider.search(f"query {i}", "JP")
 
-    times = [r.at for r in nominatim.requests]
-    assert len(times) == 4
-    gaps = [later - earlier for earlier, later in pairwise(times)]
-    # Arrival times jitter with machine load; the limiter still keeps a wide margin.
-    assert all(gap >= 0.35 for gap in gaps), gaps
+    assert len(nominatim.requests) == 4
+    # The fake clock stands still between requests: the limiter waits the full delay.
+    assert clock.waits == [0.5, 0.5, 0.5]
+
+
+def test_rate_limiter_counts_time_already_spent(nominatim: FakeNominatim) -> None:
+    nominatim.script(Reply(body=[]), Reply(body=[]))
+    provider, clock = provider_for(nominatim, min_delay_s=1.0)
+
+    provider.search("first", "JP")
+    clock.now += 0.75  # time spent elsewhere between two places
+    provider.search("second", "JP")
+
+    assert clock.waits == [pytest.approx(0.25)]
 
 
 def test_rate_limiter_also_spaces_retries(nominatim: FakeNominatim) -> None:
     nominatim.script(Reply(500, b"oops"), Reply(body=[YOKOSUKA_BASE]))
-    provider, _ = provider_for(nominatim, min_delay_s=0.5, backoff_s=0.0)
+    provider, clock = provider_for(nominatim, min_delay_s=0.5, backoff_s=0.125)
 
     provider.search(QUERY, "JP")
 
-    first, second = nominatim.requests
-    assert second.at - first.at >= 0.35
+    assert len(nominatim.requests) == 2
+    # The backoff (0.125 s), then the rest of the limiter's half second.
+    assert clock.waits == [0.125, 0.375]
 
 
 def test_public_nominatim_is_never_asked_more_than_once_a_second() -> None:
@@ -208,3 +231,12 @@ def test_public_nominatim_is_never_asked_more_than_once_a_second() -> None:
     # A private server may be asked faster.
     private = Provider(ProviderSettings(domain="127.0.0.1:9", scheme="http", min_delay_s=0.1))
     assert private.settings.min_delay_s == 0.1
+
+
+def test_an_unknown_provider_is_a_usage_error_naming_the_choices() -> None:
+    result = CliRunner().invoke(app, ["build", "--offline", "--provider", "nosuch"])
+
+    assert result.exit_code == 2
+    assert "'nosuch' is not one of" in result.output and "'nominatim'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output

@@ -43,11 +43,16 @@ def write_itinerary(tmp_path: Path, *places: str) -> tuple[LoadedItinerary, str]
 
 
 def resolver_for(
-    tmp_path: Path, nominatim: FakeNominatim | None, **kwargs: bool
+    tmp_path: Path,
+    nominatim: FakeNominatim | None,
+    *,
+    offline: bool = False,
+    verify_pins: bool = False,
 ) -> tuple[Resolver, Path]:
     cache_file = tmp_path / "geocode_cache.json"
     provider = None if nominatim is None else provider_for(nominatim)[0]
-    return Resolver(GeocodeCache.open(cache_file), provider, **kwargs), cache_file
+    cache = GeocodeCache.open(cache_file)
+    return Resolver(cache, provider, offline=offline, verify_pins=verify_pins), cache_file
 
 
 def test_good_answer_is_used_and_cached(tmp_path: Path, nominatim: FakeNominatim) -> None:
@@ -55,7 +60,7 @@ def test_good_answer_is_used_and_cached(tmp_path: Path, nominatim: FakeNominatim
     nominatim.script(Reply(body=[YOKOSUKA_BASE]))
     resolver, cache_file = resolver_for(tmp_path, nominatim)
 
-    places = resolver.resolve_all(loaded, progress=False)
+    places = resolver.resolve_all(loaded)
 
     assert places == {
         "base": Resolved(35.286081, 139.653932, 1, "nominatim", YOKOSUKA_BASE["display_name"], None)
@@ -76,12 +81,12 @@ def test_warm_cache_makes_no_requests(tmp_path: Path, nominatim: FakeNominatim) 
     loaded, _ = write_itinerary(tmp_path, place_yaml("base", QUERY))
     nominatim.script(Reply(body=[YOKOSUKA_BASE]))
     first, _ = resolver_for(tmp_path, nominatim)
-    cold = first.resolve_all(loaded, progress=False)
+    cold = first.resolve_all(loaded)
     assert len(nominatim.requests) == 1
 
     # A new run reads the cache file written by the first; the server has no answers left.
     second, _ = resolver_for(tmp_path, nominatim)
-    warm = second.resolve_all(loaded, progress=False)
+    warm = second.resolve_all(loaded)
 
     assert warm == cold
     assert len(nominatim.requests) == 1
@@ -90,17 +95,34 @@ def test_warm_cache_makes_no_requests(tmp_path: Path, nominatim: FakeNominatim) 
     assert second.summary.from_provider == 0
 
 
+def test_progress_is_reported_per_place_and_only_when_asked(
+    tmp_path: Path, nominatim: FakeNominatim, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loaded, _ = write_itinerary(
+        tmp_path, place_yaml("pinned", QUERY, pin=PIN), place_yaml("base", QUERY)
+    )
+    nominatim.script(Reply(body=[YOKOSUKA_BASE]))
+    resolver, _ = resolver_for(tmp_path, nominatim)
+    calls: list[tuple[int, int, str]] = []
+
+    resolver.resolve_all(loaded, progress=lambda *call: calls.append(call))
+
+    assert calls == [(1, 2, "pinned"), (2, 2, "base")]
+    # The library draws nothing itself: bars are the command line's business.
+    assert capsys.readouterr() == ("", "")
+
+
 def test_cache_hit_ignores_case_and_spacing_of_the_query(
     tmp_path: Path, nominatim: FakeNominatim
 ) -> None:
     loaded, _ = write_itinerary(tmp_path, place_yaml("base", QUERY))
     nominatim.script(Reply(body=[YOKOSUKA_BASE]))
-    resolver_for(tmp_path, nominatim)[0].resolve_all(loaded, progress=False)
+    resolver_for(tmp_path, nominatim)[0].resolve_all(loaded)
     shouty = "  jmsdf YOKOSUKA   naval base,  yokosuka, KANAGAWA "
     reworded, _ = write_itinerary(tmp_path, place_yaml("base", shouty))
 
     resolver, _ = resolver_for(tmp_path, nominatim)
-    resolver.resolve_all(reworded, progress=False)
+    resolver.resolve_all(reworded)
 
     assert len(nominatim.requests) == 1
     assert resolver.summary.from_cache == 1
@@ -115,7 +137,7 @@ def test_no_results_names_the_query_field_and_line(
     resolver, cache_file = resolver_for(tmp_path, nominatim)
 
     with pytest.raises(InputError) as caught:
-        resolver.resolve_all(loaded, progress=False)
+        resolver.resolve_all(loaded)
 
     [problem] = caught.value.problems
     assert problem.field == "places[1].query"
@@ -134,7 +156,7 @@ def test_far_away_answers_are_rejected_and_the_next_candidate_used(
     nominatim.script(Reply(body=[YOKOSUKA_BRAZIL, YOKOSUKA_OSAKA, YOKOSUKA_BASE]))
     resolver, _ = resolver_for(tmp_path, nominatim)
 
-    resolved = resolver.resolve_all(loaded, progress=False)["base"]
+    resolved = resolver.resolve_all(loaded)["base"]
 
     assert (resolved.lat, resolved.lon) == PIN
     assert resolved.display_name == YOKOSUKA_BASE["display_name"]
@@ -152,7 +174,7 @@ def test_only_wrong_answers_is_an_input_error_with_the_reasons(
     resolver, _ = resolver_for(tmp_path, nominatim)
 
     with pytest.raises(InputError) as caught:
-        resolver.resolve_all(loaded, progress=False)
+        resolver.resolve_all(loaded)
 
     [problem] = caught.value.problems
     assert problem.field == "places[0].query"
@@ -170,7 +192,7 @@ def test_offline_uncached_unpinned_place_is_a_cache_miss(
     resolver, _ = resolver_for(tmp_path, nominatim, offline=True)
 
     with pytest.raises(OfflineCacheMiss) as caught:
-        resolver.resolve_all(loaded, progress=False)
+        resolver.resolve_all(loaded)
 
     assert "'bare'" in str(caught.value)
     assert "Kurihama, Yokosuka" in str(caught.value)
@@ -183,12 +205,12 @@ def test_offline_uses_the_cache(tmp_path: Path, nominatim: FakeNominatim) -> Non
     provider, _ = provider_for(nominatim)
     cache_only = Resolver(cache, provider, offline=True)
     with pytest.raises(OfflineCacheMiss):
-        cache_only.resolve_all(loaded, progress=False)
+        cache_only.resolve_all(loaded)
     nominatim.script(Reply(body=[YOKOSUKA_BASE]))
-    Resolver(cache, provider).resolve_all(loaded, progress=False)
+    Resolver(cache, provider).resolve_all(loaded)
 
     offline, _ = resolver_for(tmp_path, None, offline=True)
-    resolved = offline.resolve_all(loaded, progress=False)["base"]
+    resolved = offline.resolve_all(loaded)["base"]
 
     assert (resolved.lat, resolved.lon) == PIN
     assert len(nominatim.requests) == 1
@@ -202,7 +224,7 @@ def test_pin_wins_and_a_distant_geocoder_answer_is_a_warning(
     nominatim.script(Reply(body=[result(35.24, 139.66, "Yokosuka city hall")]))
     resolver, _ = resolver_for(tmp_path, nominatim, verify_pins=True)
 
-    resolved = resolver.resolve_all(loaded, progress=False)["base"]
+    resolved = resolver.resolve_all(loaded)["base"]
 
     assert (resolved.lat, resolved.lon) == PIN
     assert resolved.geocoder == "override"
@@ -222,7 +244,7 @@ def test_pin_close_to_the_geocoder_answer_is_not_a_warning(
     nominatim.script(Reply(body=[result(35.2885, 139.6545, "JMSDF Yokosuka")]))  # ~300 m away
     resolver, _ = resolver_for(tmp_path, nominatim, verify_pins=True)
 
-    resolver.resolve_all(loaded, progress=False)
+    resolver.resolve_all(loaded)
 
     assert resolver.summary.warnings == []
     assert len(nominatim.requests) == 1
@@ -232,7 +254,7 @@ def test_pins_are_not_geocoded_unless_asked(tmp_path: Path, nominatim: FakeNomin
     loaded, _ = write_itinerary(tmp_path, place_yaml("base", QUERY, pin=PIN))
     resolver, cache_file = resolver_for(tmp_path, nominatim)
 
-    resolved = resolver.resolve_all(loaded, progress=False)["base"]
+    resolved = resolver.resolve_all(loaded)["base"]
 
     assert resolved.geocoder == "override"
     assert nominatim.requests == []
@@ -247,7 +269,7 @@ def test_unreachable_geocoder_while_verifying_a_pin_is_only_a_warning(
     nominatim.script(*[Reply(503, b"down")] * 5)
     resolver, _ = resolver_for(tmp_path, nominatim, verify_pins=True)
 
-    resolved = resolver.resolve_all(loaded, progress=False)["base"]
+    resolved = resolver.resolve_all(loaded)["base"]
 
     assert resolved.geocoder == "override"
     [warning] = resolver.summary.warnings
@@ -263,7 +285,7 @@ def test_unreachable_geocoder_for_an_unpinned_place_fails(
     resolver, cache_file = resolver_for(tmp_path, nominatim)
 
     with pytest.raises(GeocoderUnreachable):
-        resolver.resolve_all(loaded, progress=False)
+        resolver.resolve_all(loaded)
 
     assert not cache_file.exists()  # a failure is not cached as "no results"
 
@@ -279,7 +301,7 @@ def test_pin_outside_its_country_names_the_pin_and_its_line(
     nominatim.script(Reply(body=[YOKOSUKA_BASE]))
 
     with pytest.raises(InputError) as caught:
-        resolver.resolve_all(loaded, progress=False)
+        resolver.resolve_all(loaded)
 
     [problem] = caught.value.problems
     assert problem.field == "places[1].pin"

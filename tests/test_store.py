@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import math
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,6 @@ import pyogrio
 import pytest
 from conftest import ROOT, SEED
 
-from mapapp.pipeline import build
 from mapapp.store.validate import validate_collection
 
 
@@ -49,8 +49,10 @@ def test_every_quote_sits_at_its_offsets_in_the_seed(built: dict[str, Any]) -> N
     assert quotes == 7
 
 
-def test_the_built_file_is_valid_rfc7946_and_schema(built: dict[str, Any]) -> None:
-    text = (ROOT / "data" / "itinerary.geojson").read_text(encoding="utf-8")
+def test_the_built_file_is_valid_rfc7946_and_schema(
+    built: dict[str, Any], built_path: Path
+) -> None:
+    text = built_path.read_text(encoding="utf-8")
     assert validate_collection(built, "itinerary.geojson", text) == []
     assert "crs" not in built
     kinds = [f["properties"]["kind"] for f in built["features"]]
@@ -88,8 +90,8 @@ def test_precision_is_honest_where_no_site_coordinates_exist(built: dict[str, An
     assert by_place["kantei"]["geo_precision"] == 1
 
 
-def test_gdal_reads_the_built_file() -> None:
-    path = ROOT / "data" / "itinerary.geojson"
+def test_gdal_reads_the_built_file(built_path: Path) -> None:
+    path = built_path
     info = pyogrio.read_info(path)
     assert info["features"] == 14
     assert info["crs"] == "EPSG:4326"
@@ -119,10 +121,14 @@ def _geometry_types(path: Path) -> tuple[dict[str, Any], list[str]]:
 
 
 @pytest.mark.parametrize("day,expected", [(1, 3), (2, 4)])
-def test_gdal_reads_a_filtered_export(workdir: Path, day: int, expected: int) -> None:
+def test_gdal_reads_a_filtered_export(
+    workdir: Path, built_path: Path, day: int, expected: int
+) -> None:
     out = workdir / f"day{day}.geojson"
     result = mapapp(
         "export",
+        "--data",
+        str(built_path),
         "--day",
         str(day),
         "--kind",
@@ -141,8 +147,27 @@ def test_gdal_reads_a_filtered_export(workdir: Path, day: int, expected: int) ->
     assert set(days) == {day}
 
 
-def test_build_in_memory_matches_the_file(workdir: Path) -> None:
-    result = build(workdir / "data" / "itinerary.yaml", offline=True, progress=False, write=False)
-    committed = json.loads((ROOT / "data" / "itinerary.geojson").read_text(encoding="utf-8"))
-    assert result.collection["features"] == committed["features"]
-    assert result.summary.from_override == 6
+def haversine_km(a: list[float], b: list[float]) -> float:
+    """Great-circle distance on the IUGG mean sphere (R = 6371.0088 km), written here,
+    independent of the geodesic library the build uses. On the WGS84 ellipsoid the
+    true (geodesic) distance differs from it by at most about 0.5 %."""
+    (lon1, lat1), (lon2, lat2) = (map(math.radians, p) for p in (a, b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def test_route_lengths_match_an_independent_great_circle_sum(built: dict[str, Any]) -> None:
+    events = {f["id"]: f for f in built["features"] if f["properties"]["kind"] == "event"}
+    routes = [f for f in built["features"] if f["properties"]["kind"] == "route"]
+    assert [r["properties"]["day"] for r in routes] == [1, 2]
+    for route in routes:
+        coords = route["geometry"]["coordinates"]
+        # The route runs through its events' own positions, in visit order.
+        stops = [events[i]["geometry"]["coordinates"] for i in route["properties"]["event_ids"]]
+        assert coords == [p for i, p in enumerate(stops) if i == 0 or stops[i - 1] != p]
+        expected = sum(haversine_km(a, b) for a, b in pairwise(coords))
+        assert expected > 1  # a real route, not a point
+        assert route["properties"]["length_km"] == pytest.approx(expected, rel=0.005)

@@ -7,8 +7,8 @@ Marker with a Popup per event, runs in the same subprocess up to 10,000 events.
 
     python -m mapapp.bench.run --sizes 100,1000,10000 --json bench.json
 
-Nothing heavy is imported at module level: `mapapp.cli` imports this lazily and
-`import mapapp` must stay cheap.
+Nothing heavy is imported at module level: `mapapp.cli` imports this module
+(for its sizes parser), and starting the command line must stay cheap.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import argparse
 import contextlib
 import gc
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -31,22 +29,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mapapp.bench.exports import measure_exports, print_export_table
+from mapapp.bench.once import app_rerun_s, import_times, machine_info
+from mapapp.bench.report import Result, growth, print_table
 
 SEED = 0
 FULL_REPEATS_UP_TO = 10_000  # above this, every measurement runs once
 NAIVE_MAX = 10_000  # the naive folium baseline runs up to this size
 BROWSER_MAX = 10_000  # page load to drawn markers, in headless Chromium, up to this size
 YAML_MAX = 10_000  # PyYAML load above this takes many minutes; JSON load still runs
-IMPORT_RUNS = 5
-RERUN_RUNS = 5
-HEAVY_MODULES = ("streamlit", "folium", "branca", "pandas", "altair")
-
-METRICS = (
-    "load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "payload_bytes",
-    "peak_rss_mb", "naive_map_s", "naive_payload_bytes", "browser_markers_s",
-)  # fmt: skip
-
-Result = dict[str, Any]
 
 
 # ---------------------------------------------------------------- measuring
@@ -99,22 +89,6 @@ def naive_map_html(collection: dict[str, Any]) -> str:
     return str(fmap.get_root().render())
 
 
-def _build_map_fn() -> Callable[..., Any] | None:
-    try:
-        from mapapp.mapview.render import build_map
-    except ImportError:
-        return None
-    return build_map
-
-
-def _filter_fn() -> Callable[..., dict[str, Any]] | None:
-    try:
-        from mapapp.export.filters import filter_collection
-    except ImportError:
-        return None
-    return filter_collection
-
-
 def pick_filter(collection: dict[str, Any]) -> tuple[int, str]:
     """A day in the middle of the trip and a non-visitor actor present that day."""
     events = [f["properties"] for f in collection["features"] if f["properties"]["kind"] == "event"]
@@ -137,7 +111,7 @@ def build_offline(loaded: Any, cache_file: Path, counts: dict[str, int]) -> tupl
     from mapapp.store.build import build_collection
 
     resolver = Resolver(GeocodeCache.open(cache_file), None, offline=True)
-    places = resolver.resolve_all(loaded, progress=False)
+    places = resolver.resolve_all(loaded)
     collection = build_collection(loaded, places)
     counts["from_cache"] = resolver.summary.from_cache
     counts["from_override"] = resolver.summary.from_override
@@ -155,129 +129,146 @@ def measure_size(
     workdir: Path | None = None,
     browser_max: int = BROWSER_MAX,
 ) -> Result:
-    """Every per-size measurement, in this process (call it in a fresh one)."""
-    from mapapp.bench.synth import synthetic_itinerary, synthetic_json, write_warm_cache
-    from mapapp.itinerary import load as load_module
-    from mapapp.store import geojson_io
+    """Every per-size measurement, in this process (call it in a fresh one).
+
+    Peak memory is the pipeline's (JSON load, build, filter/export, map): it is
+    reset after the synthesis and read before the baseline, browser and YAML.
+    """
+    from mapapp.bench.synth import synthetic_json
 
     reps = repeats_for(size, repeats)
-    notes: list[str] = []
-    result: Result = {"size": size, "repeats": reps, "seed": seed}
-
+    result: Result = {"size": size, "repeats": reps, "seed": seed, "notes": []}
     start = time.perf_counter()
     json_text, article = synthetic_json(size, seed)
+    result["synth_s"] = time.perf_counter() - start
     json_raw = json_text.encode("utf-8")
     del json_text
-    result["synth_s"] = time.perf_counter() - start
     result["itinerary_json_bytes"] = len(json_raw)
-    # Peak memory is the pipeline's (load, build, filter/export, map): not the synthesis.
     gc.collect()
     reset_peak_rss()
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        base = Path(tmp)
-        # File loads have no size cap (only uploads do), as with `mapapp build`.
-        load_json = partial(
-            load_module.parse_itinerary,
-            json_raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None,
-        )  # fmt: skip
-        result["load_json_s"], loaded = _median_time(load_json, reps)
-        del load_json, json_raw
-
+        loaded = _measure_json_load(result, json_raw, article, Path(tmp), reps)
+        del json_raw
         fingerprint = _fingerprint(loaded.itinerary)
-        cache_file = base / "geocode_cache.json"
-        write_warm_cache(loaded.itinerary, cache_file)
-        counts: dict[str, int] = {}
-        build = partial(build_offline, loaded, cache_file, counts)
-        result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
-        result["geojson_bytes"] = geojson_bytes
-        result["places_from_cache"] = counts["from_cache"]
-        result["places_from_override"] = counts["from_override"]
-        result["places"] = len(loaded.itinerary.places)
-        result["days"] = max(e.day for e in loaded.itinerary.events)
-        del loaded, build
-
-    filter_collection = _filter_fn()
-    if filter_collection is None:
-        result["filter_export_s"] = None
-        notes.append("mapapp.export.filters.filter_collection is missing")
-    else:
-        day, actor = pick_filter(collection)
-        result["filter_day"], result["filter_actor"] = day, actor
-
-        def filter_export() -> str:
-            subset = filter_collection(
-                collection, days=[day], actors=[actor], kinds=None, types=None
-            )
-            return geojson_io.dumps(subset)
-
-        result["filter_export_s"], exported = _median_time(filter_export, reps)
-        result["filter_export_bytes"] = len(exported.encode("utf-8"))
-
-    build_map = _build_map_fn()
-    if build_map is None:
-        result["map_s"] = result["payload_bytes"] = None
-        notes.append("mapapp.mapview.render.build_map is missing")
-    else:
-
-        def render_map() -> str:
-            fmap = build_map(collection, assets="streamlit", basemap="offline", view="selection")
-            return str(fmap.get_root().render())
-
-        result["map_s"], html = _median_time(render_map, reps)
-        result["payload_bytes"] = len(html.encode("utf-8"))
-        del html
-
+        collection = _measure_build(result, loaded, Path(tmp), reps)
+        del loaded
+    _measure_filter_export(result, collection, reps)
+    _measure_map(result, collection, reps)
     result["peak_rss_mb"] = peak_rss_mb()
     result.update(measure_exports(collection, reps, _median_time))
 
-    if size <= naive_max:
-        result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
-        result["naive_payload_bytes"] = len(naive.encode("utf-8"))
-        del naive
-    else:
-        result["naive_map_s"] = result["naive_payload_bytes"] = None
-    map_s, naive_s = result["map_s"], result["naive_map_s"]
-    result["speedup"] = naive_s / map_s if map_s and naive_s else None
-    if size <= browser_max:
-        from mapapp.bench.browser import browser_available, time_to_markers
-
-        why_not = browser_available()
-        if why_not is None:
-            result["browser_markers_s"] = time_to_markers(collection, runs=reps)
-        else:
-            result["browser_markers_s"] = None
-            notes.append(f"browser timing skipped: {why_not}")
-    else:
-        result["browser_markers_s"] = None
+    _measure_naive(result, collection, reps, naive_max)
+    _measure_browser(result, collection, reps, browser_max)
     collection["features"] = []  # free it before the YAML phase
     gc.collect()
     reset_peak_rss()
+    # The YAML form is what curators edit; it is measured last, apart from the pipeline peak.
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        base = Path(tmp)
-        # The YAML form is what curators edit; it is measured last, apart from the pipeline peak.
-        if size <= yaml_max:
-            yaml_text, _ = synthetic_itinerary(size, seed)
-            yaml_raw = yaml_text.encode("utf-8")
-            del yaml_text
-            result["itinerary_yaml_bytes"] = len(yaml_raw)
-            load_yaml = partial(
-                load_module.parse_itinerary,
-                yaml_raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None,
-            )  # fmt: skip
-            result["load_s"], loaded_yaml = _median_time(load_yaml, reps)
-            del load_yaml
-            if _fingerprint(loaded_yaml.itinerary) != fingerprint:
-                raise AssertionError("the YAML and JSON forms of the itinerary differ")
-            del yaml_raw, loaded_yaml
-        else:
-            result["load_s"] = None
-            result["itinerary_yaml_bytes"] = None
-            notes.append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
-
-        result["yaml_peak_rss_mb"] = peak_rss_mb() if result["load_s"] is not None else None
-    result["notes"] = notes
+        _measure_yaml_load(result, fingerprint, article, Path(tmp), reps, yaml_max)
     return result
+
+
+def _measure_json_load(result: Result, raw: bytes, article: str, base: Path, reps: int) -> Any:
+    """File loads have no size cap (only uploads do), as with `mapapp build`."""
+    from mapapp.itinerary.load import parse_itinerary
+
+    load = partial(
+        parse_itinerary, raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None
+    )
+    result["load_json_s"], loaded = _median_time(load, reps)
+    return loaded
+
+
+def _measure_build(result: Result, loaded: Any, base: Path, reps: int) -> dict[str, Any]:
+    from mapapp.bench.synth import write_warm_cache
+
+    cache_file = base / "geocode_cache.json"
+    write_warm_cache(loaded.itinerary, cache_file)
+    counts: dict[str, int] = {}
+    build = partial(build_offline, loaded, cache_file, counts)
+    result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
+    result.update(
+        geojson_bytes=geojson_bytes,
+        places_from_cache=counts["from_cache"],
+        places_from_override=counts["from_override"],
+        places=len(loaded.itinerary.places),
+        days=max(e.day for e in loaded.itinerary.events),
+    )
+    return dict(collection)
+
+
+def _measure_filter_export(result: Result, collection: dict[str, Any], reps: int) -> None:
+    from mapapp.export.filters import filter_collection
+    from mapapp.store import geojson_io
+
+    day, actor = pick_filter(collection)
+    result["filter_day"], result["filter_actor"] = day, actor
+
+    def filter_export() -> str:
+        subset = filter_collection(collection, days=[day], actors=[actor], kinds=None, types=None)
+        return geojson_io.dumps(subset)
+
+    result["filter_export_s"], exported = _median_time(filter_export, reps)
+    result["filter_export_bytes"] = len(exported.encode("utf-8"))
+
+
+def _measure_map(result: Result, collection: dict[str, Any], reps: int) -> None:
+    from mapapp.mapview.render import build_map
+
+    def render_map() -> str:
+        fmap = build_map(collection, assets="streamlit", basemap="offline", view="selection")
+        return str(fmap.get_root().render())
+
+    result["map_s"], html = _median_time(render_map, reps)
+    result["payload_bytes"] = len(html.encode("utf-8"))
+
+
+def _measure_naive(result: Result, collection: dict[str, Any], reps: int, naive_max: int) -> None:
+    """The one-Marker-per-event baseline, and how much faster mapapp's map is."""
+    result["naive_map_s"] = result["naive_payload_bytes"] = result["speedup"] = None
+    if result["size"] > naive_max:
+        result["notes"].append(f"naive baseline skipped above {naive_max} events")
+        return
+    result["naive_map_s"], naive = _median_time(lambda: naive_map_html(collection), reps)
+    result["naive_payload_bytes"] = len(naive.encode("utf-8"))
+    result["speedup"] = result["naive_map_s"] / result["map_s"]
+
+
+def _measure_browser(
+    result: Result, collection: dict[str, Any], reps: int, browser_max: int
+) -> None:
+    from mapapp.bench.browser import browser_available, time_to_markers
+
+    result["browser_markers_s"] = None
+    why_not = browser_available()
+    if result["size"] > browser_max:
+        result["notes"].append(f"browser timing skipped above {browser_max} events")
+    elif why_not is not None:
+        result["notes"].append(f"browser timing skipped: {why_not}")
+    else:
+        result["browser_markers_s"] = time_to_markers(collection, runs=reps)
+
+
+def _measure_yaml_load(
+    result: Result, fingerprint: tuple[Any, ...], article: str, base: Path, reps: int, yaml_max: int
+) -> None:
+    from mapapp.bench.synth import synthetic_itinerary
+    from mapapp.itinerary.load import parse_itinerary
+
+    result["load_s"] = result["itinerary_yaml_bytes"] = result["yaml_peak_rss_mb"] = None
+    if result["size"] > yaml_max:
+        result["notes"].append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
+        return
+    raw = synthetic_itinerary(result["size"], result["seed"])[0].encode("utf-8")
+    result["itinerary_yaml_bytes"] = len(raw)
+    load = partial(
+        parse_itinerary, raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None
+    )
+    result["load_s"], loaded = _median_time(load, reps)
+    if _fingerprint(loaded.itinerary) != fingerprint:
+        raise AssertionError("the YAML and JSON forms of the itinerary differ")
+    result["yaml_peak_rss_mb"] = peak_rss_mb()
 
 
 def _fingerprint(itinerary: Any) -> tuple[Any, ...]:
@@ -292,117 +283,6 @@ def reset_peak_rss() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-# ---------------------------------------------------------------- once per run
-
-
-def _median_subprocess(args: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
-    """Import time of mapapp (and of its core pipeline) over a bare interpreter start."""
-    bare = _median_subprocess(["-c", "pass"], runs)
-    package = _median_subprocess(["-c", "import mapapp"], runs)
-    core = "import mapapp.pipeline, mapapp.export.filters, mapapp.store.geojson_io"
-    core_s = _median_subprocess(["-c", core], runs)
-    probe = f"import sys, mapapp; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    heavy = [m for m in out.stdout.strip().split(",") if m]
-    return {
-        "import_s": max(0.0, package - bare),
-        "import_core_s": max(0.0, core_s - bare),
-        "import_heavy_modules": heavy,
-    }
-
-
-def app_script() -> Path:
-    import mapapp
-
-    return Path(mapapp.__file__).with_name("app.py")
-
-
-def app_rerun_s(itinerary: Path | None = None, runs: int = RERUN_RUNS) -> float | None:
-    """Server time of one app rerun after a change of the day filter (Streamlit AppTest).
-
-    Runs the app on the seed itinerary once, then changes the day multiselect and
-    times `.run()`; the median of `runs` changes. None if mapapp/app.py is missing.
-    Call it in a fresh process: it imports Streamlit.
-    """
-    script = app_script()
-    if not script.exists():
-        return None
-    from streamlit.testing.v1 import AppTest
-
-    from mapapp.pipeline import DEFAULT_ITINERARY, output_path
-
-    itinerary = (itinerary or DEFAULT_ITINERARY).resolve()
-    data = output_path(itinerary)
-    saved_argv = sys.argv
-    sys.argv = [str(script), "--itinerary", str(itinerary), "--data", str(data), "--offline"]
-    try:
-        app = AppTest.from_file(str(script), default_timeout=120)
-        app.run()
-        _raise_app_exception(app)
-        widget = _day_multiselect(app)
-        initial = list(widget.value)
-        options = list(widget.options)
-        if len(initial) > 1:
-            choices: list[list[Any]] = [initial[:1], initial]
-        elif options:
-            choices = [[_option_value(options[-1])], initial]
-        else:
-            raise RuntimeError("the day multiselect has no options")
-        times = []
-        for index in range(runs):
-            choice = choices[index % 2]
-            _day_multiselect(app).set_value(choice)
-            start = time.perf_counter()
-            app.run()
-            times.append(time.perf_counter() - start)
-            _raise_app_exception(app)
-            if list(_day_multiselect(app).value) != choice:
-                raise RuntimeError(f"the day filter did not take the value {choice!r}")
-        return statistics.median(times)
-    finally:
-        sys.argv = saved_argv
-
-
-def _day_multiselect(app: Any) -> Any:
-    try:
-        return app.multiselect(key="f_day")
-    except KeyError:
-        pass
-    for widget in app.multiselect:
-        if "day" in str(widget.label).lower():
-            return widget
-    raise RuntimeError("the app has no multiselect labelled 'day'")
-
-
-def _option_value(option: str) -> Any:
-    """Multiselect options come back formatted ("Day 2"); the day value is the number."""
-    digits = "".join(ch for ch in option if ch.isdigit())
-    return int(digits) if digits else option
-
-
-def _raise_app_exception(app: Any) -> None:
-    if len(app.exception):
-        raise RuntimeError(f"the app raised: {app.exception[0].value}")
-
-
-def machine_info() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-    }
-
-
 # ---------------------------------------------------------------- the whole run
 
 
@@ -415,20 +295,6 @@ def _child(args: list[str]) -> Any:
         if proc.returncode != 0 or not result.exists():
             raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stderr[-4000:]}")
         return json.loads(result.read_text(encoding="utf-8"))
-
-
-def growth(results: list[Result]) -> None:
-    """Add to each result the ratio of each cost to the previous size's."""
-    previous: Result | None = None
-    for result in results:
-        ratios: dict[str, float | None] = {}
-        for metric in METRICS:
-            now = result.get(metric)
-            before = previous.get(metric) if previous else None
-            ratios[metric] = now / before if now is not None and before else None
-        result["size_ratio"] = result["size"] / previous["size"] if previous else None
-        result["growth"] = ratios if previous else None
-        previous = result
 
 
 def run_bench(
@@ -453,111 +319,51 @@ def run_bench(
     once: dict[str, Any] = import_times()
     rerun: float | None = None
     rerun_error: str | None = None
-    if app_rerun and app_script().exists():
+    if app_rerun:
         print("bench: app rerun ...", file=sys.stderr, flush=True)
         try:
             rerun = _child(["--app-rerun"])["rerun_s"]
         except RuntimeError as exc:
-            rerun_error = str(exc).splitlines()[-1] if str(exc) else "failed"
-    elif not app_script().exists():
-        rerun_error = "mapapp/app.py does not exist"
+            rerun_error = str(exc).splitlines()[-1]
     once.update(rerun_s=rerun, rerun_error=rerun_error, machine=machine_info())
     for result in results:
         result.update(once)
     growth(results)
     print_table(results, out)
+    print_export_table(results, out)
     if json_path is not None:
         json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {json_path}", file=out)
     return results
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def print_table(results: list[Result], out: TextIO = sys.stdout) -> None:
-    columns = [
-        ("size", "size", None), ("rep", "repeats", None), ("load_s", "load_s", 3),
-        ("load_json_s", "load_json_s", 3), ("build_s", "build_s", 3),
-        ("filter_export_s", "filter_export_s", 4), ("map_s", "map_s", 3),
-        ("payload MB", "payload_bytes", None), ("peak RSS MB", "peak_rss_mb", 0),
-        ("naive_map_s", "naive_map_s", 3), ("speedup", "speedup", 1),
-        ("browser_s", "browser_markers_s", 3),
-    ]  # fmt: skip
-    rows = [[title for title, _, _ in columns]]
-    for r in results:
-        row = []
-        for _, key, digits in columns:
-            value = r.get(key)
-            if key == "payload_bytes":
-                row.append(_fmt(value / 1e6 if value is not None else None, 2))
-            else:
-                row.append(_fmt(value, digits) if digits is not None else _fmt(value))
-        rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
-    for row in rows:
-        cells = (cell.rjust(width) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells), file=out)
-    print(
-        "rep = runs per measurement (medians); load_s = YAML, load_json_s = the same itinerary"
-        " as JSON; speedup = naive_map_s / map_s;\npeak RSS = load (JSON), build, filter/export"
-        " and map, without synthesis, YAML or the baseline; browser_s = page load to every"
-        " event drawn, headless Chromium",
-        file=out,
-    )
-
-    if len(results) > 1:
-        print("\ngrowth: cost(n) / cost(previous n)  (linear = the size ratio)", file=out)
-        keys = [m for m in METRICS if any(r.get(m) is not None for r in results)]
-        head = ["n / prev", *keys]
-        grid = [head]
-        for r in results[1:]:
-            ratios = r["growth"] or {}
-            grid.append([f"{r['size']}/{r['size'] // round(r['size_ratio'] or 1)}"]
-                        + [_fmt(ratios.get(k), 1) for k in keys])  # fmt: skip
-        widths = [max(len(row[i]) for row in grid) for i in range(len(head))]
-        for row in grid:
-            print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)), file=out)
-
-    print_export_table(results, out)
-    first = results[0] if results else {}
-    print(
-        f"\nimport mapapp: {_fmt(first.get('import_s'), 3)} s over a bare interpreter "
-        f"(core pipeline: {_fmt(first.get('import_core_s'), 3)} s); heavy modules imported: "
-        f"{first.get('import_heavy_modules') or 'none'}",
-        file=out,
-    )
-    rerun = first.get("rerun_s")
-    why = f" ({first.get('rerun_error')})" if first.get("rerun_error") else ""
-    print(f"app rerun after a day-filter change (seed data): {_fmt(rerun, 3)} s{why}", file=out)
-    for r in results:
-        for note in r.get("notes", []):
-            print(f"note [{r['size']}]: {note}", file=out)
-    print(f"machine: {first.get('machine')}", file=out)
-
-
 # ---------------------------------------------------------------- command line
 
 
-def _sizes(text: str) -> list[int]:
+DEFAULT_SIZES = "100,1000,10000,100000"
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Parse "100,1000" as [100, 1000]: the one parser of --sizes (CLI and this module)."""
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError as exc:
-        message = f"expected comma-separated integers, got {text!r}"
-        raise argparse.ArgumentTypeError(message) from exc
+        raise ValueError(f"expected comma-separated integers, got {text!r}") from exc
     if not sizes or any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
+        raise ValueError(f"sizes must be positive integers, got {text!r}")
     return sizes
+
+
+def _sizes_argument(text: str) -> list[int]:
+    try:
+        return parse_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mapapp.bench.run", description=__doc__)
-    parser.add_argument("--sizes", type=_sizes, default=[100, 1000, 10000, 100000])
+    parser.add_argument("--sizes", type=_sizes_argument, default=parse_sizes(DEFAULT_SIZES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None, dest="json_path")
     parser.add_argument("--seed", type=int, default=SEED)

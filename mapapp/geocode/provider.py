@@ -8,9 +8,10 @@ and 5xx answers; other failures are not retried.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -55,10 +56,17 @@ class ProviderSettings:
 
 
 class Provider:
-    """One geopy geocoder behind a rate limiter, with bounded retries."""
+    """One geopy geocoder behind a rate limiter, with bounded retries.
+
+    `sleep` and `clock` are injectable so tests can check every wait (the rate
+    limiter's and the backoff's) without waiting or reading the real clock.
+    """
 
     def __init__(
-        self, settings: ProviderSettings, sleep: Callable[[float], None] = time.sleep
+        self,
+        settings: ProviderSettings,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if settings.name == "nominatim" and settings.domain in (None, PUBLIC_NOMINATIM):
             # The public service's policy: never faster than one request a second.
@@ -72,18 +80,19 @@ class Provider:
             kwargs["domain"] = settings.domain
         kwargs["scheme"] = settings.scheme
         cls = get_geocoder_for_service(settings.name)
-        if "user_agent" in cls.__init__.__code__.co_varnames:
+        if "user_agent" in inspect.signature(cls).parameters:
             kwargs["user_agent"] = settings.user_agent
         self.settings = settings
         self.name = settings.name
         self.geocoder = cls(**kwargs)
         self._sleep = sleep
-        self._limited = RateLimiter(
+        self._limited = _RateLimiter(
             self.geocoder.geocode,
             min_delay_seconds=settings.min_delay_s,
             max_retries=0,
             swallow_exceptions=False,
         )
+        self._limited.use(sleep, clock)
         self.requests = 0
 
     def search(self, query: str, country: str) -> list[Candidate]:
@@ -125,9 +134,20 @@ def _adapter_without_retries() -> Callable[..., BaseAdapter]:
     return factory
 
 
-def _at_least_one_second(settings: ProviderSettings) -> ProviderSettings:
-    from dataclasses import replace
+class _RateLimiter(RateLimiter):  # type: ignore[misc]  # geopy is untyped
+    """geopy's RateLimiter, sleeping and reading the time through the Provider's functions."""
 
+    def use(self, sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
+        self._sleep_with, self._clock_with = sleep, clock
+
+    def _sleep(self, seconds: float) -> None:
+        self._sleep_with(seconds)
+
+    def _clock(self) -> float:
+        return self._clock_with()
+
+
+def _at_least_one_second(settings: ProviderSettings) -> ProviderSettings:
     return replace(settings, min_delay_s=max(settings.min_delay_s, 1.0))
 
 

@@ -7,11 +7,9 @@ network, and offline mode never touches it.
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
-
-from tqdm import tqdm
 
 from mapapp.errors import GeocodingError, InputError, OfflineCacheMiss, Problem
 from mapapp.geocode.cache import Candidate, GeocodeCache
@@ -21,6 +19,9 @@ from mapapp.itinerary.models import Place
 from mapapp.itinerary.yaml_lines import dotted
 
 DISAGREEMENT_KM = 1.0
+
+#: Called after each place: (places done, places in all, the place's id).
+Progress = Callable[[int, int, str], None]
 
 
 class Searcher(Protocol):
@@ -66,16 +67,21 @@ class Resolver:
     threshold_km: float = DISAGREEMENT_KM
     summary: Summary = field(default_factory=Summary)
 
-    def resolve_all(self, loaded: LoadedItinerary, progress: bool = True) -> dict[str, Resolved]:
+    def resolve_all(
+        self, loaded: LoadedItinerary, progress: Progress | None = None
+    ) -> dict[str, Resolved]:
+        """Every place's coordinates; the cache is saved even when a place fails.
+
+        Silent: a caller that shows progress (the CLI's bar) passes `progress`.
+        """
         places = loaded.itinerary.places
         out: dict[str, Resolved] = {}
-        bar = tqdm(places, desc="geocoding", unit="place", disable=not progress, file=sys.stderr)
         try:
-            for index, place in enumerate(bar):
-                bar.set_postfix_str(place.id)
+            for index, place in enumerate(places):
                 out[place.id] = self._resolve(loaded, index, place)
+                if progress:
+                    progress(index + 1, len(places), place.id)
         finally:
-            bar.close()
             self.cache.save()
         return out
 

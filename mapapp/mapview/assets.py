@@ -2,21 +2,22 @@
 
 The machine that shows the map may have no internet, so the files come from
 `django-js-lib-leaflet` (Leaflet 1.9.4) and `xstatic-jquery` (jQuery 3.7.1).
-Two ways to ship them: copied into Streamlit's `static/` folder (served at
-`/app/static/NAME`), or inlined into a standalone HTML page.
+Two ways to ship them: copied into the `static/` folder beside the app's
+launcher (see app_server; Streamlit serves it at `/app/static/NAME`), or
+inlined into a standalone HTML page.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
+
+from mapapp.atomic import write_bytes_atomic
 
 #: Where Streamlit serves `static/` beside the app script (server.enableStaticServing).
 #: Absolute on purpose: a relative URL resolves against the component iframe and 404s.
@@ -76,8 +77,8 @@ def assets() -> tuple[Asset, ...]:
 def install_static(dest_dir: Path) -> None:
     """Copy the assets into `dest_dir`; files already identical are left alone.
 
-    Idempotent and safe against a concurrent reader: each file is written to a
-    temporary name and renamed into place.
+    Idempotent and safe against a concurrent reader: each file is written
+    atomically (a temporary name, then a rename).
     """
     dest_dir = Path(dest_dir)
     for asset in assets():
@@ -85,16 +86,7 @@ def install_static(dest_dir: Path) -> None:
         data = asset.path.read_bytes()
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(target, data)
 
 
 def static_js_links(prefix: str = STATIC_URL_PREFIX) -> list[tuple[str, str]]:

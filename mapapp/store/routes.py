@@ -10,9 +10,9 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from geographiclib.geodesic import Geodesic
 from geojson_pydantic import LineString
 
+from mapapp.geocode.checks import distance_km
 from mapapp.store.schema import RouteFeature, RouteProps
 
 Feature = dict[str, Any]
@@ -53,5 +53,4 @@ def route_features(events: list[Feature]) -> list[Feature]:
 @lru_cache(maxsize=65536)
 def leg_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic (WGS84) distance; cached because itineraries revisit the same places."""
-    result = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)
-    return float(result["s12"]) / 1000.0
+    return distance_km(lat1, lon1, lat2, lon2)

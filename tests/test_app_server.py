@@ -1,0 +1,56 @@
+"""`mapapp app` gets ready without writing into the installed package, and passes
+`--offline` to the app one way: as a script argument."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import mapapp
+from mapapp.app_server import LAUNCHER, prepare, streamlit_command
+
+PACKAGE = Path(mapapp.__file__).parent
+
+
+def listing(folder: Path) -> set[tuple[str, int]]:
+    """Every file below folder, with its modification time (Python's own caches aside)."""
+    return {
+        (str(p.relative_to(folder)), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if "__pycache__" not in p.parts
+    }
+
+
+def test_prepare_builds_and_keeps_assets_in_the_cache_folder(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    itinerary = workdir / "data" / "itinerary.yaml"
+    (workdir / "data" / "itinerary.geojson").unlink()
+    before = listing(PACKAGE)
+
+    launcher, data = prepare(itinerary, offline=True)
+
+    assert data == workdir / "data" / "itinerary.geojson" and data.is_file()
+    assert launcher == tmp_path / "cache" / "mapapp" / "app" / "launch.py"
+    assert launcher.read_text(encoding="utf-8") == LAUNCHER
+    static = launcher.parent / "static"
+    assert {"jquery.min.js", "leaflet.js", "leaflet.css"} <= {p.name for p in static.iterdir()}
+    assert (static / "images" / "marker-icon.png").is_file()
+    assert listing(PACKAGE) - before == set()  # nothing new or rewritten in the package
+    prepare(itinerary, offline=True)  # a second start finds everything in place
+    assert launcher.read_text(encoding="utf-8") == LAUNCHER
+
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_offline_reaches_the_app_as_its_argument(tmp_path: Path, offline: bool) -> None:
+    launcher = tmp_path / "launch.py"
+    command = streamlit_command(
+        launcher, Path("i.yaml"), Path("i.geojson"), port=1, host="127.0.0.1", offline=offline
+    )
+    assert command[:5] == [sys.executable, "-m", "streamlit", "run", str(launcher)]
+    script_args = command[command.index("--") + 1 :]
+    assert ("--offline" in script_args) is offline
+    assert "--server.enableStaticServing" in command

@@ -532,3 +532,27 @@ def test_the_format_choice_gives_the_cli_file_named_after_the_filter(
     assert mime == "application/geopackage+sqlite3"
     subset = filter_collection(built, days=[2], actors=["Yoji Muto"])
     assert content == export_bytes(subset, "gpkg", "day-2 Yoji Muto")
+
+
+def test_the_upload_message_says_whether_the_data_was_replaced_or_overlaid(
+    make_app: MakeApp, built: dict[str, Any]
+) -> None:
+    def status(at: AppTest) -> list[str]:
+        bodies = [h.value for h in at.html if "mapapp-upload-status" in h.value]
+        return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in bodies]
+
+    day2 = filter_collection(built, days=[2])
+    replaced = upload(make_app(), "day2.geojson", geojson_io.dumps(day2))
+    count = len(day2["features"])
+    assert status(replaced) == [f"day2.geojson: replaced the itinerary data ({count} features)."]
+    point = {"type": "Point", "coordinates": [139.7, 35.6]}
+    foreign = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": point, "properties": {"name": "<b>x</b>"}}
+    ]}  # fmt: skip
+    overlaid = upload(make_app(), "<i>pts</i>.geojson", json.dumps(foreign))
+    no_exception(overlaid)
+    assert status(overlaid) == [
+        "<i>pts</i>.geojson: shown as an overlay layer (1 features). "
+        "It is not in mapapp's schema, so the itinerary data is unchanged."
+    ]
+    assert shown_line(overlaid) == f"**{TOTAL}** of {TOTAL} events shown."

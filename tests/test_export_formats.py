@@ -274,3 +274,28 @@ def test_hostile_text_survives_every_format(built: dict[str, Any], tmp_path: Pat
     assert json.loads(row["actors"])[0] == 'Doe, John "JJ"'
     pairs = values(paths["gpkg"], ["actor", "role"], layer="event_actors")
     assert (pairs["actor"][0], pairs["role"][0]) == ('Doe, John "JJ"', "visitor")
+
+
+def test_one_filter_gives_the_same_events_in_every_format(
+    workdir: Path, built: dict[str, Any]
+) -> None:
+    args = ["--day", "2", "--actor", "yoji muto"]
+    want = expected(built, args)
+    ids = [e["id"] for e in events_of(want)]
+    order = {e["id"]: e["properties"]["order"] for e in events_of(want)}
+    numbers = sorted(order.values())
+    assert len(ids) == 2
+    got = {}
+    for fmt in FORMATS:
+        path = export(workdir, fmt, args, fmt)
+        if fmt == "geojson":
+            got[fmt] = [e["id"] for e in events_of(json.loads(path.read_text("utf-8")))]
+        elif fmt in ("gpkg", "fgb", "csv"):
+            layer = "events" if fmt == "gpkg" else None
+            got[fmt] = values(path, ["event_id"], layer=layer)["event_id"].tolist()
+        else:
+            layer, column = ("Day 2", "Name") if fmt == "kml" else ("waypoints", "name")
+            names = values(path, [column], layer=layer)[column].tolist()
+            got[fmt] = [int(n.split(".")[0]) for n in names if not n.startswith("Day ")]
+    for fmt, found in got.items():
+        assert found == (numbers if fmt in ("kml", "gpx") else ids), fmt

@@ -5,8 +5,8 @@
     python3 quickstart.py test    # lint, type-check and run every test
 
 It creates .venv/ beside this file, installs mapapp into it (again only when
-pyproject.toml changes), and for the tests installs Debian's chromium when it is
-missing and we are root. Extra arguments go to the command it runs.
+pyproject.toml changes), and for the tests installs Debian's chromium and gdal-bin
+when they are missing and we are root. Extra arguments go to the command it runs.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     ensure_venv(extra="test" if command == "test" else None)
     if command == "app":
         return run([str(BIN / "mapapp"), "app", *rest])
-    ensure_chromium()
+    ensure_test_tools()
     for check in ([str(BIN / "ruff"), "check", "."], [str(BIN / "mypy")]):
         if run(check) != 0:
             return 1
@@ -113,19 +113,24 @@ def _packages(count: int) -> str:
     return f"{count} package" + ("" if count == 1 else "s")
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium; Playwright's own download cannot work here."""
-    if shutil.which("chromium"):
+#: Debian packages the tests use: the browser tests drive chromium (Playwright's own
+#: download cannot work here); the README's examples call GDAL's ogrinfo.
+TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"))
+
+
+def ensure_test_tools() -> None:
+    missing = [package for command, package in TEST_TOOLS if not shutil.which(command)]
+    if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        step("installing Debian's chromium for the browser tests")
+        step(f"installing Debian's {', '.join(missing)} for the tests")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         check(["apt-get", "update", "-qq"], env=env)
-        check(["apt-get", "install", "-y", "-qq", "chromium"], env=env)
+        check(["apt-get", "install", "-y", "-qq", *missing], env=env)
     else:
         print(
-            "chromium is not installed: the browser tests will fail. "
-            "Install it (Debian: sudo apt-get install chromium) and run again.",
+            f"{', '.join(missing)} not installed: some tests will fail. "
+            f"Install (Debian: sudo apt-get install {' '.join(missing)}) and run again.",
             file=sys.stderr,
         )
 

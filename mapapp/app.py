@@ -15,11 +15,19 @@ from streamlit_folium import st_folium
 
 from mapapp import app_logic
 from mapapp.errors import InputError, MapappError
-from mapapp.export import events_of, filter_collection
-from mapapp.filters import available
+from mapapp.export.filters import available, events_of, filter_collection
+from mapapp.export.formats import (
+    FORMATS,
+    export_bytes,
+    file_name,
+    file_stem,
+    filter_parts,
+    trip_slug,
+)
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, render_html
 from mapapp.store import geojson_io
+from mapapp.store.overlay import Overlay
 from mapapp.uploads import Dataset, dataset_from_uploads, trip_summary
 
 
@@ -44,6 +52,20 @@ def _load_dataset(itinerary: str, data: str, mtime: float, root: str | None) -> 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
     return filter_collection(_dataset.collection, **filters.as_kwargs())
+
+
+def _take_upload(uploaded: Dataset | Overlay) -> str:
+    """Keep an upload (replacing the data, or adding an overlay); say which happened."""
+    if isinstance(uploaded, Overlay):
+        kept = [o for o in st.session_state.get("overlays", []) if o.key != uploaded.key]
+        st.session_state.overlays = [*kept, uploaded]
+        return (
+            f"{uploaded.name}: shown as an overlay layer ({uploaded.count} features). "
+            "It is not in mapapp's schema, so the itinerary data is unchanged."
+        )
+    st.session_state.uploaded = uploaded
+    count = len(uploaded.collection["features"])
+    return f"{uploaded.name}: replaced the itinerary data ({count} features)."
 
 
 def _text_notice(message: str) -> None:
@@ -144,6 +166,7 @@ with map_col:
         assets="streamlit",
         basemap="osm" if basemap == "OpenStreetMap" else "offline",
         view="region" if view.startswith("Region") else "selection",
+        overlays=st.session_state.get("overlays", []),
     )
     clicked = st_folium(
         fmap,
@@ -189,19 +212,37 @@ if dataset.article_text:
 
 with st.sidebar:
     st.header("Export")
-    # Callables: the files are made when clicked, not on every rerun.
+    fmt = st.selectbox(
+        "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="f_format"
+    )
+    kind = FORMATS[fmt]
+    slug = trip_slug(collection, dataset.trip["title"])
+    parts = filter_parts(filters.days, filters.actors, filters.types) or ["all-events"]
+    note = " ".join(parts)
+    # Callables: the files are made when clicked, not on every rerun; the same bytes
+    # as `mapapp export` with the same filter.
     downloads = [
-        ("Filtered view (GeoJSON)", lambda: geojson_io.dumps(shown), "mapapp-filtered.geojson"),
         (
-            "Full data set (GeoJSON)",
-            lambda: geojson_io.dumps(collection),
-            "mapapp-itinerary.geojson",
+            f"Filtered view ({kind.short})",
+            lambda: export_bytes(shown, fmt, note),
+            file_name(slug, parts, fmt),
+            kind.mime,
         ),
-        ("Map as standalone HTML (works offline)", lambda: render_html(shown), "mapapp-map.html"),
+        (
+            f"Full data set ({kind.short})",
+            lambda: export_bytes(collection, fmt),
+            file_name(slug, ["full"], fmt),
+            kind.mime,
+        ),
+        (
+            "Map as standalone HTML (works offline)",
+            lambda: render_html(shown).encode("utf-8"),
+            file_stem(slug, [*parts, "map"]) + ".html",
+            "text/html",
+        ),
     ]
-    for label, make, file_name in downloads:
-        mime = "text/html" if file_name.endswith(".html") else "application/geo+json"
-        st.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore")
+    for label, make, file_name_, mime in downloads:
+        st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
     st.header("Upload")
     uploads = st.file_uploader(
         "An itinerary (YAML/JSON) with its article (.txt), or a GeoJSON FeatureCollection;"
@@ -218,7 +259,7 @@ with st.sidebar:
         try:
             files = [(u.name, u.getvalue()) for u in uploads]
             uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
-            st.session_state.uploaded = uploaded
+            st.session_state.upload_message = _take_upload(uploaded)
             st.rerun()
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
@@ -227,6 +268,14 @@ with st.sidebar:
             st.session_state.upload_errors = [
                 "Something went wrong reading this upload; the details are in the server's log."
             ]
+    if st.session_state.get("upload_message") and uploads:
+        st.html(
+            f'<div class="mapapp-upload-status" role="status">'
+            f"{_escape(st.session_state.upload_message)}</div>"
+        )
+    if st.session_state.get("overlays") and st.button("Remove the overlays"):
+        del st.session_state["overlays"]
+        st.rerun()
     if st.session_state.get("upload_errors") and uploads:
         st.error("The upload was rejected; the map keeps its current data.")
         # Wrapped, so a long problem is readable without scrolling sideways.

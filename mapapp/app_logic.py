@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapapp.export import events_of
-from mapapp.filters import available
+from mapapp.export.filters import available, events_of
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from geopy.geocoders import SERVICE_TO_GEOCODER
@@ -132,28 +132,39 @@ def export(
     event_type: Annotated[
         list[str] | None, typer.Option("--type", help="Keep this event type (repeatable).")
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="geojson, gpkg, fgb, kml, gpx or csv (default: from -o)."
+        ),
+    ] = None,
 ) -> None:
-    """Write the filtered subset of the built data, in the same schema."""
-    from mapapp.export import filter_collection
-    from mapapp.filters import check_filters
+    """Write the filtered subset of the built data, in the same schema, in any format."""
+    from mapapp.export.filters import check_data, check_filters, filter_collection
+    from mapapp.export.formats import FORMATS, export_bytes, filter_parts, infer_format
     from mapapp.store import geojson_io
 
-    def action() -> dict[str, object]:
+    def action() -> tuple[str, dict[str, Any], bytes]:
+        chosen = infer_format(output, fmt)
         if output != "-":
             check_output(Path(output), "--output")
         collection = geojson_io.read(data)
+        check_data(collection, data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
-        return filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
+        subset = filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
+        note = " ".join(filter_parts(day or [], actor or [], event_type or [], kind or []))
+        return chosen, subset, export_bytes(subset, chosen, note or "all")
 
-    subset = _run(action)
-    text = geojson_io.dumps(subset)
+    chosen, subset, content = _run(action)
     if output == "-":
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(content)
     else:
-        from mapapp.atomic import write_text_atomic
+        from mapapp.atomic import write_bytes_atomic
 
-        _run(lambda: write_text_atomic(Path(output), text))
-        typer.echo(f"wrote {output} ({_count_kinds(subset)})", err=True)
+        _run(lambda: write_bytes_atomic(Path(output), content))
+        held = FORMATS[chosen].kinds  # FlatGeobuf and CSV hold the events only
+        kept = [f for f in subset["features"] if f["properties"]["kind"] in held]
+        typer.echo(f"wrote {output} ({_count_kinds({'features': kept})})", err=True)
 
 
 @app.command()

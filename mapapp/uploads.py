@@ -22,6 +22,8 @@ from mapapp.itinerary.models import Article
 from mapapp.pipeline import build, cache_path
 from mapapp.safe_files import MAX_UPLOAD_BYTES, check_size, decode_utf8
 from mapapp.store import geojson_io
+from mapapp.store.overlay import Overlay, classify, overlay_from
+from mapapp.store.validate import validate_collection
 
 _GEOJSON_HEAD = re.compile(rb'"type"\s*:\s*"Feature(Collection)?"|"features"\s*:')
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".geojson")
@@ -40,7 +42,7 @@ class Dataset:
     notices: tuple[str, ...] = ()  # said once, above the map (a country with no outline)
 
 
-def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset:
+def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset | Overlay:
     """One uploaded file (see dataset_from_uploads)."""
     return dataset_from_uploads([(name, raw)], default_itinerary)
 
@@ -49,8 +51,10 @@ def dataset_from_uploads(
     files: Sequence[tuple[str, bytes]],
     default_itinerary: Path,
     shown_articles: Mapping[str, str] | None = None,
-) -> Dataset:
+) -> Dataset | Overlay:
     """An uploaded itinerary (YAML/JSON, with its article) or GeoJSON FeatureCollection.
+
+    A valid FeatureCollection that is not in mapapp's schema becomes an Overlay.
 
     shown_articles maps an article's file name to the text the app already shows.
     Itineraries resolve offline (pins and the local geocode cache only): an
@@ -70,8 +74,7 @@ def dataset_from_uploads(
         raise InputError([Problem("upload", "", msg)])
     name, raw = data[0]
     if is_geojson(name, raw):
-        collection = geojson_io.loads(raw, name)
-        return Dataset(name, collection, None, {"title": name, "discrepancies": []}, _key(files))
+        return _geojson(raw, name, _key(files))
     find = _article_finder(texts, shown_articles or {})
     # base_dir is never read: find_article answers, or the upload is refused.
     loaded = parse_itinerary(raw, name, base_dir=Path(name).parent, find_article=find)
@@ -107,6 +110,17 @@ def _article_finder(
         return shown.get(wanted)
 
     return find
+
+
+def _geojson(raw: bytes, name: str, key: str) -> Dataset | Overlay:
+    text = decode_utf8(raw, name)
+    data = geojson_io.parse(text, name)
+    if classify(data) == "overlay":
+        return overlay_from(data, name, key)
+    problems = validate_collection(data, name, text)
+    if problems:
+        raise InputError(problems)
+    return Dataset(name, data, None, {"title": name, "discrepancies": []}, key)
 
 
 def _key(files: Sequence[tuple[str, bytes]]) -> str:

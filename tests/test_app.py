@@ -27,7 +27,7 @@ from streamlit.runtime.media_file_storage import MediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Multiselect
 
-from mapapp.export import filter_collection
+from mapapp.export.filters import filter_collection
 from mapapp.store import geojson_io
 
 APP = ROOT / "mapapp" / "app.py"
@@ -375,9 +375,9 @@ def test_the_three_download_buttons_are_in_the_sidebar(
     ]
     names_and_types = [download(at, media, b.label)[:2] for b in at.sidebar.download_button]
     assert names_and_types == [
-        ("mapapp-filtered.geojson", "application/geo+json"),
-        ("mapapp-itinerary.geojson", "application/geo+json"),
-        ("mapapp-map.html", "text/html"),
+        ("rutte-japan_all-events.geojson", "application/geo+json"),
+        ("rutte-japan_full.geojson", "application/geo+json"),
+        ("rutte-japan_all-events_map.html", "text/html"),
     ]
 
 
@@ -518,3 +518,41 @@ def test_two_uploads_with_the_same_name_show_their_own_events(
     no_exception(second)
     assert shown_line(second) == "**3** of 3 events shown."
     assert set(table(second)["day"]) == {1}
+
+
+def test_the_format_choice_gives_the_cli_file_named_after_the_filter(
+    make_app: MakeApp, media: list[MediaFileManager], built: dict[str, Any]
+) -> None:
+    from mapapp.export.formats import export_bytes
+
+    at = make_app(day="2", actor="Yoji Muto")
+    at.sidebar.selectbox(key="f_format").set_value("gpkg").run()
+    name, mime, content = download(at, media, "Filtered view (GeoPackage)")
+    assert name == "rutte-japan_day-2_yoji-muto.gpkg"
+    assert mime == "application/geopackage+sqlite3"
+    subset = filter_collection(built, days=[2], actors=["Yoji Muto"])
+    assert content == export_bytes(subset, "gpkg", "day-2 Yoji Muto")
+
+
+def test_the_upload_message_says_whether_the_data_was_replaced_or_overlaid(
+    make_app: MakeApp, built: dict[str, Any]
+) -> None:
+    def status(at: AppTest) -> list[str]:
+        bodies = [h.value for h in at.html if "mapapp-upload-status" in h.value]
+        return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in bodies]
+
+    day2 = filter_collection(built, days=[2])
+    replaced = upload(make_app(), "day2.geojson", geojson_io.dumps(day2))
+    count = len(day2["features"])
+    assert status(replaced) == [f"day2.geojson: replaced the itinerary data ({count} features)."]
+    point = {"type": "Point", "coordinates": [139.7, 35.6]}
+    foreign = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": point, "properties": {"name": "<b>x</b>"}}
+    ]}  # fmt: skip
+    overlaid = upload(make_app(), "<i>pts</i>.geojson", json.dumps(foreign))
+    no_exception(overlaid)
+    assert status(overlaid) == [
+        "<i>pts</i>.geojson: shown as an overlay layer (1 features). "
+        "It is not in mapapp's schema, so the itinerary data is unchanged."
+    ]
+    assert shown_line(overlaid) == f"**{TOTAL}** of {TOTAL} events shown."

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from mapapp import app_logic
-from mapapp.export import filter_collection
+from mapapp.export.filters import filter_collection
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 

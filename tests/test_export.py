@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from mapapp.errors import InputError
-from mapapp.export import events_of, filter_collection
-from mapapp.filters import check_filters
+from mapapp.export.filters import check_filters, events_of, filter_collection
 from mapapp.store.validate import validate_collection
 
 
@@ -58,9 +57,19 @@ def test_filtered_exports_stay_valid_and_input_is_untouched(built: dict[str, Any
 
 def test_unknown_filter_values_are_errors_naming_the_option(built: dict[str, Any]) -> None:
     with pytest.raises(InputError) as caught:
-        check_filters(built, "x.geojson", days=[9], actors=["Nobody"], kinds=["ship"], types=None)
+        check_filters(
+            built, "x.geojson", days=[9], actors=["Nobody"], kinds=["ship"], types=["cruise"]
+        )
     fields = [p.field for p in caught.value.problems]
-    assert fields == ["--day", "--actor", "--kind"]
+    assert fields == ["--day", "--actor", "--kind", "--type"]
+
+
+def test_event_types_match_case_insensitively_like_actors(built: dict[str, Any]) -> None:
+    visits = ids(filter_collection(built, types=["visit"], kinds=["event"]))
+    assert len(visits) == 2
+    assert ids(filter_collection(built, types=[" VISIT "], kinds=["event"])) == visits
+    check_filters(built, "x", days=None, actors=None, kinds=None, types=["Visit"])
+    assert ids(filter_collection(built, types=["visi"], kinds=["event"])) == []
 
 
 def test_export_to_stdout_and_unknown_actor_exit_code(workdir: Path) -> None:
@@ -81,3 +90,35 @@ def test_export_to_stdout_and_unknown_actor_exit_code(workdir: Path) -> None:
     assert bad.returncode == 2
     assert "unknown actor 'Nobody'" in bad.stderr
     assert not out.exists()
+
+
+def test_an_unknown_type_is_refused_by_the_cli_and_nothing_is_written(workdir: Path) -> None:
+    out = workdir / "typo.gpkg"
+    run = [sys.executable, "-m", "mapapp.cli", "export", "--type", "vist", "-o", str(out)]
+    bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "[--type]: unknown event type 'vist'" in bad.stderr
+    assert not out.exists()
+
+
+def test_exporting_data_that_is_not_mapapps_is_refused(workdir: Path) -> None:
+    foreign = workdir / "foreign.geojson"
+    point = {"type": "Point", "coordinates": [139.7, 35.6]}
+    feature = {"type": "Feature", "geometry": point, "properties": {"name": "x"}}
+    foreign.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    out = workdir / "x.gpkg"
+    run = [sys.executable, "-m", "mapapp.cli", "export", "--data", str(foreign), "-o", str(out)]
+    bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "[features[0].properties.kind]" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not out.exists()
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(workdir: Path) -> None:
+    (workdir / "taken.gpkg").mkdir()
+    run = [sys.executable, "-m", "mapapp.cli", "export", "-o", "taken.gpkg"]
+    bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "taken.gpkg [--output]: cannot write" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -34,7 +34,7 @@ def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
     """Import time of mapapp (and of its core pipeline) over a bare interpreter start."""
     bare = _median_subprocess(["-c", "pass"], runs)
     package = _median_subprocess(["-c", "import mapapp"], runs)
-    core = "import mapapp.pipeline, mapapp.export, mapapp.store.geojson_io"
+    core = "import mapapp.pipeline, mapapp.export.filters, mapapp.store.geojson_io"
     core_s = _median_subprocess(["-c", core], runs)
     probe = f"import sys, mapapp; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

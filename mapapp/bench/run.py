@@ -28,6 +28,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
+from mapapp.bench.exports import measure_exports, print_export_table
 from mapapp.bench.once import app_rerun_s, import_times, machine_info
 from mapapp.bench.report import Result, growth, print_table
 
@@ -149,6 +150,7 @@ def measure_size(
     _measure_filter_export(result, collection, reps)
     _measure_map(result, collection, reps)
     result["peak_rss_mb"] = peak_rss_mb()
+    result.update(measure_exports(collection, reps, _median_time))
 
     _measure_naive(result, collection, reps, naive_max)
     _measure_browser(result, collection, reps, browser_max)
@@ -191,7 +193,7 @@ def _measure_build(result: Result, loaded: Any, base: Path, reps: int) -> dict[s
 
 
 def _measure_filter_export(result: Result, collection: dict[str, Any], reps: int) -> None:
-    from mapapp.export import filter_collection
+    from mapapp.export.filters import filter_collection
     from mapapp.store import geojson_io
 
     day, actor = pick_filter(collection)
@@ -322,6 +324,7 @@ def run_bench(
         result.update(once)
     growth(results)
     print_table(results, out)
+    print_export_table(results, out)
     if json_path is not None:
         json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {json_path}", file=out)

@@ -22,6 +22,7 @@ from mapapp.mapview import assets as asset_files
 from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
 from mapapp.mapview.elements import BodyHtml, HeadHtml
 from mapapp.mapview.event_layer import EventLayer
+from mapapp.mapview.overlay_layer import add_overlays
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import (
     LINK_COLOR,
@@ -35,6 +36,7 @@ from mapapp.mapview.style import (
     partner_popup_html,
     partner_tooltip_html,
 )
+from mapapp.store.overlay import Overlay
 
 AssetMode = Literal["streamlit", "inline"]
 BasemapMode = Literal["offline", "osm"]
@@ -260,6 +262,7 @@ def build_map(
     basemap: BasemapMode,
     view: ViewMode,
     static_prefix: str = asset_files.STATIC_URL_PREFIX,
+    overlays: Sequence[Overlay] = (),
 ) -> folium.Map:
     """The itinerary map of a GeoJSON FeatureCollection (kinds event/route/partner/hq).
 
@@ -268,7 +271,12 @@ def build_map(
     """
     with _gc_paused():
         return _build_map(
-            collection, assets=assets, basemap=basemap, view=view, static_prefix=static_prefix
+            collection,
+            assets=assets,
+            basemap=basemap,
+            view=view,
+            static_prefix=static_prefix,
+            overlays=overlays,
         )
 
 
@@ -279,6 +287,7 @@ def _build_map(
     basemap: BasemapMode,
     view: ViewMode,
     static_prefix: str,
+    overlays: Sequence[Overlay],
 ) -> folium.Map:
     f = split_features(collection)
     bounds = _view_bounds(f, view)
@@ -307,6 +316,7 @@ def _build_map(
     for name in ("IP4 partners", "Links from Tokyo", "Routes", "NATO HQ", "Events"):
         groups[name].add_to(m)
 
+    add_overlays(m, overlays)  # uploaded foreign collections, before the layer control
     BodyHtml(legend_html(_legend_days(f.events)), name="MvLegend").add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     if bounds is not None:

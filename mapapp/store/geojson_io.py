@@ -15,6 +15,7 @@ from mapapp import safe_json
 from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
 from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
+from mapapp.store.schema import upgrade
 from mapapp.store.validate import validate_collection
 
 Feature = dict[str, Any]
@@ -54,16 +55,25 @@ def loads(text: str | bytes, source: str) -> FeatureCollection:
     """Parse and validate a FeatureCollection from text or bytes; source names it in errors."""
     if isinstance(text, bytes):
         text = decode_utf8(text, source)
+    data = parse(text, source)
+    problems = validate_collection(data, source, text)
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def parse(text: str, source: str) -> FeatureCollection:
+    """Safe JSON holding a FeatureCollection, upgraded to the current schema, not yet
+    validated: an upload decides first whether it is mapapp's data or an overlay."""
     try:
         data = safe_json.loads(text, source)
     except InputError as exc:
         raise InputError([_as_geojson(p) for p in exc.problems]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InputError([Problem(source, "type", "expected a GeoJSON FeatureCollection", 1)])
-    problems = validate_collection(data, source, text)
-    if problems:
-        raise InputError(problems)
-    return data
+    if not isinstance(data.get("features"), list):
+        raise InputError([Problem(source, "features", "expected a list of features", 1)])
+    return upgrade(data)
 
 
 def _as_geojson(problem: Problem) -> Problem:

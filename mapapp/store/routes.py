@@ -1,4 +1,7 @@
-"""Day routes: one LineString per day through that day's stops, in visit order."""
+"""Day routes: one LineString per day through that day's stops, in visit order.
+
+Built through the schema's RouteFeature model, like the other kinds.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from geojson_pydantic import LineString
+
 from mapapp.geocode.checks import distance_km
+from mapapp.store.schema import RouteFeature, RouteProps
 
 Feature = dict[str, Any]
 
@@ -28,20 +34,19 @@ def route_features(events: list[Feature]) -> list[Feature]:
         if len(coords) < 2:
             continue
         km = sum(leg_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(coords))
-        routes.append(
-            {
-                "type": "Feature",
-                "id": f"route-day-{day}",
-                "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": {
-                    "kind": "route",
-                    "day": day,
-                    "date": stops[0]["properties"]["date"],
-                    "event_ids": [s["properties"]["event_id"] for s in stops],
-                    "length_km": round(km, 3),
-                },
-            }
+        route = RouteFeature(
+            type="Feature",
+            id=f"route-day-{day}",
+            geometry=LineString(type="LineString", coordinates=coords),
+            properties=RouteProps(
+                kind="route",
+                day=day,
+                date=stops[0]["properties"]["date"],
+                event_ids=[s["properties"]["event_id"] for s in stops],
+                length_km=round(km, 3),
+            ),
         )
+        routes.append(route.model_dump(mode="json"))
     return routes
 
 

@@ -1,0 +1,54 @@
+"""The declared schema: documented as it is, and version 1 files upgraded on read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT
+
+from mapapp.store import geojson_io
+from mapapp.store.schema import KINDS, is_mapapp_collection, markdown_table
+from mapapp.store.validate import validate_collection
+
+
+def test_the_documented_tables_are_the_declared_schema() -> None:
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert markdown_table(kind) in doc, kind
+    assert "docs/schema.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_version_1_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: Path) -> None:
+    old = json.loads(json.dumps(built))
+    del old["mapapp_schema"], old["mapapp_metadata"]
+    for feature in old["features"]:
+        feature["properties"].pop("uncertainty_m", None)
+        feature["properties"].pop("uncertainty_note", None)
+    assert validate_collection(old, "v1") != []
+    path = tmp_path / "v1.geojson"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    upgraded = geojson_io.read(path)
+    assert upgraded["mapapp_schema"] == 2
+    assert validate_collection(upgraded, "v1") == []
+    radius = {1: 100, 2: 2_000, 3: 25_000}
+    for feature in upgraded["features"]:
+        props = feature["properties"]
+        if props["kind"] == "event":
+            assert props["uncertainty_m"] == radius[props["geo_precision"]]
+            assert list(props).index("uncertainty_m") == list(props).index("geo_precision") + 1
+    assert is_mapapp_collection(upgraded)
+
+
+def test_a_foreign_collection_is_read_unchanged(tmp_path: Path) -> None:
+    foreign = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": None, "properties": {"kind": "ship", "x": 1}},
+        ],
+    }
+    path = tmp_path / "f.geojson"
+    path.write_text(json.dumps(foreign), encoding="utf-8")
+    assert geojson_io.read(path) == foreign
+    assert not is_mapapp_collection(foreign)

@@ -145,9 +145,9 @@ def export(
     from mapapp.store import geojson_io
 
     def action() -> tuple[str, dict[str, Any], bytes]:
-        chosen = infer_format(output, fmt)
         if output != "-":
             check_output(Path(output), "--output")
+        chosen = infer_format(output, fmt)
         collection = geojson_io.read(data)
         check_data(collection, data)
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)

@@ -120,5 +120,5 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(workdir: Path) -> Non
     run = [sys.executable, "-m", "mapapp.cli", "export", "-o", "taken.gpkg"]
     bad = subprocess.run(run, cwd=workdir, capture_output=True, text=True)
     assert bad.returncode == 2
-    assert "taken.gpkg [--output]: cannot write" in bad.stderr
+    assert "taken.gpkg [--output]: is a directory" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -4,21 +4,19 @@ shows the one event spec (time-label rule, sources).
 
 Two trips: the seed, and a synthetic one whose stops are 50 m, 500 m and 3 km
 apart (three events at the first stop), built from the seed's own features.
+Chromium comes from the shared `browser` fixture (tests/browser_support.py).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from mapapp.bench.browser import CHROMIUM_ARGS
 from mapapp.mapview.present import event_view
 from mapapp.mapview.render import render_html
 
@@ -50,17 +48,6 @@ def _close_stops() -> dict[str, Any]:
 
 
 TRIPS = {"seed": _seed, "close-stops": _close_stops}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser: Browser, tmp_path: Path, collection: dict[str, Any]) -> tuple[Page, list[str]]:

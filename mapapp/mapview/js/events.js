@@ -101,6 +101,7 @@ mvLib.eventLayer = function (group, map, D) {
   function onClick(e) {
     var layer = e.target;
     tip(layer);
+    select(layer.options.eventIndex);
     openDetails(layer.options.eventIndex, Boolean(e.keyboard));
   }
   function onOver(e) { tip(e.target); e.target.openTooltip(); }

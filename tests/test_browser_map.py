@@ -156,6 +156,31 @@ def test_each_route_vertex_sits_at_its_events_true_spot(browser: Browser, tmp_pa
     page.close()
 
 
+def test_uncertainty_circles_are_to_scale_and_only_where_visible(
+    browser: Browser, tmp_path: Path
+) -> None:
+    seed = _seed()
+    seed["features"][1]["properties"]["uncertainty_m"] = 300  # Kamakura: its own radius
+    page, errors = _open(browser, tmp_path, seed)
+    shown_at = """(zoom) => new Promise((resolve) => {
+      const E = mvLib.eventLayers[0];
+      E.map.once("zoomend", () => setTimeout(() => resolve(E.rings.map((r) =>
+        [E.payload.ids[r.i], r.layer.getRadius(), Boolean(r.layer._map)])), 50));
+      E.map.setZoom(zoom, {animate: false});
+    })"""
+    far = page.evaluate(shown_at, 6)
+    near = page.evaluate(shown_at, 15)
+    assert {(i, r) for i, r, _ in near} == {
+        ("mitsubishi-electric-kamakura-visit", 300),
+        ("meeting-with-yoji-muto", 2000),
+        ("meeting-with-tech-startups", 2000),
+    }
+    assert [shown for *_, shown in far] == [False, False, False]  # a pixel or two: not drawn
+    assert [shown for *_, shown in near] == [True, True, True]
+    assert errors == []
+    page.close()
+
+
 def test_the_popup_shows_the_time_label_rule_and_the_sources(
     browser: Browser, tmp_path: Path
 ) -> None:

@@ -152,8 +152,10 @@ def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
         for cls, mark, text in symbols
     ]
     return (
-        '<section class="mv-legend" aria-label="Map legend">'
-        '<h2 class="mv-legend-title">Legend</h2><ul>' + "".join(rows) + "</ul></section>"
+        '<section class="mv-legend" aria-label="Map legend"><details open>'
+        '<summary class="mv-legend-title">Legend</summary><ul>'
+        + "".join(rows)
+        + "</ul></details></section>"
     )
 
 
@@ -165,7 +167,8 @@ MAP_CSS = f"""
   background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, sans-serif;
   color: #222; max-width: 260px; }}
-.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; }}
+.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; cursor: pointer; }}
+.mv-legend details:not([open]) .mv-legend-title {{ margin: 0; }}
 .mv-legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .mv-day {{ width: 12px; height: 12px; }}
 .mv-line {{ display: inline-block; flex: none; width: 14px; height: 4px; opacity: 0.75; }}

@@ -163,7 +163,9 @@ def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
 MAP_CSS = f"""
 .leaflet-container {{ background: {SEA_COLOR}; font: 13px/1.35 system-ui, -apple-system,
   "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }}
-.mv-legend {{ position: absolute; bottom: 18px; left: 10px; z-index: 1000;
+/* Above markers (pane 600), below popups (700), which must stay readable; above
+   the scale bar (bottom left). */
+.mv-legend {{ position: absolute; bottom: 44px; left: 10px; z-index: 690;
   background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, sans-serif;
   color: #222; max-width: 260px; }}

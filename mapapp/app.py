@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,7 +18,6 @@ from mapapp.export import events_of, filter_collection
 from mapapp.filters import available
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, region_label, render_html
-from mapapp.mapview.style import day_color
 from mapapp.store import geojson_io
 from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
 
@@ -210,21 +208,7 @@ st.dataframe(
 timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.header("Timeline")
-    days = sorted({r["day"] for r in timeline})
-    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
-    marks = alt.Chart(pd.DataFrame(timeline)).encode(
-        y=alt.Y("actor:N", title=None),
-        color=alt.Color("day:O", title="day", scale=colours),
-        tooltip=["when", "time precision", "event", "actor"],
-    )
-    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
-    spans = spans.encode(
-        x=alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M")),
-        x2="end:T",
-    )
-    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
-    instants = instants.encode(x="start:T")
-    st.altair_chart(spans + instants, width="stretch")
+    st.altair_chart(app_logic.timeline_chart(timeline), width="stretch")
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."

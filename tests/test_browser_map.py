@@ -200,6 +200,40 @@ def test_the_popup_shows_the_time_label_rule_and_the_sources(
     page.close()
 
 
+def test_hostile_names_stay_text_and_fetch_nothing(browser: Browser, tmp_path: Path) -> None:
+    """Markup in a place name, title or source shows as text in the label, the
+    marker's name and the popup; its image URL is never requested."""
+    evil = _seed()
+    props = evil["features"][0]["properties"]
+    props["place_name"] = '<img src="/injected.png" onerror="alert(1)">'
+    props["title"] = "<script>alert(2)</script>"
+    props["sources"] = ["javascript:alert(3)", *props["sources"]]
+    path = tmp_path / "map.html"
+    path.write_text(render_html(evil), encoding="utf-8")
+    page = browser.new_page()
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.mv-num').length === 7")
+    marker = page.locator('.mv-num[data-event-id="yokosuka-naval-base-visit"]')
+    assert marker.get_attribute("aria-label") == "1. <script>alert(2)</script>"
+    marker.click()
+    popup = page.locator(".mv-popup")
+    popup.wait_for()
+    assert popup.locator("h4").inner_text() == "1. <script>alert(2)</script>"
+    assert props["place_name"] in popup.locator(".mv-place").inner_text()
+    assert popup.locator('a[href^="javascript"]').count() == 0
+    assert "javascript:alert(3)" in popup.inner_text()
+    labels = page.locator(".mv-label").all_inner_texts()
+    assert props["place_name"] in labels or page.locator(".mv-label img").count() == 0
+    assert page.locator("img[src*=injected]").count() == 0
+    assert [u for u in requests if "injected" in u] == [] and dialogs == []
+    assert requests == [path.as_uri()]
+    page.close()
+
+
 # --- in the app: table and map share one selected event --------------------------------
 
 

@@ -157,8 +157,9 @@ with map_col:
         use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
-map_click = (clicked or {}).get("last_object_clicked_tooltip"), str(
-    (clicked or {}).get("last_object_clicked")
+map_click = (
+    (clicked or {}).get("last_object_clicked_tooltip"),
+    str((clicked or {}).get("last_object_clicked")),
 )
 if map_click != st.session_state.get("map_click"):
     st.session_state.map_click = map_click
@@ -188,10 +189,10 @@ if rows:
     table.insert(0, "selected", ["▶" if r["event_id"] == chosen_id else "" for r in rows])
 st.dataframe(
     table.style.apply(
-        lambda row: [
-            "background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""
-        ]
-        * len(row),
+        lambda row: (
+            ["background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""]
+            * len(row)
+        ),
         axis=1,
     )
     if rows

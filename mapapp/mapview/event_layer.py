@@ -102,7 +102,6 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     }
 
 
-
 #: Payload fields that hold only strings (every brace in them is data).
 _TEXT_FIELDS = frozenset({"s", "ids", "palette", "sel"})
 #: Nested objects, encoded field by field like the top level.

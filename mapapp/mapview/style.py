@@ -35,6 +35,7 @@ SEA_COLOR = "#DCE9F2"
 #: Pixel radius of an exact-site (precision 1) event drawn as a point.
 POINT_RADIUS_PX = 6
 
+
 def day_color(day: int) -> str:
     """The colour of a day (1-based); cycles so any number of days gets one."""
     return DAY_PALETTE[(int(day) - 1) % len(DAY_PALETTE)]

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -25,7 +24,7 @@ from mapapp.export.formats import (
     trip_slug,
 )
 from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.render import build_map, render_html
+from mapapp.mapview.render import build_map, region_label, render_html
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
 from mapapp.uploads import Dataset, dataset_from_uploads, trip_summary
@@ -131,7 +130,8 @@ with st.sidebar:
     basemap = st.radio(
         "Basemap", basemaps, help="Offline mode draws country outlines from local data."
     )
-    view = st.radio("View", ["Selection", "Region (IP4 and Brussels)"])
+    views = ["Selection", region_label(collection)]
+    view = st.radio("View", [0, 1], format_func=views.__getitem__)
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
@@ -159,13 +159,27 @@ if dataset.trip["discrepancies"]:
             )
 
 st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
+# One selected event, shared by the map and the table: the latest pick of either wins.
+table_state = st.session_state.get("table")
+table_rows = table_state.selection.rows if table_state is not None else []
+table_pick = rows[table_rows[0]]["event_id"] if table_rows and table_rows[0] < len(rows) else None
+if table_pick != st.session_state.get("table_pick"):
+    st.session_state.table_pick = table_pick
+    if table_pick is not None:
+        st.session_state.selected_event = table_pick
+selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
+# The map is rebuilt only for a table pick: a map click already shows its event there,
+# and a rebuilt map would drop the click that follows it.
+on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
+
 map_col, detail_col = st.columns([7, 3])
 with map_col:
     fmap = build_map(
         shown,
         assets="streamlit",
         basemap="osm" if basemap == "OpenStreetMap" else "offline",
-        view="region" if view.startswith("Region") else "selection",
+        view="region" if view == 1 else "selection",
+        selected=on_map["event_id"] if on_map else "",
         overlays=st.session_state.get("overlays", []),
     )
     clicked = st_folium(
@@ -175,35 +189,63 @@ with map_col:
         width=None,  # streamlit-folium: the container's width
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
-with detail_col:
-    st.subheader("Event details")
-    chosen = app_logic.event_for_click(
+map_click = (
+    (clicked or {}).get("last_object_clicked_tooltip"),
+    str((clicked or {}).get("last_object_clicked")),
+)
+if map_click != st.session_state.get("map_click"):
+    st.session_state.map_click = map_click
+    picked = app_logic.event_for_click(
         (clicked or {}).get("last_object_clicked_tooltip"),
         (clicked or {}).get("last_object_clicked"),
         shown,
     )
-    if chosen is None:
-        st.caption("Click a marker on the map to see the event, its sentence and its sources.")
+    if picked is not None and picked is not selected:
+        st.session_state.selected_event = picked["event_id"]
+        selected = picked
+with detail_col:
+    st.header("Event details")
+    if selected is None:
+        st.markdown(
+            "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
+            "itinerary, to see the event, its sentence and its sources."
+        )
     else:
-        st.html(app_logic.details_html(chosen))
+        st.html(app_logic.details_html(selected))
 
-st.subheader("Itinerary")
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.header("Itinerary")
+table = pd.DataFrame(rows)
+chosen_id = selected["event_id"] if selected else None
+if rows:
+    # A visible mark, not only a colour: screen readers and the colour-blind see it too.
+    table.insert(0, "selected", ["▶" if r["event_id"] == chosen_id else "" for r in rows])
+st.dataframe(
+    table.style.apply(
+        lambda row: (
+            ["background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""]
+            * len(row)
+        ),
+        axis=1,
+    )
+    if rows
+    else table,
+    hide_index=True,
+    width="stretch",
+    key="table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_order=[c for c in table.columns if c != "event_id"],
+    column_config={"sources": st.column_config.ListColumn("sources")},
+)
 
 timeline = app_logic.timeline_rows(shown)
 if timeline:
-    st.subheader("Timeline")
-    chart = (
-        alt.Chart(pd.DataFrame(timeline))
-        .mark_circle(size=160)
-        .encode(
-            x=alt.X("order:O", title="visit order"),
-            y=alt.Y("actor:N", title=None),
-            color=alt.Color("day:N", title="day"),
-            tooltip=["day", "date", "event", "actor"],
-        )
+    st.header("Timeline")
+    st.altair_chart(app_logic.timeline_chart(timeline), width="stretch")
+    st.markdown(
+        "Dots: a time to the minute. Bars: the time is known only to a part of the day "
+        "(morning 06–12) or to the day."
     )
-    st.altair_chart(chart, width="stretch")
 
 if dataset.article_text:
     st.subheader("The article, with the shown events' sentences highlighted")
@@ -236,7 +278,7 @@ with st.sidebar:
         ),
         (
             "Map as standalone HTML (works offline)",
-            lambda: render_html(shown).encode("utf-8"),
+            lambda: render_html(shown, trip=dataset.trip).encode("utf-8"),
             file_stem(slug, [*parts, "map"]) + ".html",
             "text/html",
         ),

@@ -5,13 +5,17 @@ app.py only lays out widgets and calls these.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import altair as alt
+import pandas as pd
+
 from mapapp.export.filters import available, events_of
+from mapapp.mapview import escape, present
+from mapapp.mapview.style import day_color
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")
@@ -93,42 +97,102 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for f in sorted(events_of(collection), key=lambda f: f["properties"]["order"]):
         p = f["properties"]
+        view = present.event_view(p)
         rows.append(
             {
                 "#": p["order"],
+                "event_id": p["event_id"],
                 "day": p["day"],
-                "date": p["date"],
-                "time": p["time"] or p["time_label"] or "",
-                "place": p["place_name"],
+                "when": view.when,
                 "event": p["title"],
+                "place": view.place,
                 "actors": ", ".join(p["actors"]),
-                "precision": p["geo_precision"],
+                "sources": [s.href for s in view.sources if s.href],
                 "discrepancies": len(p["discrepancies"]),
             }
         )
     return rows
 
 
+#: Hours a part-of-day label covers; any other inexact time spans the whole day.
+PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (20, 24),
+}
+
+
+def time_span(props: Props) -> tuple[str, str]:
+    """When an event happened, as ISO start and end (local time of the trip).
+
+    An event with a time is an instant; "morning" and friends span their hours;
+    anything else spans its whole day, so the chart shows how sure the time is.
+    """
+    date = str(props["date"])
+    if props.get("time"):
+        instant = f"{date}T{props['time']}:00"
+        return instant, instant
+    start, end = PART_OF_DAY_HOURS.get(str(props.get("time_label") or "").strip().lower(), (0, 24))
+    day_end = f"{date}T{end:02d}:00:00" if end < 24 else f"{date}T23:59:59"
+    return f"{date}T{start:02d}:00:00", day_end
+
+
 def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per (event, actor): the timeline chart's data."""
-    return [
-        {
-            "order": f["properties"]["order"],
-            "day": f["properties"]["day"],
-            "date": f["properties"]["date"],
-            "event": f["properties"]["title"],
-            "actor": actor,
-        }
-        for f in events_of(collection)
-        for actor in f["properties"]["actors"]
-    ]
+    """One row per (event, actor): the timeline chart's data, on a real time axis."""
+    rows = []
+    for f in events_of(collection):
+        p = f["properties"]
+        start, end = time_span(p)
+        precision = present.TIME_PRECISION_LABEL.get(p["time_precision"], p["time_precision"])
+        for actor in p["actors"]:
+            rows.append(
+                {
+                    "order": p["order"],
+                    "day": p["day"],
+                    "date": p["date"],
+                    "start": start,
+                    "end": end,
+                    "when": present.when_text(p),
+                    "time precision": precision,
+                    "exact": start == end,
+                    "event": present.heading(p),
+                    "actor": actor,
+                }
+            )
+    return rows
+
+
+def timeline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.LayerChart:
+    """The timeline: actors down, date and time across, in the map's day colours;
+    a dot for a time to the minute, a bar for a part of the day or a whole day."""
+    days = sorted({r["day"] for r in rows})
+    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
+    marks = alt.Chart(pd.DataFrame(list(rows))).encode(
+        y=alt.Y("actor:N", title=None),
+        color=alt.Color("day:O", title="day", scale=colours),
+        tooltip=["when", "time precision", "event", "actor"],
+    )
+    axis = alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M"))
+    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
+    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
+    return alt.LayerChart(layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis)])
+
+
+def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
+    """The properties of the event with this id among the collection's events."""
+    for f in events_of(collection):
+        if f["properties"]["event_id"] == event_id:
+            props: Props = f["properties"]
+            return props
+    return None
 
 
 def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     """The article as escaped HTML, with each quoted span wrapped in <mark>.
 
     spans are (start, end, label); overlapping spans merge. The label shows as a
-    tooltip. Every piece of text goes through html.escape.
+    tooltip. Every piece of text goes through escape.html.
     """
     merged: list[tuple[int, int, list[str]]] = []
     for start, end, label in sorted(spans):
@@ -143,7 +207,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     cursor = 0
     for start, end, labels in merged:
         out.append(_paragraphs(text[cursor:start]))
-        title = html.escape("; ".join(dict.fromkeys(labels)), quote=True)
+        title = escape.html("; ".join(dict.fromkeys(labels)))
         out.append(f'<mark title="{title}">{_paragraphs(text[start:end])}</mark>')
         cursor = end
     out.append(_paragraphs(text[cursor:]))
@@ -151,7 +215,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    return html.escape(text).replace("\n", "<br><br>")
+    return escape.html(text).replace("\n", "<br><br>")
 
 
 _ORDER = re.compile(r"^\s*(\d+)\.")
@@ -191,38 +255,34 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
 
 
 def details_html(props: Props) -> str:
-    """The selected event's details panel; every value escaped, links http(s) only."""
-    e = html.escape
-    time, label = props["time"] or "", props["time_label"]
-    if time and label.startswith(time):
-        time = ""  # the label already gives it ("18:10, about 45 minutes")
-    when = " ".join(x for x in (props["date"], time, label) if x)
-    precision = {1: "exact site", 2: "neighbourhood or town", 3: "region"}[props["geo_precision"]]
+    """The selected event's details panel, from the one event spec (present.py):
+    the same strings as the map's popup, every value escaped, links http(s) only."""
+    e = escape.html
+    view = present.event_view(props)
     parts = [
-        f"<h4>{e(str(props['order']))}. {e(props['title'])}</h4>",
-        f"<p><b>Day {e(str(props['day']))}</b> · {e(when)}</p>",
-        f"<p><b>Place:</b> {e(props['place_name'])} "
-        f"<small>(precision {e(str(props['geo_precision']))}: {e(precision)}; "
-        f"located by {e(props['geocoder'])})</small></p>",
-        "<p><b>Actors:</b> " + e(", ".join(props["actor_roles"])) + "</p>",
-        f"<blockquote>{e(props['quote'])}<br><small>article, characters "
+        f"<h4>{e(view.heading)}</h4>",
+        f"<p>{e(view.when)}</p>",
+        f"<p><b>Place:</b> {e(view.place)} <small>(located by {e(props['geocoder'])})</small></p>",
+    ]
+    if view.place_note:
+        parts.append(f"<p><small>{e(view.place_note)}</small></p>")
+    parts += [
+        "<p><b>Actors:</b> " + e(", ".join(view.actors)) + "</p>",
+        f"<blockquote>{e(view.quote)}<br><small>article, characters "
         f"{e(str(props['quote_start']))}–{e(str(props['quote_end']))}</small></blockquote>",
     ]
-    links = [_link(url) for url in props["sources"]]
-    if props.get("location_source"):
-        links.append(_link(props["location_source"]) + " <small>(location)</small>")
-    if links:
-        parts.append(
-            "<p><b>Sources:</b></p><ul>" + "".join(f"<li>{x}</li>" for x in links) + "</ul>"
-        )
-    if props["discrepancies"]:
-        items = "".join(f"<li>{e(d)}</li>" for d in props["discrepancies"])
+    if view.sources:
+        items = "".join(f"<li>{_source_html(s)}</li>" for s in view.sources)
+        parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+    if view.discrepancies:
+        items = "".join(f"<li>{e(d)}</li>" for d in view.discrepancies)
         parts.append(f'<div class="discrepancy"><b>⚠ Discrepancies:</b><ul>{items}</ul></div>')
     return '<div style="overflow-wrap:anywhere">' + "".join(parts) + "</div>"
 
 
-def _link(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        return html.escape(url)
-    href = html.escape(url, quote=True)
-    return f'<a href="{href}" target="_blank" rel="noopener">{html.escape(url)}</a>'
+def _source_html(source: present.SourceLink) -> str:
+    e = escape.html
+    text = e(source.text)
+    if source.href is not None:
+        text = f'<a href="{e(source.href)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text + (f" <small>({e(source.note)})</small>" if source.note else "")

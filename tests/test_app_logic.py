@@ -7,6 +7,7 @@ from typing import Any
 
 from mapapp import app_logic
 from mapapp.export.filters import filter_collection
+from mapapp.mapview.style import day_color
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -31,9 +32,12 @@ def test_unknown_query_values_are_ignored_and_reported(built: dict[str, Any]) ->
 def test_table_shows_exactly_the_filtered_events_in_visit_order(built: dict[str, Any]) -> None:
     rows = app_logic.itinerary_rows(filter_collection(built, days=[2]))
     assert [r["#"] for r in rows] == [4, 5, 6, 7]
-    assert rows[-1]["time"] == "18:10"
-    assert rows[0]["time"] == "morning"
-    assert rows[0]["place"] == "Keio University, Mita Campus"
+    # The same "when" and place lines as the map's popup and the details panel.
+    assert rows[-1]["when"].startswith("Day 2: 2025-04-09 18:10, about 45 minutes")
+    assert rows[0]["when"] == "Day 2: 2025-04-09, morning"
+    assert rows[0]["place"] == "Keio University, Mita Campus (exact site)"
+    assert rows[1]["place"].endswith("(neighbourhood or town, within about 2 km)")
+    assert all(url.startswith("https://") for r in rows for url in r["sources"])
 
 
 def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
@@ -42,6 +46,26 @@ def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
         (5, "Yoji Muto"),
         (6, "Japanese tech start-ups"),
     }
+
+
+def test_timeline_is_on_a_time_axis_with_its_precision(built: dict[str, Any]) -> None:
+    rows = {r["order"]: r for r in app_logic.timeline_rows(built)}
+    assert (rows[7]["start"], rows[7]["end"]) == ("2025-04-09T18:10:00", "2025-04-09T18:10:00")
+    assert rows[7]["exact"] and rows[7]["time precision"] == "to the minute"
+    assert (rows[4]["start"], rows[4]["end"]) == ("2025-04-09T06:00:00", "2025-04-09T12:00:00")
+    assert (rows[1]["start"], rows[1]["end"]) == ("2025-04-08T00:00:00", "2025-04-08T23:59:59")
+    assert not rows[1]["exact"] and rows[1]["time precision"] == "day only"
+
+
+def test_timeline_chart_uses_time_and_the_maps_day_colours(built: dict[str, Any]) -> None:
+    spec = app_logic.timeline_chart(app_logic.timeline_rows(built)).to_dict()
+    for layer in spec["layer"]:
+        assert layer["encoding"]["x"]["type"] == "temporal"
+        scale = layer["encoding"]["color"]["scale"]
+        assert scale["domain"] == [1, 2]
+        assert scale["range"] == [day_color(1), day_color(2)]
+    marks = {layer["mark"]["type"] for layer in spec["layer"]}
+    assert marks == {"bar", "point"}
 
 
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
@@ -101,4 +125,4 @@ def test_details_do_not_repeat_a_time_the_label_already_gives(built: dict[str, A
     ishiba = next(f for f in built["features"] if f["id"] == "meeting-with-shigeru-ishiba")
     html = app_logic.details_html(ishiba["properties"])
     assert "2025-04-09 18:10, about 45 minutes" in html
-    assert "18:10 18:10" not in html
+    assert "18:10 18:10" not in html and "18:10 (18:10" not in html

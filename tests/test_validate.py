@@ -130,3 +130,13 @@ def test_the_reader_reports_malformed_geojson_as_geojson(tmp_path: Path) -> None
     [problem] = caught.value.problems
     assert problem.message.startswith("GeoJSON: invalid JSON")
     assert problem.line == 2
+
+
+def test_a_polygon_with_no_rings_is_a_problem_not_a_crash() -> None:
+    """Found by Hypothesis: an empty member of a MultiPolygon crashed shapely's shape()."""
+    from mapapp.store.validate import geometry_problems
+
+    square = [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]]
+    problems = geometry_problems({"type": "MultiPolygon", "coordinates": [square, []]})
+    assert problems == ["a MultiPolygon holds a polygon with no rings"]
+    assert geometry_problems({"type": "MultiPolygon", "coordinates": [square]}) == []

@@ -102,9 +102,12 @@ def geometry_problems(geometry: dict[str, Any]) -> list[str]:
             exponent = Decimal(repr(value)).as_tuple().exponent
             if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
                 out.append(f"coordinate {value} has more than {MAX_DECIMALS} decimals")
+    polygons = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}
+    if any(not rings for rings in polygons.get(geometry["type"], [])):
+        return [*out, f"a {geometry['type']} holds a polygon with no rings"]
     try:
         geom = shape(geometry)
-    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+    except (ValueError, TypeError, IndexError, shapely.errors.GEOSException) as exc:
         return [*out, f"not a valid {geometry['type']}: {exc}"]
     for polygon in getattr(geom, "geoms", [geom]):
         if not isinstance(polygon, shapely.Polygon) or polygon.is_empty:

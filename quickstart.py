@@ -41,7 +41,12 @@ def main(argv: list[str]) -> int:
     if command == "app":
         return run([str(BIN / "mapapp"), "app", *rest])
     ensure_test_tools()
-    for check in ([str(BIN / "ruff"), "check", "."], [str(BIN / "mypy")]):
+    checks = (
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "ruff"), "format", "--check", "."],
+        [str(BIN / "mypy")],
+    )
+    for check in checks:
         if run(check) != 0:
             return 1
     code = run([str(PY), "-m", "pytest", *rest])

@@ -85,9 +85,7 @@ itinerary_path = Path(args.itinerary)
 data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojson")
 
 try:
-    base = _load_dataset(
-        str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root
-    )
+    base = _load_dataset(str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root)
 except (MapappError, OSError) as exc:
     st.error("Could not load the itinerary data. Run `mapapp build` first.")
     st.code(str(exc), language=None, wrap_lines=True)

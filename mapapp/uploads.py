@@ -78,9 +78,7 @@ def dataset_from_uploads(
     find = _article_finder(texts, shown_articles or {})
     # base_dir is never read: find_article answers, or the upload is refused.
     loaded = parse_itinerary(raw, name, base_dir=Path(name).parent, find_article=find)
-    result = build(
-        loaded, cache=cache_path(default_itinerary), offline=True, write=False
-    )
+    result = build(loaded, cache=cache_path(default_itinerary), offline=True, write=False)
     trip = trip_summary(loaded.itinerary)
     notices = tuple(result.summary.warnings)
     return Dataset(name, result.collection, loaded.article_text, trip, _key(files), notices)

@@ -12,6 +12,7 @@ from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
 from mapapp.itinerary.models import Discrepancy, Event, Itinerary
+from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.routes import route_features
 
 Feature = dict[str, Any]
@@ -40,6 +41,7 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> F
     place = it.place(event.place)
     actors = [it.actor(part.actor) for part in event.actors]
     lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
+    radius_m, radius_note = uncertainty_of(place, where.precision)
     return {
         "type": "Feature",
         "id": event.id,
@@ -65,6 +67,8 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> F
             "lat": lat,
             "lon": lon,
             "geo_precision": where.precision,
+            "uncertainty_m": radius_m,
+            "uncertainty_note": radius_note,
             "geocoder": where.geocoder,
             "location_source": where.source_url,
             "quote": event.quote.text,

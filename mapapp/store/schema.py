@@ -38,6 +38,9 @@ class EventProps(_Props):
     lat: Lat
     lon: Lon
     geo_precision: int = Field(ge=1, le=3)
+    # Optional so collections built before they existed still validate.
+    uncertainty_m: int | None = Field(default=None, ge=1)
+    uncertainty_note: str | None = None
     geocoder: str
     location_source: str | None
     quote: str

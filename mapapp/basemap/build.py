@@ -53,7 +53,7 @@ BORDER_BANDS = REGION_BANDS[1:]
 #: The world layer: (minzoom, maxzoom, tolerance zoom, scale, smallest island in deg²).
 WORLD_BANDS: tuple[tuple[int, int, int, int, float], ...] = (
     (0, 3, 3, 1_000, 0.05),
-    (4, MAX_ZOOM, 6, 10_000, 0.002),
+    (4, MAX_ZOOM, 6, 2_000, 0.004),
 )
 MUNICIPAL_MINZOOM = 9
 

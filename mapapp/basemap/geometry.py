@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 #: Web Mercator tiles are 256 px wide: at zoom z the world is 256 * 2**z px.
 TILE_PX = 256
@@ -81,10 +82,13 @@ def shared_borders(polygons: list[BaseGeometry], snap: float = 1e-6) -> BaseGeom
     Drawn over a detailed land layer, the coarser outer edge of an
     administrative layer would stray from the coastline.
     """
-    if not polygons:
+    from mapapp.basemap.codec import polygons_of
+
+    parts = [part for p in polygons for part in polygons_of(p)]
+    if not parts:
         return shapely.MultiLineString()
-    edges = shapely.union_all([p.boundary for p in polygons])
-    outer = shapely.union_all(polygons).boundary.buffer(snap)
+    edges = shapely.union_all([p.boundary for p in parts])
+    outer = shapely.MultiPolygon(polygons_of(shapely.union_all(parts))).boundary.buffer(snap)
     return shapely.line_merge(shapely.difference(edges, outer))
 
 
@@ -106,14 +110,15 @@ def label_spot(
     if not parts:
         return None
     largest = max(parts, key=lambda p: (p.area, p.wkb))
-    centre = shapely.polylabel(largest, tolerance=1e-4)
+    centre = polylabel(largest, tolerance=1e-4)
     radius_deg = largest.exterior.distance(centre) if isinstance(centre, Point) else 0.0
     for hole in largest.interiors:
         radius_deg = min(radius_deg, hole.distance(centre))
     width_px = max(24.0, len(text) * char_px)
     # Mercator keeps a degree of longitude the same width at every latitude. The
-    # text may overhang the inscribed circle a little: 1.5 radii, not 2.
-    fits = 1.5 * radius_deg
+    # text may overhang the inscribed circle (3 radii, not 2): the map hides
+    # labels that would collide, so this only says when a label is worth trying.
+    fits = 3 * radius_deg
     if fits <= 0:
         return None
     zoom = math.ceil(math.log2(width_px * degrees_per_px(0) / fits))

@@ -57,6 +57,7 @@ PREFECTURES_EN: dict[str, str] = {
     "東京都": "Tokyo Metropolis",
     "神奈川県": "Kanagawa",
     "千葉県": "Chiba",
+    "茨城県": "Ibaraki",
     "埼玉県": "Saitama",
     "山梨県": "Yamanashi",
     "静岡県": "Shizuoka",

@@ -5,7 +5,6 @@ app.py only lays out widgets and calls these.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 
 from mapapp.export import events_of
 from mapapp.filters import available
+from mapapp.mapview import escape, present
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")
@@ -91,16 +91,17 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for f in sorted(events_of(collection), key=lambda f: f["properties"]["order"]):
         p = f["properties"]
+        view = present.event_view(p)
         rows.append(
             {
                 "#": p["order"],
+                "event_id": p["event_id"],
                 "day": p["day"],
-                "date": p["date"],
-                "time": p["time"] or p["time_label"] or "",
-                "place": p["place_name"],
+                "when": view.when,
                 "event": p["title"],
+                "place": view.place,
                 "actors": ", ".join(p["actors"]),
-                "precision": p["geo_precision"],
+                "sources": [s.href for s in view.sources if s.href],
                 "discrepancies": len(p["discrepancies"]),
             }
         )
@@ -126,7 +127,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     """The article as escaped HTML, with each quoted span wrapped in <mark>.
 
     spans are (start, end, label); overlapping spans merge. The label shows as a
-    tooltip. Every piece of text goes through html.escape.
+    tooltip. Every piece of text goes through escape.html.
     """
     merged: list[tuple[int, int, list[str]]] = []
     for start, end, label in sorted(spans):
@@ -141,7 +142,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     cursor = 0
     for start, end, labels in merged:
         out.append(_paragraphs(text[cursor:start]))
-        title = html.escape("; ".join(dict.fromkeys(labels)), quote=True)
+        title = escape.html("; ".join(dict.fromkeys(labels)))
         out.append(f'<mark title="{title}">{_paragraphs(text[start:end])}</mark>')
         cursor = end
     out.append(_paragraphs(text[cursor:]))
@@ -149,7 +150,7 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    return html.escape(text).replace("\n", "<br><br>")
+    return escape.html(text).replace("\n", "<br><br>")
 
 
 _ORDER = re.compile(r"^\s*(\d+)\.")
@@ -189,38 +190,34 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
 
 
 def details_html(props: Props) -> str:
-    """The selected event's details panel; every value escaped, links http(s) only."""
-    e = html.escape
-    time, label = props["time"] or "", props["time_label"]
-    if time and label.startswith(time):
-        time = ""  # the label already gives it ("18:10, about 45 minutes")
-    when = " ".join(x for x in (props["date"], time, label) if x)
-    precision = {1: "exact site", 2: "neighbourhood or town", 3: "region"}[props["geo_precision"]]
+    """The selected event's details panel, from the one event spec (present.py):
+    the same strings as the map's popup, every value escaped, links http(s) only."""
+    e = escape.html
+    view = present.event_view(props)
     parts = [
-        f"<h4>{e(str(props['order']))}. {e(props['title'])}</h4>",
-        f"<p><b>Day {e(str(props['day']))}</b> · {e(when)}</p>",
-        f"<p><b>Place:</b> {e(props['place_name'])} "
-        f"<small>(precision {e(str(props['geo_precision']))}: {e(precision)}; "
-        f"located by {e(props['geocoder'])})</small></p>",
-        "<p><b>Actors:</b> " + e(", ".join(props["actor_roles"])) + "</p>",
-        f"<blockquote>{e(props['quote'])}<br><small>article, characters "
+        f"<h4>{e(view.heading)}</h4>",
+        f"<p>{e(view.when)}</p>",
+        f"<p><b>Place:</b> {e(view.place)} <small>(located by {e(props['geocoder'])})</small></p>",
+    ]
+    if view.place_note:
+        parts.append(f"<p><small>{e(view.place_note)}</small></p>")
+    parts += [
+        "<p><b>Actors:</b> " + e(", ".join(view.actors)) + "</p>",
+        f"<blockquote>{e(view.quote)}<br><small>article, characters "
         f"{e(str(props['quote_start']))}–{e(str(props['quote_end']))}</small></blockquote>",
     ]
-    links = [_link(url) for url in props["sources"]]
-    if props.get("location_source"):
-        links.append(_link(props["location_source"]) + " <small>(location)</small>")
-    if links:
-        parts.append(
-            "<p><b>Sources:</b></p><ul>" + "".join(f"<li>{x}</li>" for x in links) + "</ul>"
-        )
-    if props["discrepancies"]:
-        items = "".join(f"<li>{e(d)}</li>" for d in props["discrepancies"])
+    if view.sources:
+        items = "".join(f"<li>{_source_html(s)}</li>" for s in view.sources)
+        parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+    if view.discrepancies:
+        items = "".join(f"<li>{e(d)}</li>" for d in view.discrepancies)
         parts.append(f'<div class="discrepancy"><b>⚠ Discrepancies:</b><ul>{items}</ul></div>')
     return '<div style="overflow-wrap:anywhere">' + "".join(parts) + "</div>"
 
 
-def _link(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        return html.escape(url)
-    href = html.escape(url, quote=True)
-    return f'<a href="{href}" target="_blank" rel="noopener">{html.escape(url)}</a>'
+def _source_html(source: present.SourceLink) -> str:
+    e = escape.html
+    text = e(source.text)
+    if source.href is not None:
+        text = f'<a href="{e(source.href)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text + (f" <small>({e(source.note)})</small>" if source.note else "")

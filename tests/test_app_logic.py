@@ -31,9 +31,12 @@ def test_unknown_query_values_are_ignored_and_reported(built: dict[str, Any]) ->
 def test_table_shows_exactly_the_filtered_events_in_visit_order(built: dict[str, Any]) -> None:
     rows = app_logic.itinerary_rows(filter_collection(built, days=[2]))
     assert [r["#"] for r in rows] == [4, 5, 6, 7]
-    assert rows[-1]["time"] == "18:10"
-    assert rows[0]["time"] == "morning"
-    assert rows[0]["place"] == "Keio University, Mita Campus"
+    # The same "when" and place lines as the map's popup and the details panel.
+    assert rows[-1]["when"].startswith("Day 2: 2025-04-09 18:10, about 45 minutes")
+    assert rows[0]["when"] == "Day 2: 2025-04-09, morning"
+    assert rows[0]["place"] == "Keio University, Mita Campus (exact site)"
+    assert rows[1]["place"].endswith("(neighbourhood or town, within about 2 km)")
+    assert all(url.startswith("https://") for r in rows for url in r["sources"])
 
 
 def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
@@ -101,4 +104,4 @@ def test_details_do_not_repeat_a_time_the_label_already_gives(built: dict[str, A
     ishiba = next(f for f in built["features"] if f["id"] == "meeting-with-shigeru-ishiba")
     html = app_logic.details_html(ishiba["properties"])
     assert "2025-04-09 18:10, about 45 minutes" in html
-    assert "18:10 18:10" not in html
+    assert "18:10 18:10" not in html and "18:10 (18:10" not in html

@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from synthetic_events import synthetic_collection
 
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
+from mapapp.mapview.escape import html as esc
 from mapapp.mapview.event_layer import (
     PAYLOAD_BEGIN,
     EventLayer,
@@ -27,19 +30,17 @@ from mapapp.mapview.event_layer import (
     extract_payload,
     payload_json,
 )
-from mapapp.mapview.render import LAYER_NAMES, MIN_SPAN_DEG
+from mapapp.mapview.present import event_view, uncertainty_m, when_text
+from mapapp.mapview.render import MIN_SPAN_DEG
 from mapapp.mapview.style import (
     DAY_PALETTE,
+    LegendWords,
     day_color,
-    esc,
-    event_popup_html,
-    event_tooltip_html,
     hq_popup_html,
     legend_html,
     link_html,
     partner_popup_html,
     partner_tooltip_html,
-    uncertainty_radius_m,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "itinerary.geojson"
@@ -213,12 +214,32 @@ def test_osm_basemap_uses_tiles_instead_of_outlines(seed: dict[str, Any]) -> Non
 
 def test_layers_control_and_legend(seed: dict[str, Any]) -> None:
     html = render_html(seed)
-    for name in (*LAYER_NAMES, "Basemap: country outlines"):
+    names = (
+        "Events",
+        "Routes",
+        "Partners: Japan, South Korea, Australia, New Zealand",
+        "NATO Headquarters",
+        "Links from Tokyo",
+        "Basemap: country outlines",
+    )
+    for name in names:
         assert name in html
     assert "L.control.layers(" in html
     assert 'class="mv-legend"' in html
     assert "Day 1: 2025-04-08" in html and "Day 2: 2025-04-09" in html
-    assert "location uncertain" in html
+    assert "dashed circle" in html and "short line: markers spread apart" in html
+
+
+def test_links_start_at_the_partner_the_events_are_in(seed: dict[str, Any]) -> None:
+    """A trip in Seoul draws its links from Seoul, not from Tokyo."""
+    seoul = copy.deepcopy(seed)
+    for event in _events(seoul):
+        event["geometry"]["coordinates"] = [126.978, 37.5665]
+    html = render_html(seoul)
+    assert "Links from Seoul" in html and "Links from Tokyo" not in html
+    alone = {"type": "FeatureCollection", "features": _events(seed)}
+    html = render_html(alone)
+    assert "Links from" not in html and "Partners:" not in html
 
 
 def test_deterministic_ids(seed: dict[str, Any]) -> None:
@@ -238,11 +259,19 @@ def test_payload_has_one_entry_per_event(seed: dict[str, Any], mode: str) -> Non
         assert len(column) == len(events)
     assert payload["c"]["order"] == list(range(1, 8))
     # Shared strings are stored once: two events at the same ministry.
-    assert payload["d"]["s"].count("Ministry of Economy, Trade and Industry, Kasumigaseki") == 1
+    assert payload["s"].count("Ministry of Economy, Trade and Industry, Kasumigaseki") == 1
+    meti = event_view(events[4]["properties"]).place
+    assert payload["d"]["s"].count(meti) == 1
     for i, event in enumerate(events):
         got = event_details(payload, i)
-        for key in ("event_id", "title", "quote", "place_name", "sources", "actor_roles"):
-            assert got[key] == event["properties"][key]
+        view = event_view(event["properties"])
+        assert got["event_id"] == event["properties"]["event_id"]
+        assert got["place_name"] == event["properties"]["place_name"]
+        assert got["heading"] == view.heading
+        assert (got["when"], got["place"], got["quote"]) == (view.when, view.place, view.quote)
+        assert got["src"] == [s.text for s in view.sources]
+        assert got["href"] == [s.href or "" for s in view.sources]
+        assert got["who"] == list(view.actors)
 
 
 def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> None:
@@ -256,7 +285,7 @@ def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> No
         got = event_details(payload, i)
         props = events[i]["properties"]
         assert got["quote"] == props["quote"]
-        assert got["title"] == props["title"]
+        assert got["heading"] == f"{props['order']}. {props['title']}"
         assert got["order"] == props["order"]
     # Quotes come from a pool: the table holds each once.
     assert len(payload["d"]["s"]) < len(events)
@@ -264,24 +293,59 @@ def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> No
     assert payload["n"] > payload["label_max"]
 
 
-def test_precision_two_and_three_are_circles_with_their_radius(seed: dict[str, Any]) -> None:
+def test_circles_have_the_places_own_radius_or_the_levels(seed: dict[str, Any]) -> None:
     collection = copy.deepcopy(seed)
-    _events(collection)[0]["properties"]["geo_precision"] = 3
+    events = _events(collection)
+    events[0]["properties"]["geo_precision"] = 3
+    events[1]["properties"]["uncertainty_m"] = 350  # its own radius wins over the level
     payload = extract_payload(render_html(collection))
-    radii = payload["radii"]
-    assert (radii[1], radii[2], radii[3]) == (0, 2000, 25000)
-    by_id = dict(zip(payload["ids"], payload["c"]["prec"], strict=True))
-    assert by_id["yokosuka-naval-base-visit"] == 3
-    assert by_id["mitsubishi-electric-kamakura-visit"] == 2
-    assert by_id["talks-with-gen-nakatani"] == 1
-    assert [radii[g] for g in payload["c"]["prec"]] == [25000, 2000, 0, 0, 2000, 2000, 0]
-    assert uncertainty_radius_m(2) == 2000 and uncertainty_radius_m(3) == 25000
+    by_id = dict(zip(payload["ids"], payload["c"]["unc"], strict=True))
+    assert by_id["yokosuka-naval-base-visit"] == 25_000
+    assert by_id["mitsubishi-electric-kamakura-visit"] == 350
+    assert by_id["talks-with-gen-nakatani"] == 0
+    assert payload["c"]["unc"][4:6] == [2_000, 2_000]
+    assert "within about 350 m" in event_details(payload, 1)["place"]
     with pytest.raises(ValueError):
-        uncertainty_radius_m(4)
-    js = EventLayer(_events(collection))
-    # Circles (metres) for uncertain places, carrying their event_id.
-    assert "new MvCircle(ll" in _JS_SOURCE(js)
-    assert "eventId: D.ids[i]" in _JS_SOURCE(js)
+        uncertainty_m({"geo_precision": 4})
+
+
+def test_when_text_never_repeats_the_time() -> None:
+    base = {"day": 2, "date": "2025-04-09"}
+    label = "18:10, about 45 minutes"
+    assert when_text({**base, "time": "18:10", "time_label": label}) == f"Day 2: 2025-04-09 {label}"
+    assert when_text({**base, "time": "18:10", "time_label": "dinner"}) == (
+        "Day 2: 2025-04-09 18:10 (dinner)"
+    )
+    morning = when_text({**base, "time": None, "time_label": "morning"})
+    assert morning == "Day 2: 2025-04-09, morning"
+    assert when_text({**base, "time": "09:00", "time_label": ""}) == "Day 2: 2025-04-09 09:00"
+
+
+JS_DIR = Path(mv_assets.__file__).parent / "js"
+
+
+@pytest.mark.parametrize("name", ["lib.js", "events.js", "routes.js"])
+def test_javascript_files_parse(name: str) -> None:
+    """node --check: V8's own parser, no npm packages, no build step."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (apt-get install -y nodejs)")
+    result = subprocess.run(
+        [node, "--check", str(JS_DIR / name)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_each_layer_is_its_js_file_called_with_its_payload(seed: dict[str, Any]) -> None:
+    m = folium.Map(tiles=None)
+    layer = EventLayer(_events(seed))
+    layer.add_to(m)
+    script = layer.script_js()
+    lib, events = ((JS_DIR / n).read_text(encoding="utf-8") for n in ("lib.js", "events.js"))
+    assert script.startswith(lib + events)
+    call = script[len(lib + events) :]
+    assert call.startswith(f"mvLib.eventLayer({m.get_name()}, {m.get_name()}, {PAYLOAD_BEGIN}")
+    assert call.endswith(");\n") and call.count("mvLib.") == 1
 
 
 def _JS_SOURCE(layer: EventLayer) -> str:
@@ -317,9 +381,12 @@ def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> No
     # ...and still carries the text unchanged, for textContent to show.
     payload = extract_payload(html)
     got = event_details(payload, 0)
-    assert got["title"] == f"{SCRIPT_XSS} {JINJA}"
+    assert got["heading"] == f"1. {SCRIPT_XSS} {JINJA}"
     assert got["quote"] == f"{IMG_XSS} {TEMPLATE_LITERAL}"
-    assert got["actor_roles"] == [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
+    assert got["who"] == [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
+    # Only http(s) URLs get a link target; the others are shown as text.
+    assert got["src"][0] == "javascript:alert(1)" and got["href"][0] == ""
+    assert got["href"][1].startswith("https://example.org/")
     # Partner popups/tooltips go through folium's JS template literals.
     assert "${alert" not in html.split(PAYLOAD_BEGIN)[0].split("jQuery v3.7.1")[-1]
 
@@ -342,30 +409,20 @@ def test_payload_json_escapes_script_breakers() -> None:
         assert not re.search(r"[<>&\u2028]", text)
         assert "{{" not in text
         decoded = json.loads(text)
-        assert decoded["s"] == ["</script>"]
+        assert decoded["s"] == ["1. </script>", "<!--"]
         assert decoded["ids"] == ["x</script><script>"]
 
 
-def test_popup_and_tooltip_helpers_escape(seed: dict[str, Any]) -> None:
-    props = _events(_evil(seed))[0]["properties"]
-    for html in (event_popup_html(props), event_tooltip_html(props)):
-        assert SCRIPT_XSS not in html and IMG_XSS not in html
-        assert "{" not in html and "`" not in html and "$" not in html
-    popup = event_popup_html(props)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    # Only http(s) becomes a link; quotes in the URL cannot end the attribute.
-    assert 'href="javascript' not in popup
-    assert 'href="https://example.org/&quot;onmouseover=&quot;&lt;img' in popup
+def test_html_helpers_escape(seed: dict[str, Any]) -> None:
     assert link_html("javascript:alert(1)") == "javascript:alert(1)"
     assert link_html("data:text/html,<b>") == "data:text/html,&lt;b&gt;"
-    assert event_tooltip_html(props).startswith("1. &lt;script&gt;")
     partner = _of_kind(_evil(seed), "partner")[0]["properties"]
     hq = _of_kind(_evil(seed), "hq")[0]["properties"]
     for html in (partner_popup_html(partner), partner_tooltip_html(partner), hq_popup_html(hq)):
         assert SCRIPT_XSS not in html and IMG_XSS not in html and "`" not in html
     assert esc("<a href='x'>") == "&lt;a href=&#x27;x&#x27;&gt;"
-    legend = legend_html({1: SCRIPT_XSS})
-    assert SCRIPT_XSS not in legend and "&lt;script&gt;" in legend
+    legend = legend_html({1: SCRIPT_XSS}, LegendWords(partners=IMG_XSS))
+    assert SCRIPT_XSS not in legend and "&lt;script&gt;" in legend and IMG_XSS not in legend
 
 
 def test_day_colours_cycle() -> None:
@@ -373,8 +430,8 @@ def test_day_colours_cycle() -> None:
     assert len({day_color(d) for d in range(1, n + 1)}) == n
     assert day_color(1) == day_color(1 + n) == day_color(1 + 5 * n)
     # A long trip gets one legend row per colour, not one per day.
-    legend = legend_html({d: "" for d in range(1, 400)})
-    assert legend.count('class="mv-swatch"') == n
+    legend = legend_html({d: "" for d in range(1, 400)}, LegendWords())
+    assert legend.count('class="mv-swatch mv-day"') == n
 
 
 # --- bounds -----------------------------------------------------------------

@@ -94,15 +94,9 @@ def time_to_markers(collection: dict[str, Any], runs: int = 3) -> float:
 
 
 def _drawn_layers(collection: dict[str, Any]) -> int:
-    """Layers the event layer draws: a circle for each uncertain place, plus a point or
-    numbered marker per event (numbered when there are few events)."""
-    from mapapp.mapview.event_layer import LABEL_MAX
-
-    events = [f for f in collection["features"] if f["properties"]["kind"] == "event"]
-    circles = sum(1 for f in events if f["properties"]["geo_precision"] > 1)
-    if len(events) <= LABEL_MAX:
-        return circles + len(events)
-    return len(events)
+    """Layers the event layer draws with an event id: one marker or point per event
+    (uncertainty circles carry none: they come and go with the zoom)."""
+    return sum(1 for f in collection["features"] if f["properties"]["kind"] == "event")
 
 
 @contextmanager

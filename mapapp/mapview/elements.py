@@ -9,8 +9,11 @@ would be evaluated). These elements add plain text instead, and still offer a
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, ClassVar
 
+import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
@@ -98,3 +101,47 @@ class BodyHtml(RawMacro):
 
     def html_text(self) -> str:
         return self.text
+
+
+@lru_cache(maxsize=8)
+def js_source(name: str) -> str:
+    """The text of mapapp/mapview/js/NAME (read once per process)."""
+    return (files("mapapp.mapview") / "js" / name).read_text(encoding="utf-8")
+
+
+def find_map(element: Element) -> Element:
+    """The folium.Map above an element (panes live on the map)."""
+    node: Element | None = element
+    while node is not None and not isinstance(node, folium.Map):
+        node = node._parent
+    if node is None:
+        raise ValueError(f"{type(element).__name__} must be added to a folium Map or a group")
+    return node
+
+
+class JsLayer(RawMacro):
+    """A layer drawn in the browser by `mvLib.<js_function>(group, map, payload)`,
+    defined in mapapp/mapview/js/<js_file> on top of the shared js/lib.js.
+
+    The payload is JSON already made safe for a <script> element; `payload_marks`
+    surround it in the page so tests and tools can find it.
+    """
+
+    js_file: ClassVar[str]
+    js_function: ClassVar[str]
+    payload_marks: ClassVar[tuple[str, str]]
+
+    def __init__(self, payload_text: str) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.payload_text = payload_text
+
+    def script_js(self) -> str:
+        # Names are looked up at render time: streamlit-folium renames every
+        # element before it asks for the script.
+        begin, end = self.payload_marks
+        call = (
+            f"mvLib.{self.js_function}({self.parent_name()}, {find_map(self).get_name()}, "
+            f"{begin}{self.payload_text}{end});\n"
+        )
+        return js_source("lib.js") + js_source(self.js_file) + call

@@ -7,28 +7,29 @@ inlined), and the basemap is drawn from local country outlines.
 
 from __future__ import annotations
 
-import gc
+import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import folium
-from branca.element import Element
+import shapely
+from branca.element import Element, Figure
 from shapely.geometry import shape
 
 from mapapp.mapview import assets as asset_files
+from mapapp.mapview import escape
 from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
-from mapapp.mapview.elements import BodyHtml, HeadHtml
+from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import (
     LINK_COLOR,
     MAP_CSS,
     PARTNER_COLOR,
+    LegendWords,
     capital_tooltip_html,
-    esc,
     hq_popup_html,
     hq_tooltip_html,
     legend_html,
@@ -43,13 +44,12 @@ ViewMode = Literal["selection", "region"]
 #: ((south, west), (north, east)) in degrees, Leaflet's order.
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
-LAYER_NAMES: tuple[str, ...] = ("Events", "Routes", "IP4 partners", "NATO HQ", "Links from Tokyo")
 BASEMAP_LAYER_NAME = "Basemap: country outlines (offline)"
 
 #: The smallest span fitted, in degrees, so one event does not zoom to street level.
 MIN_SPAN_DEG = 0.02
 MAX_FIT_ZOOM = 15
-LEGEND_CLEARANCE_PX = (40, 190)  # left, bottom: the legend box's footprint
+LEGEND_CLEARANCE_PX = (280, 24)  # left, top: clear of the legend box (bottom left)
 
 
 @dataclass
@@ -201,29 +201,67 @@ def _add_hqs(group: folium.FeatureGroup, hqs: Sequence[Mapping[str, Any]]) -> No
         ).add_to(group)
 
 
-def _add_links(
-    group: folium.FeatureGroup,
-    partners: Sequence[Mapping[str, Any]],
-    hqs: Sequence[Mapping[str, Any]],
-) -> None:
-    """Thin lines from Tokyo (the JP partner's capital) to the other capitals and HQ."""
-    japan = next((f for f in partners if f["properties"].get("country") == "JP"), None)
-    if japan is None:
-        return
-    tokyo = _capital(japan)
-    origin = str(japan["properties"].get("capital", "Tokyo"))
+@dataclass(frozen=True)
+class MapWords:
+    """Every name the map shows for a layer or view, taken from the data."""
+
+    partners: str | None
+    hq: str | None
+    links: str | None
+    region: str
+    home: Mapping[str, Any] | None  # the partner the trip took place in, if any
+
+
+def _names(features: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(f["properties"].get("name") or "") for f in features]
+
+
+def _home_partner(f: Features) -> Mapping[str, Any] | None:
+    """The partner whose outline holds most of the events: where the links start."""
+    if not f.partners or not f.events:
+        return None
+    points = shapely.points([e["geometry"]["coordinates"][:2] for e in f.events])
+    counts = [int(shapely.contains(shape(p["geometry"]), points).sum()) for p in f.partners]
+    best = max(range(len(counts)), key=counts.__getitem__)
+    return f.partners[best] if counts[best] else None
+
+
+def map_words(f: Features) -> MapWords:
+    """Layer, view and legend names for these features."""
+    partners, hqs = _names(f.partners), _names(f.hqs)
+    home = _home_partner(f)
+    origin = str(home["properties"].get("capital") or "") if home else ""
+    region = ", ".join([*partners, *hqs])
+    return MapWords(
+        partners=f"Partners: {', '.join(partners)}" if partners else None,
+        hq=", ".join(hqs) or None,
+        links=f"Links from {origin}" if origin and len(f.partners) + len(f.hqs) > 1 else None,
+        region=f"Region ({region})" if region else "Region",
+        home=home,
+    )
+
+
+def region_label(collection: Mapping[str, Any]) -> str:
+    """The name of the "region" view for this collection."""
+    return map_words(split_features(collection)).region
+
+
+def _add_links(group: folium.FeatureGroup, f: Features, home: Mapping[str, Any]) -> None:
+    """Thin dashed lines from the home partner's capital to the other capitals and HQ."""
+    start = _capital(home)
+    origin = str(home["properties"].get("capital") or "")
     ends = [
-        (_capital(f), str(f["properties"].get("capital", ""))) for f in partners if f is not japan
+        (_capital(p), str(p["properties"].get("capital", ""))) for p in f.partners if p is not home
     ]
-    ends += [(_point_latlon(f), str(f["properties"].get("name", ""))) for f in hqs]
+    ends += [(_point_latlon(h), str(h["properties"].get("name", ""))) for h in f.hqs]
     for end, label in ends:
         folium.PolyLine(
-            [tokyo, end],
+            [start, end],
             color=LINK_COLOR,
             weight=1.5,
             opacity=0.7,
             dash_array="6 6",
-            tooltip=folium.Tooltip(esc(f"{origin} – {label}")),
+            tooltip=folium.Tooltip(escape.html(f"{origin} – {label}")),
         ).add_to(group)
 
 
@@ -235,22 +273,41 @@ def _legend_days(events: Sequence[Mapping[str, Any]]) -> dict[int, str]:
     return days
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector.
+class MapRegion(RawMacro):
+    """Names the map for screen readers: a labelled region landmark."""
 
-    Encoding 100,000 events allocates millions of small lists and tuples while
-    the caller holds a large collection in memory; each allocation burst then
-    triggers full collections that walk that whole heap, which more than
-    doubled the time measured. Nothing here needs collecting until we return.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._name = "MapRegion"
+        self.label = label
+
+    def script_js(self) -> str:
+        container = f"{self.parent_name()}.getContainer()"
+        return (
+            f'{container}.setAttribute("role", "region");\n'
+            f'{container}.setAttribute("aria-label", {escape.js_string(self.label)});\n'
+        )
+
+
+class AccessibleMap(folium.Map):  # type: ignore[misc]
+    """folium.Map whose page lets the reader zoom (folium's meta tag sets
+    maximum-scale=1 and user-scalable=no, which axe reports)."""
+
+    def render(self, **kwargs: Any) -> str:
+        """Render as folium does, then put a zoomable viewport tag in the head."""
+        super().render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render the map inside a Figure")
+        header, name = figure.header, self.get_name()
+        text = header._children[name].render()
+        fixed = re.sub(
+            r'<meta name="viewport"[^>]*>',
+            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+            text,
+        )
+        header.add_child(RawText(fixed), name=name)
+        return ""
 
 
 def build_map(
@@ -260,61 +317,63 @@ def build_map(
     basemap: BasemapMode,
     view: ViewMode,
     static_prefix: str = asset_files.STATIC_URL_PREFIX,
+    selected: str = "",
 ) -> folium.Map:
     """The itinerary map of a GeoJSON FeatureCollection (kinds event/route/partner/hq).
 
     `assets="streamlit"` loads Leaflet and jQuery from `static_prefix` (see
     `assets.install_static`); `"inline"` embeds them, for a standalone file.
+    `selected` is the id of an event to highlight, with its details open.
     """
-    with _gc_paused():
-        return _build_map(
-            collection, assets=assets, basemap=basemap, view=view, static_prefix=static_prefix
-        )
-
-
-def _build_map(
-    collection: Mapping[str, Any],
-    *,
-    assets: AssetMode,
-    basemap: BasemapMode,
-    view: ViewMode,
-    static_prefix: str,
-) -> folium.Map:
     f = split_features(collection)
+    words = map_words(f)
     bounds = _view_bounds(f, view)
     if bounds is None:
         location, zoom = [20.0, 80.0], 2
     else:
         (south, west), (north, east) = bounds
         location, zoom = [(south + north) / 2, (west + east) / 2], 3
-    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
+    m = AccessibleMap(location=location, zoom_start=zoom, tiles=None, control_scale=True)
     m.options["max_zoom"] = 18
     # Leaflet focuses the map on mousedown for keyboard panning; inside the app's
     # iframe that focus scrolls the page when the map runs below the fold, so the
-    # mouseup lands elsewhere and marker clicks are lost.
+    # mouseup lands elsewhere and marker clicks are lost. The events take Tab and
+    # Enter themselves (js/events.js).
     m.options["keyboard"] = False
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix)
     _add_basemap(m, basemap)
+    MapRegion(f"Map of {len(f.events)} events").add_to(m)
 
-    groups = {name: folium.FeatureGroup(name=name, control=True) for name in LAYER_NAMES}
-    _add_partners(groups["IP4 partners"], f.partners)
-    _add_links(groups["Links from Tokyo"], f.partners, f.hqs)
-    _add_hqs(groups["NATO HQ"], f.hqs)
-    RouteLayer(f.routes).add_to(groups["Routes"])
-    EventLayer(f.events).add_to(groups["Events"])
+    def group(name: str) -> folium.FeatureGroup:
+        layer = folium.FeatureGroup(name=name, control=True)
+        layer.add_to(m)
+        return layer
+
     # Drawing order: partners under links under routes under HQ and events.
-    for name in ("IP4 partners", "Links from Tokyo", "Routes", "NATO HQ", "Events"):
-        groups[name].add_to(m)
+    if words.partners:
+        _add_partners(group(words.partners), f.partners)
+    if words.links and words.home is not None:
+        _add_links(group(words.links), f, words.home)
+    RouteLayer(f.routes).add_to(group("Routes"))
+    if words.hq:
+        _add_hqs(group(words.hq), f.hqs)
+    EventLayer(f.events, selected).add_to(group("Events"))
 
-    BodyHtml(legend_html(_legend_days(f.events)), name="MvLegend").add_to(m)
+    legend = LegendWords(
+        partners=f"{words.partners} (outline)" if words.partners else None,
+        capitals="capital of a partner" if f.partners else None,
+        hq=words.hq,
+        links=f"{words.links} to the other capitals" if words.links else None,
+    )
+    BodyHtml(legend_html(_legend_days(f.events), legend), name="MvLegend").add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     if bounds is not None:
         # The legend sits bottom-left: keep the fitted points clear of it.
         m.fit_bounds(
             [list(bounds[0]), list(bounds[1])],
-            padding_top_left=(LEGEND_CLEARANCE_PX[0], 24),
-            padding_bottom_right=(24, LEGEND_CLEARANCE_PX[1]),
+            padding_top_left=LEGEND_CLEARANCE_PX,
+            padding_bottom_right=(24, 24),
             max_zoom=MAX_FIT_ZOOM,
         )
     return m
@@ -359,6 +418,5 @@ def render_html(
     m = build_map(collection, assets=assets, basemap=basemap, view=view)
     if deterministic:
         make_ids_deterministic(m)
-    with _gc_paused():
-        html: str = m.get_root().render()
+    html: str = m.get_root().render()
     return html

@@ -1,17 +1,17 @@
-"""Colours, uncertainty radii and escaped popup/tooltip HTML for the map.
+"""Colours, the legend, the map's CSS and the escaped popups of partners and HQ.
 
-Every text value that reaches HTML goes through `esc`, which is `html.escape`
-plus entities for the characters folium's own templates treat as code:
-backticks and `${` (folium puts tooltip/popup HTML in JS template literals),
-backslashes, and `{`/`}` (branca re-renders element output as Jinja).
+Event text comes from `mapapp.mapview.present`; every value that reaches HTML
+goes through `mapapp.mapview.escape.html`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+
+from mapapp.mapview.escape import html as esc
+from mapapp.mapview.present import safe_url
 
 #: Okabe–Ito colours (colour-blind friendly), minus yellow, which is unreadable on
 #: a light map; days past the end cycle from the start.
@@ -35,46 +35,9 @@ SEA_COLOR = "#DCE9F2"
 #: Pixel radius of an exact-site (precision 1) event drawn as a point.
 POINT_RADIUS_PX = 6
 
-#: geo_precision -> radius of the uncertainty circle in metres (0 = exact site).
-UNCERTAINTY_RADIUS_M: dict[int, float] = {1: 0.0, 2: 2_000.0, 3: 25_000.0}
-
-PRECISION_LABEL: dict[int, str] = {
-    1: "exact site",
-    2: "neighbourhood or town (within about 2 km)",
-    3: "region (within about 25 km)",
-}
-
-
 def day_color(day: int) -> str:
     """The colour of a day (1-based); cycles so any number of days gets one."""
     return DAY_PALETTE[(int(day) - 1) % len(DAY_PALETTE)]
-
-
-def uncertainty_radius_m(geo_precision: int) -> float:
-    """Radius in metres of the circle that shows where an event may have been."""
-    try:
-        return UNCERTAINTY_RADIUS_M[int(geo_precision)]
-    except KeyError:
-        raise ValueError(f"geo_precision must be 1, 2 or 3, not {geo_precision!r}") from None
-
-
-_EXTRA_ENTITIES = str.maketrans(
-    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
-)
-
-
-def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute (see module docstring)."""
-    return html.escape(str(value), quote=True).translate(_EXTRA_ENTITIES)
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an absolute http(s) link, else None (no javascript:, data:...)."""
-    text = str(url).strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return text
-    return None
 
 
 def link_html(url: object) -> str:
@@ -88,51 +51,6 @@ def link_html(url: object) -> str:
 def _list_html(items: Iterable[str], *, links: bool = False) -> str:
     lis = "".join(f"<li>{link_html(i) if links else esc(i)}</li>" for i in items)
     return f"<ul>{lis}</ul>" if lis else ""
-
-
-def event_tooltip_text(props: Mapping[str, Any]) -> str:
-    """Plain tooltip text: order number first, so the app can tell which event was
-    clicked from streamlit-folium's `last_object_clicked_tooltip`."""
-    return f"{props['order']}. {props['title']}"
-
-
-def event_tooltip_html(props: Mapping[str, Any]) -> str:
-    """The tooltip as escaped HTML."""
-    return esc(event_tooltip_text(props))
-
-
-def event_when(props: Mapping[str, Any]) -> str:
-    """Date, time and time label as one line of plain text."""
-    parts = [str(props.get("date") or "")]
-    if props.get("time"):
-        parts.append(str(props["time"]))
-    label = props.get("time_label")
-    if label and label != props.get("time"):
-        parts.append(f"({label})")
-    return " ".join(p for p in parts if p)
-
-
-def event_popup_html(props: Mapping[str, Any]) -> str:
-    """Popup HTML for one event. The map draws the same content in JS from the
-    payload; this one serves non-JS views and tests."""
-    precision = int(props.get("geo_precision", 1))
-    actors = props.get("actor_roles") or props.get("actors") or []
-    rows = [
-        f'<div class="mv-popup"><h4>{esc(event_tooltip_text(props))}</h4>',
-        f'<div class="mv-when">Day {esc(props.get("day", ""))}: {esc(event_when(props))}</div>',
-        f'<div class="mv-place">{esc(props.get("place_name", ""))}'
-        f' <span class="mv-prec">({esc(PRECISION_LABEL.get(precision, ""))})</span></div>',
-    ]
-    if props.get("quote"):
-        rows.append(f"<blockquote>{esc(props['quote'])}</blockquote>")
-    if actors:
-        rows.append(f'<div class="mv-sec">Actors</div>{_list_html(actors)}')
-    if props.get("sources"):
-        rows.append(f'<div class="mv-sec">Sources</div>{_list_html(props["sources"], links=True)}')
-    if props.get("discrepancies"):
-        rows.append(f'<div class="mv-sec">Discrepancies</div>{_list_html(props["discrepancies"])}')
-    rows.append("</div>")
-    return "".join(rows)
 
 
 def partner_tooltip_html(props: Mapping[str, Any]) -> str:
@@ -180,8 +98,18 @@ def hq_popup_html(props: Mapping[str, Any]) -> str:
 LEGEND_MAX_DAYS = 10
 
 
-def legend_html(days: Mapping[int, str]) -> str:
-    """A small fixed-position legend: day colours, then what the symbols mean.
+@dataclass(frozen=True)
+class LegendWords:
+    """What the legend says about the non-event layers; None leaves a row out."""
+
+    partners: str | None = None
+    capitals: str | None = None
+    hq: str | None = None
+    links: str | None = None
+
+
+def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
+    """A small legend: day colours, then every other symbol the map can show.
 
     `days` maps day number to a label (usually the date). A long trip gets one
     row per palette colour ("Days 1, 8, 15, …") instead of one per day.
@@ -200,21 +128,32 @@ def legend_html(days: Mapping[int, str]) -> str:
             for color, ds in by_color.items()
         ]
     rows = [
-        f'<div class="mv-row"><span class="mv-swatch" style="background:{esc(color)}">'
-        f"</span>{esc(text)}</div>"
+        f'<li class="mv-row"><span class="mv-swatch mv-day" style="background:{esc(color)}">'
+        f'</span><span class="mv-line" style="background:{esc(color)}"></span>{esc(text)}</li>'
         for color, text in entries
     ]
+    symbols = [
+        ("mv-num-demo", "1", "event, numbered in visit order (Tab reaches each; Enter opens it)"),
+        ("mv-line-demo", "", "the day's route between its events"),
+        ("mv-ring", "", "dashed circle: the area the event's place may be in, to scale"),
+        ("mv-leader", "", "short line: markers spread apart, drawn from the true spot"),
+        ("mv-label-demo", "Aa", "place name, where it fits"),
+    ]
+    optional = [
+        ("mv-partner", "", words.partners),
+        ("mv-capital", "", words.capitals),
+        ("mv-hq", "★", words.hq),
+        ("mv-link", "", words.links),
+    ]
+    symbols += [(cls, mark, text) for cls, mark, text in optional if text]
+    rows += [
+        f'<li class="mv-row"><span class="mv-swatch {cls}" aria-hidden="true">{esc(mark)}</span>'
+        f"{esc(text)}</li>"
+        for cls, mark, text in symbols
+    ]
     return (
-        '<div class="mv-legend" role="note" aria-label="Map legend">'
-        '<div class="mv-legend-title">Itinerary</div>'
-        + "".join(rows)
-        + '<div class="mv-row"><span class="mv-swatch mv-num-demo">1</span>'
-        "exact site, visit order</div>"
-        '<div class="mv-row"><span class="mv-swatch mv-ring"></span>'
-        "circle = location uncertain (town ≈2 km, region ≈25 km)</div>"
-        '<div class="mv-row"><span class="mv-swatch mv-partner"></span>IP4 partner</div>'
-        '<div class="mv-row"><span class="mv-swatch mv-hq">★</span>NATO HQ</div>'
-        "</div>"
+        '<section class="mv-legend" aria-label="Map legend">'
+        '<h2 class="mv-legend-title">Legend</h2><ul>' + "".join(rows) + "</ul></section>"
     )
 
 
@@ -226,7 +165,27 @@ MAP_CSS = f"""
   background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, sans-serif;
   color: #222; max-width: 260px; }}
-.mv-legend-title {{ font-weight: 600; margin-bottom: 4px; }}
+.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; }}
+.mv-legend ul {{ list-style: none; margin: 0; padding: 0; }}
+.mv-day {{ width: 12px; height: 12px; }}
+.mv-line {{ display: inline-block; flex: none; width: 14px; height: 4px; opacity: 0.75; }}
+.mv-swatch.mv-line-demo {{ height: 4px; border-radius: 0; background: #666; border: none; }}
+.mv-swatch.mv-leader {{ height: 0; border-radius: 0; border: none; border-top: 1.5px solid #333; }}
+.mv-swatch.mv-label-demo {{ background: none; border: none; color: #222; font-weight: 600;
+  width: auto; }}
+.mv-swatch.mv-capital {{ background: {PARTNER_COLOR}; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px {PARTNER_COLOR}; width: 10px; height: 10px; }}
+.mv-swatch.mv-link {{ height: 0; border-radius: 0; border: none;
+  border-top: 2px dashed {LINK_COLOR}; }}
+.mv-label {{ background: none; border: none; white-space: nowrap; }}
+.mv-label span {{ display: block; font: 600 11px/1.2 system-ui, sans-serif; color: #1a1a1a;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
+.mv-num:focus {{ outline: none; }}
+.mv-num:focus-visible span, .mv-num:focus span {{ outline: 3px solid #000;
+  outline-offset: 2px; }}
+.mv-num.mv-selected span {{ transform: scale(1.35);
+  box-shadow: 0 0 0 3px #000, 0 0 0 5px #fff; }}
+.mv-note {{ color: #444; font-size: 12px; }}
 .mv-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .mv-swatch {{ display: inline-block; flex: none; width: 14px; height: 14px;
   border-radius: 50%; border: 1px solid rgba(0,0,0,0.4); font-size: 9px;
@@ -250,6 +209,5 @@ MAP_CSS = f"""
 .mv-popup ul {{ margin: 2px 0 4px; padding-left: 18px; }}
 .mv-popup a {{ word-break: break-all; }}
 .mv-sec {{ font-weight: 600; margin-top: 4px; }}
-.mv-when, .mv-place {{ color: #444; }}
-.mv-prec {{ color: #777; font-size: 11px; }}
+.mv-when, .mv-place {{ color: #333; }}
 """

@@ -14,11 +14,13 @@ STATIC_DIR = APP_SCRIPT.parent / "static"
 def prepare(itinerary: Path, *, offline: bool) -> Path:
     """Build the data if it is missing or older than the itinerary; install map assets."""
     from mapapp.mapview.assets import install_static
+    from mapapp.mapview.basemap_layer import install_packs
 
     data = output_path(itinerary)
     if not data.exists() or data.stat().st_mtime < itinerary.stat().st_mtime:
         build(itinerary, offline=offline)
     install_static(STATIC_DIR)
+    install_packs(STATIC_DIR)
     return data
 
 

@@ -24,6 +24,7 @@ from mapapp.basemap.geometry import (
     shared_borders,
     simplified,
     tolerance_for,
+    without_small_holes,
 )
 from mapapp.basemap.pack import MAX_ZOOM, Credit, Label, Layer, Level, Pack
 from mapapp.basemap.sources import (
@@ -56,6 +57,8 @@ WORLD_BANDS: tuple[tuple[int, int, int, int, float], ...] = (
     (4, MAX_ZOOM, 6, 2_000, 0.004),
 )
 MUNICIPAL_MINZOOM = 9
+#: Holes in land smaller than this (deg², about 0.5 km²) are processing debris.
+MIN_HOLE_DEG2 = 5e-5
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def _add_world(parts: _Parts, world: WorldSources) -> None:
 
 
 def _add_region(parts: _Parts, extent: Extent, region: RegionSources) -> None:
-    land = clip(read_geometry(region.land, extent), extent)
+    land = without_small_holes(clip(read_geometry(region.land, extent), extent), MIN_HOLE_DEG2)
     water = shapely.difference(extent.box(), land)
     parts.layers.append(_layer("water", "water", water, REGION_BANDS))
     parts.layers.append(_layer("land", "land", land, REGION_BANDS))

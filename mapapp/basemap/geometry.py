@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 import shapely
-from shapely.geometry import Point, box
+from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
@@ -74,6 +74,21 @@ def simplified(geometry: BaseGeometry, tolerance: float, min_area: float = 0.0) 
         parts = [p for p in shapely.get_parts(geometry) if p.area >= min_area]
         geometry = shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
     return geometry
+
+
+def without_small_holes(geometry: BaseGeometry, min_area: float) -> BaseGeometry:
+    """Polygons with holes smaller than `min_area` (deg²) filled.
+
+    The OSM-derived land layer carries thousands of tiny triangular holes left by
+    its processing; drawn, they speckle the land with false lakes.
+    """
+    from mapapp.basemap.codec import polygons_of
+
+    filled = [
+        Polygon(p.exterior, [r for r in p.interiors if Polygon(r).area >= min_area])
+        for p in polygons_of(geometry)
+    ]
+    return shapely.MultiPolygon(filled)
 
 
 def shared_borders(polygons: list[BaseGeometry], snap: float = 1e-6) -> BaseGeometry:

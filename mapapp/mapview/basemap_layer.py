@@ -144,6 +144,8 @@ def add_basemap(
     credits: dict[tuple[str, str], None] = {}
     for pack in packs:
         credits.update(dict.fromkeys(pack.credits))
+    if online:  # the tiles credit OpenStreetMap themselves
+        credits = {c: None for c in credits if "OpenStreetMap" not in c[0]}
     if inline:
         embedded = ",".join(_script_text(p.path, p.path.stat().st_mtime) for p in packs)
         urls: list[str] = []

@@ -18,7 +18,8 @@ from mapapp.errors import InputError, MapappError
 from mapapp.export import events_of, filter_collection
 from mapapp.filters import available
 from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.render import build_map, render_html
+from mapapp.mapview.render import build_map, region_label, render_html
+from mapapp.mapview.style import day_color
 from mapapp.store import geojson_io
 from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
 
@@ -105,7 +106,8 @@ with st.sidebar:
         help="The offline map is drawn from local data (coastline, cities and wards); "
         "under OpenStreetMap it shows wherever tiles fail to load.",
     )
-    view = st.radio("View", ["Selection", "Region (IP4 and Brussels)"])
+    views = ["Selection", region_label(collection)]
+    view = st.radio("View", [0, 1], format_func=views.__getitem__)
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
@@ -131,13 +133,24 @@ if dataset.trip["discrepancies"]:
             )
 
 st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
+# One selected event, shared by the map and the table: the latest pick of either wins.
+table_state = st.session_state.get("table")
+table_rows = table_state.selection.rows if table_state is not None else []
+table_pick = rows[table_rows[0]]["event_id"] if table_rows and table_rows[0] < len(rows) else None
+if table_pick != st.session_state.get("table_pick"):
+    st.session_state.table_pick = table_pick
+    if table_pick is not None:
+        st.session_state.selected_event = table_pick
+selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
+
 map_col, detail_col = st.columns([7, 3])
 with map_col:
     fmap = build_map(
         shown,
         assets="streamlit",
         basemap="osm" if basemap == "OpenStreetMap" else "offline",
-        view="region" if view.startswith("Region") else "selection",
+        view="region" if view == 1 else "selection",
+        selected=selected["event_id"] if selected else "",
     )
     clicked = st_folium(
         fmap,
@@ -146,35 +159,73 @@ with map_col:
         use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
-with detail_col:
-    st.subheader("Event details")
-    chosen = app_logic.event_for_click(
+map_click = (clicked or {}).get("last_object_clicked_tooltip"), str(
+    (clicked or {}).get("last_object_clicked")
+)
+if map_click != st.session_state.get("map_click"):
+    st.session_state.map_click = map_click
+    picked = app_logic.event_for_click(
         (clicked or {}).get("last_object_clicked_tooltip"),
         (clicked or {}).get("last_object_clicked"),
         shown,
     )
-    if chosen is None:
-        st.caption("Click a marker on the map to see the event, its sentence and its sources.")
+    if picked is not None and picked is not selected:
+        st.session_state.selected_event = picked["event_id"]
+        selected = picked
+with detail_col:
+    st.subheader("Event details")
+    if selected is None:
+        st.caption(
+            "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
+            "itinerary, to see the event, its sentence and its sources."
+        )
     else:
-        st.html(app_logic.details_html(chosen))
+        st.html(app_logic.details_html(selected))
 
 st.subheader("Itinerary")
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+table = pd.DataFrame(rows)
+chosen_id = selected["event_id"] if selected else None
+st.dataframe(
+    table.style.apply(
+        lambda row: [
+            "background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""
+        ]
+        * len(row),
+        axis=1,
+    )
+    if rows
+    else table,
+    hide_index=True,
+    width="stretch",
+    key="table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_order=[c for c in table.columns if c != "event_id"],
+    column_config={"sources": st.column_config.ListColumn("sources")},
+)
 
 timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.subheader("Timeline")
-    chart = (
-        alt.Chart(pd.DataFrame(timeline))
-        .mark_circle(size=160)
-        .encode(
-            x=alt.X("order:O", title="visit order"),
-            y=alt.Y("actor:N", title=None),
-            color=alt.Color("day:N", title="day"),
-            tooltip=["day", "date", "event", "actor"],
-        )
+    days = sorted({r["day"] for r in timeline})
+    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
+    marks = alt.Chart(pd.DataFrame(timeline)).encode(
+        y=alt.Y("actor:N", title=None),
+        color=alt.Color("day:O", title="day", scale=colours),
+        tooltip=["when", "time precision", "event", "actor"],
     )
-    st.altair_chart(chart, use_container_width=True)
+    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
+    spans = spans.encode(
+        x=alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M")),
+        x2="end:T",
+    )
+    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
+    instants = instants.encode(x="start:T")
+    st.altair_chart(spans + instants, width="stretch")
+    st.caption(
+        "Dots: a time to the minute. Bars: the time is known only to a part of the day "
+        "(morning 06–12) or to the day."
+    )
 
 if dataset.article_text:
     st.subheader("The article, with the shown events' sentences highlighted")

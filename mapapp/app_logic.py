@@ -108,19 +108,62 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+#: Hours a part-of-day label covers; any other inexact time spans the whole day.
+PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (20, 24),
+}
+
+
+def time_span(props: Props) -> tuple[str, str]:
+    """When an event happened, as ISO start and end (local time of the trip).
+
+    An event with a time is an instant; "morning" and friends span their hours;
+    anything else spans its whole day, so the chart shows how sure the time is.
+    """
+    date = str(props["date"])
+    if props.get("time"):
+        instant = f"{date}T{props['time']}:00"
+        return instant, instant
+    start, end = PART_OF_DAY_HOURS.get(str(props.get("time_label") or "").strip().lower(), (0, 24))
+    day_end = f"{date}T{end:02d}:00:00" if end < 24 else f"{date}T23:59:59"
+    return f"{date}T{start:02d}:00:00", day_end
+
+
 def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per (event, actor): the timeline chart's data."""
-    return [
-        {
-            "order": f["properties"]["order"],
-            "day": f["properties"]["day"],
-            "date": f["properties"]["date"],
-            "event": f["properties"]["title"],
-            "actor": actor,
-        }
-        for f in events_of(collection)
-        for actor in f["properties"]["actors"]
-    ]
+    """One row per (event, actor): the timeline chart's data, on a real time axis."""
+    rows = []
+    for f in events_of(collection):
+        p = f["properties"]
+        start, end = time_span(p)
+        precision = present.TIME_PRECISION_LABEL.get(p["time_precision"], p["time_precision"])
+        for actor in p["actors"]:
+            rows.append(
+                {
+                    "order": p["order"],
+                    "day": p["day"],
+                    "date": p["date"],
+                    "start": start,
+                    "end": end,
+                    "when": present.when_text(p),
+                    "time precision": precision,
+                    "exact": start == end,
+                    "event": present.heading(p),
+                    "actor": actor,
+                }
+            )
+    return rows
+
+
+def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
+    """The properties of the event with this id among the collection's events."""
+    for f in events_of(collection):
+        if f["properties"]["event_id"] == event_id:
+            props: Props = f["properties"]
+            return props
+    return None
 
 
 def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:

@@ -47,6 +47,15 @@ def test_timeline_has_a_row_per_event_and_actor(built: dict[str, Any]) -> None:
     }
 
 
+def test_timeline_is_on_a_time_axis_with_its_precision(built: dict[str, Any]) -> None:
+    rows = {r["order"]: r for r in app_logic.timeline_rows(built)}
+    assert (rows[7]["start"], rows[7]["end"]) == ("2025-04-09T18:10:00", "2025-04-09T18:10:00")
+    assert rows[7]["exact"] and rows[7]["time precision"] == "to the minute"
+    assert (rows[4]["start"], rows[4]["end"]) == ("2025-04-09T06:00:00", "2025-04-09T12:00:00")
+    assert (rows[1]["start"], rows[1]["end"]) == ("2025-04-08T00:00:00", "2025-04-08T23:59:59")
+    assert not rows[1]["exact"] and rows[1]["time precision"] == "day only"
+
+
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
     text = f"Intro. {XSS} middle. End."
     start = text.index("middle")

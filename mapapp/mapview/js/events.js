@@ -74,10 +74,18 @@ mvLib.eventLayer = function (group, map, D) {
                         function (err) { return fallbackNode(i, err); })
       .then(function (node) {
         popup.options.offset = numbered ? [0, -8] : [0, 0];
+        // Long details scroll inside the popup, so its close button stays in view.
+        popup.options.maxHeight = Math.max(160, map.getSize().y - 90);
         popup.setLatLng(at).setContent(node).openOn(map);
         if (focus) {
           var h = node.querySelector("h4");
           if (h) { h.focus({preventScroll: true}); }
+          // Escape closes the details and gives the focus back to the marker.
+          L.DomEvent.on(node, "keydown", function (ev) {
+            if (ev.key !== "Escape") { return; }
+            map.closePopup(popup);
+            if (layer.getElement) { layer.getElement().focus({preventScroll: true}); }
+          });
         }
       });
   }

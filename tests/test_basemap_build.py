@@ -111,14 +111,14 @@ def test_clip_keeps_only_the_extent() -> None:
 def test_simplification_drops_detail_at_low_zoom_only() -> None:
     coast = wiggly_coast()
     counts = [
-        shapely.get_num_coordinates(simplified(coast, tolerance_for(zoom)))
-        for _lo, _hi, zoom, _scale in REGION_BANDS
+        shapely.get_num_coordinates(simplified(coast, tolerance_for(band.tol_zoom)))
+        for band in REGION_BANDS
     ]
     assert counts[0] < counts[1] <= counts[2]
     # At each band's zoom the simplified line strays by under half a pixel.
-    for _lo, _hi, zoom, _scale in REGION_BANDS:
-        light = simplified(coast, tolerance_for(zoom))
-        assert coast.hausdorff_distance(light) <= tolerance_for(zoom) + 1e-12
+    for band in REGION_BANDS:
+        light = simplified(coast, tolerance_for(band.tol_zoom))
+        assert coast.hausdorff_distance(light) <= tolerance_for(band.tol_zoom) + 1e-12
 
 
 def test_small_holes_are_filled_and_large_ones_kept() -> None:
@@ -162,10 +162,10 @@ def test_the_pack_holds_clipped_layers_labels_and_credits(
     doc = load(path)
     layers = {layer["id"]: layer for layer in doc["layers"]}
     assert set(layers) == {"water", "land", "municipal-borders"}
-    land = codec.decode(layers["land"]["levels"][-1]["geometry"], 100_000)
+    land = codec.decode(layers["land"]["levels"][-1]["parts"][0]["geometry"], 100_000)
     assert land.bounds[0] >= EXTENT.west and land.bounds[2] <= EXTENT.east
     assert sum(len(p.interiors) for p in land.geoms) == 0  # the speck is gone
-    water = codec.decode(layers["water"]["levels"][-1]["geometry"], 100_000)
+    water = codec.decode(layers["water"]["levels"][-1]["parts"][0]["geometry"], 100_000)
     assert water.intersection(land).area < 1e-6
     assert water.area + land.area == pytest.approx(EXTENT.box().area, rel=1e-3)
     labels = {lb["text"]: lb for lb in doc["labels"]}
@@ -188,12 +188,19 @@ def test_a_label_without_a_source_url_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_world_layer_has_bands_and_borders(tmp_path: Path) -> None:
-    countries = [feature(box(0, 0, 10, 10), name="A"), feature(box(10, 0, 20, 10), name="B")]
+    countries = [feature(box(0, 0, 10, 10), name="A"), feature(box(10, 0, 25, 10), name="B")]
     path = write_collection(tmp_path / "countries.geojson", countries)
     pack = build_pack("w", Extent(-180, -90, 180, 90), None, WorldSources(path, path))
     assert [layer.id for layer in pack.layers] == ["world-land", "world-borders"]
-    borders = codec.decode(pack.layers[1].levels[0].geometry, pack.layers[1].levels[0].scale)
-    assert borders.length == pytest.approx(10.0)
+    low, high = pack.layers[0].levels
+    # Whole at low zoom; in 10-degree cells from zoom 4, which add up to the whole.
+    assert [p.bbox for p in low.parts] == [[0.0, 0.0, 25.0, 10.0]]
+    assert [p.bbox for p in high.parts] == [[0, 0, 10, 10], [10, 0, 20, 10], [20, 0, 30, 10]]
+    area = sum(codec.decode(p.geometry, high.scale).area for p in high.parts)
+    assert area == pytest.approx(250.0)
+    level = pack.layers[1].levels[0]
+    borders = codec.decode(level.parts[0].geometry, level.scale)
+    assert borders.length == pytest.approx(10.0, rel=1e-4)
 
 
 def test_extent_of_the_trip_adds_the_margin() -> None:

@@ -37,10 +37,10 @@ DRAWN_JS = """
     const id = layer.options && layer.options.mvBasemap;
     if (!id) { return; }
     const flat = layer.getLatLngs().flat(3);
-    layers[id] = {
-      inView: flat.filter((ll) => view.contains(ll)).length,
-      inBay: flat.filter((ll) => view.contains(ll) && inBay(ll)).length,
-    };
+    const sum = layers[id] || (layers[id] = {parts: 0, inView: 0, inBay: 0});
+    sum.parts += 1;
+    sum.inView += flat.filter((ll) => view.contains(ll)).length;
+    sum.inBay += flat.filter((ll) => view.contains(ll) && inBay(ll)).length;
   });
   const labels = [];
   map.eachLayer((layer) => {
@@ -59,7 +59,7 @@ def drawn(target: Page | Frame, needed: str = "land", timeout_ms: int = 30000) -
     """The basemap's state once the layer `needed` is on the map."""
     target.wait_for_function(
         "(id) => Object.values(window).some((v) => v instanceof L.Map && v.mvBasemap &&"
-        " v.mvBasemap.layers.some((l) => l.id === id && l.shown))",
+        " v.mvBasemap.layers.some((l) => l.id === id && Object.keys(l.shown).length))",
         arg=needed,
         timeout=timeout_ms,
     )

@@ -7,6 +7,7 @@ half a pixel at the band's deepest zoom; the regional source (OSM land, about
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from mapapp.basemap.geometry import (
     tolerance_for,
     without_small_holes,
 )
-from mapapp.basemap.pack import MAX_ZOOM, Credit, Label, Layer, Level, Pack
+from mapapp.basemap.pack import MAX_ZOOM, Credit, Label, Layer, Level, Pack, Part
 from mapapp.basemap.sources import (
     Area,
     read_areas,
@@ -43,18 +44,32 @@ CREDIT_MLIT = Credit(
 CREDIT_OSM = Credit("© OpenStreetMap contributors", "https://www.openstreetmap.org/copyright")
 CREDIT_NE = Credit("Natural Earth", "https://www.naturalearthdata.com/")
 
-#: (minzoom, maxzoom, zoom the tolerance is set for, quantisation per degree).
-REGION_BANDS: tuple[tuple[int, int, int, int], ...] = (
-    (0, 7, 7, 10_000),
-    (8, 10, 10, 100_000),
-    (11, MAX_ZOOM, 14, 100_000),
+
+@dataclass(frozen=True)
+class Band:
+    """A zoom band: its zooms, the zoom its tolerance is set for, the quantisation
+    per degree, the smallest polygon kept (deg²) and the grid cell (deg, 0: none)."""
+
+    minzoom: int
+    maxzoom: int
+    tol_zoom: int
+    scale: int
+    min_area: float = 0.0
+    cell_deg: float = 0.0
+
+
+REGION_BANDS: tuple[Band, ...] = (
+    Band(0, 7, 7, 10_000),
+    Band(8, 10, 10, 100_000),
+    Band(11, MAX_ZOOM, 14, 100_000),
 )
 #: Borders are not drawn below zoom 8 (they would be a tangle).
 BORDER_BANDS = REGION_BANDS[1:]
-#: The world layer: (minzoom, maxzoom, tolerance zoom, scale, smallest island in deg²).
-WORLD_BANDS: tuple[tuple[int, int, int, int, float], ...] = (
-    (0, 3, 3, 1_000, 0.05),
-    (4, MAX_ZOOM, 6, 2_000, 0.004),
+#: The world: whole at low zoom; in 10° cells from zoom 4, so a city-level view
+#: draws the one or two cells it shows, not the whole world's coastline.
+WORLD_BANDS: tuple[Band, ...] = (
+    Band(0, 3, 3, 1_000, 0.05),
+    Band(4, MAX_ZOOM, 6, 2_000, 0.004, 10.0),
 )
 MUNICIPAL_MINZOOM = 9
 #: Holes in land smaller than this (deg², about 0.5 km²) are processing debris.
@@ -105,36 +120,49 @@ def build_pack(
     return Pack(name, extent.as_list(), parts.credits, parts.layers, parts.labels)
 
 
-def _layer(
-    layer_id: str,
-    kind: str,
-    geometry: BaseGeometry,
-    bands: Sequence[tuple[int, int, int, int]],
-    min_area: float = 0.0,
-) -> Layer:
+def _cells(geometry: BaseGeometry, cell_deg: float) -> list[tuple[list[float], BaseGeometry]]:
+    """The geometry cut into grid cells, west to east then south to north."""
+    if geometry.is_empty:
+        return []
+    west, south, east, north = geometry.bounds
+    if cell_deg <= 0:
+        return [([round(v, 5) for v in (west, south, east, north)], geometry)]
+    out = []
+    for i in range(math.floor(west / cell_deg), math.ceil(east / cell_deg)):
+        for j in range(math.floor(south / cell_deg), math.ceil(north / cell_deg)):
+            cell = [i * cell_deg, j * cell_deg, (i + 1) * cell_deg, (j + 1) * cell_deg]
+            piece = shapely.clip_by_rect(geometry, *cell)
+            if not piece.is_empty:
+                out.append((cell, piece))
+    return out
+
+
+def _layer(layer_id: str, kind: str, geometry: BaseGeometry, bands: Sequence[Band]) -> Layer:
     layer = Layer(layer_id, kind)
-    for minzoom, maxzoom, tol_zoom, scale in bands:
-        encoded = codec.encode(simplified(geometry, tolerance_for(tol_zoom), min_area), scale)
-        if encoded is not None:
-            layer.levels.append(Level(minzoom, maxzoom, scale, encoded))
+    for band in bands:
+        light = simplified(geometry, tolerance_for(band.tol_zoom), band.min_area)
+        parts = []
+        for bbox, piece in _cells(light, band.cell_deg):
+            encoded = codec.encode(piece, band.scale)
+            if encoded is not None:
+                parts.append(Part(bbox, encoded))
+        if parts:
+            layer.levels.append(Level(band.minzoom, band.maxzoom, band.scale, parts))
     return layer
 
 
 def _add_world(parts: _Parts, world: WorldSources) -> None:
     land = read_geometry(world.land, layer=world.land_layer)
-    layer = Layer("world-land", "land")
-    for minzoom, maxzoom, tol_zoom, scale, min_area in WORLD_BANDS:
-        encoded = codec.encode(simplified(land, tolerance_for(tol_zoom), min_area), scale)
-        if encoded is not None:
-            layer.levels.append(Level(minzoom, maxzoom, scale, encoded))
-    parts.layers.append(layer)
+    parts.layers.append(_layer("world-land", "land", land, WORLD_BANDS))
     if world.countries is not None:
         # Each country separately: their union would have no borders left.
         countries, _ = read_shapes(
             world.countries, extent=None, columns=[], layer=world.countries_layer
         )
         borders = shared_borders(list(countries))
-        bands = [(lo, hi, tz, sc) for lo, hi, tz, sc, _ in WORLD_BANDS]
+        bands = [
+            Band(b.minzoom, b.maxzoom, b.tol_zoom, b.scale, 0.0, b.cell_deg) for b in WORLD_BANDS
+        ]
         parts.layers.append(_layer("world-borders", "border-country", borders, bands))
     parts.credits.append(CREDIT_NE)
 

@@ -2,9 +2,10 @@
 
 A pack is one JSON object:
   format, version, name, extent [w, s, e, n], credits [{text, url}],
-  layers [{id, kind, levels: [{minzoom, maxzoom, scale, geometry}]}],
+  layers [{id, kind, levels: [{minzoom, maxzoom, scale, parts: [{bbox, geometry}]}]}],
   labels [{text, alt, kind, lon, lat, minzoom, maxzoom}].
-`geometry` is `codec.encode`'s output. The same input gives the same bytes.
+`geometry` is `codec.encode`'s output; a level is cut into parts (grid cells) so
+the map only draws the parts in view. The same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -22,19 +23,25 @@ VERSION = 1
 MAX_ZOOM = 22
 
 
+@dataclass(frozen=True)
+class Part:
+    bbox: list[float]
+    geometry: Encoded
+
+
 @dataclass
 class Level:
     minzoom: int
     maxzoom: int
     scale: int
-    geometry: Encoded
+    parts: list[Part]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "minzoom": self.minzoom,
             "maxzoom": self.maxzoom,
             "scale": self.scale,
-            "geometry": self.geometry,
+            "parts": [{"bbox": p.bbox, "geometry": p.geometry} for p in self.parts],
         }
 
 

@@ -107,9 +107,47 @@ def packs_for(view: Extent | None, folder: Path | None = None) -> list[PackInfo]
     ]
 
 
-@lru_cache(maxsize=8)
-def _script_text(path: Path, mtime: float) -> str:
-    return escape.script(path.read_text(encoding="utf-8").strip())
+#: A standalone page embeds the world's detailed cells this far around its view;
+#: beyond, the coarse world level is drawn (js/basemap.js falls back to it).
+EMBED_MARGIN_DEG = 20.0
+
+
+@lru_cache(maxsize=4)
+def _pack_doc(path: Path, mtime: float) -> dict[str, Any]:
+    return load(path)
+
+
+@lru_cache(maxsize=32)
+def _embedded_text(path: Path, mtime: float, near: Extent | None) -> str:
+    """The pack as JSON for a page; with `near`, only the grid cells that meet it
+    (levels drawn whole, without cells, are kept whole)."""
+    if near is None:
+        return escape.script(path.read_text(encoding="utf-8").strip())
+    doc = _pack_doc(path, mtime)
+    layers = []
+    for layer in doc["layers"]:
+        levels = []
+        for level in layer["levels"]:
+            parts = level["parts"]
+            if len(parts) > 1:
+                parts = [p for p in parts if Extent(*p["bbox"]).intersects(near)]
+            levels.append({**level, "parts": parts})
+        layers.append({**layer, "levels": levels})
+    text = json.dumps({**doc, "layers": layers}, ensure_ascii=False, separators=(",", ":"))
+    return escape.script(text)
+
+
+def _near(view: Extent | None) -> Extent | None:
+    """The view widened by EMBED_MARGIN_DEG, on whole degrees (so pages share a cache)."""
+    if view is None:
+        return None
+    wide = view.widened(EMBED_MARGIN_DEG)
+    return Extent(
+        float(int(wide.west) - 1 if wide.west > -179 else -180),
+        float(int(wide.south) - 1 if wide.south > -89 else -90),
+        float(int(wide.east) + 1 if wide.east < 179 else 180),
+        float(int(wide.north) + 1 if wide.north < 89 else 90),
+    )
 
 
 def install_packs(static_dir: Path, folder: Path | None = None) -> None:
@@ -146,22 +184,28 @@ def add_basemap(
         credits.update(dict.fromkeys(pack.credits))
     if online:  # the tiles credit OpenStreetMap themselves
         credits = {c: None for c in credits if "OpenStreetMap" not in c[0]}
+    ids: list[str] = []
+    urls: list[str] = []
     if inline:
-        embedded = ",".join(_script_text(p.path, p.path.stat().st_mtime) for p in packs)
-        urls: list[str] = []
+        # Inert JSON elements, parsed by JSON.parse once the events are drawn:
+        # V8 parses a megabyte of JSON far faster than the same as a JS literal.
+        for pack in packs:
+            ids.append(f"mv-basemap-{pack.path.stem}")
+            near = _near(view) if pack.is_world else None
+            text = _embedded_text(pack.path, pack.path.stat().st_mtime, near)
+            element = f'<script type="application/json" id="{ids[-1]}">{text}</script>'
+            HeadHtml(element, name=f"MvBasemapPack{len(ids)}").add_to(m)
     else:
-        embedded = ""
         urls = [f"{static_prefix}{STATIC_SUBDIR}/{p.path.name}" for p in packs]
     head = {
+        "ids": ids,
         "urls": urls,
         "credits": [{"text": t, "url": u} for t, u in credits],
         "styles": STYLES,
         "tiles": OSM_TILES if online else None,
         "notice": TILE_NOTICE,
     }
-    # The packs are spliced in as text: parsing and re-serialising them per page costs.
-    text = escape.script(json.dumps(head, ensure_ascii=False, separators=(",", ":")))
-    payload = text[:-1] + ',"packs":[' + embedded + "]}"
+    payload = escape.script(json.dumps(head, ensure_ascii=False, separators=(",", ":")))
     HeadHtml(f"<style>{BASEMAP_CSS}</style>", name="MvBasemapStyle").add_to(m)
     BasemapLayer(payload).add_to(m)
     return True

@@ -3,7 +3,7 @@
    credits in the attribution, and, online, OpenStreetMap tiles on top with a
    notice when they fail (the vectors then show through).
 
-   payload: {packs: [pack], urls: [url], credits: [{text, url}], styles: {kind: style},
+   payload: {ids: [id of a JSON script element], urls: [url], credits: [{text, url}], styles: {kind: style},
              tiles: {url, attribution, maxZoom} | null, notice: text}
    A pack's geometry: {"P": [[ring, ...], ...]} or {"L": [line, ...]}, each ring or
    line [x0, y0, dx1, dy1, ...] in 1/scale degrees (mapapp/basemap/codec.py). */
@@ -20,15 +20,14 @@
     return out;
   }
 
-  function shape(level, style, renderer, pane) {
-    var g = level.geometry, s = level.scale;
-    var opts = L.extend({renderer: renderer, pane: pane, interactive: false}, style);
-    if (g.P) {
-      return L.polygon(g.P.map(function (rings) {
-        return rings.map(function (r) { return path(r, s); });
+  function shape(geometry, scale, style, renderer) {
+    var opts = L.extend({renderer: renderer, pane: renderer.options.pane, interactive: false}, style);
+    if (geometry.P) {
+      return L.polygon(geometry.P.map(function (rings) {
+        return rings.map(function (r) { return path(r, scale); });
       }), opts);
     }
-    return L.polyline(g.L.map(function (l) { return path(l, s); }), opts);
+    return L.polyline(geometry.L.map(function (l) { return path(l, scale); }), opts);
   }
 
   function credits(map, list) {
@@ -43,61 +42,80 @@
   function Basemap(map, payload) {
     this.map = map;
     this.styles = payload.styles;
-    this.layers = [];        /* {id, kind, levels, drawn: {level index: L.Layer}, shown} */
+    this.layers = [];        /* {id, kind, levels, drawn: {"level/part": L.Layer}, shown: {key: L.Layer}} */
     this.labels = [];        /* pack labels, by rank */
     this.shownLabels = [];   /* L.Marker */
-    this.renderer = L.canvas({pane: lib.pane(map, "mvBase", 150), padding: 0.5});
     this.labelPane = lib.pane(map, "mvBaseLabels", 160);
     var self = this;
-    map.on("zoomend", function () { self.update(); });
+    map.on("zoomend", function () { self.update(true); });
+    map.on("moveend", function () { self.update(false); });
+  }
+
+  /* World layers first, regional ones over them; borders over land and water. */
+  var ORDER = {"land": 0, "border-country": 1, "water": 2};
+  function rank(layer) {
+    var world = layer.id.indexOf("world-") === 0 ? 0 : 10;
+    return world + (ORDER[layer.kind] === undefined ? 3 : ORDER[layer.kind]);
   }
 
   Basemap.prototype.add = function (pack) {
-    var self = this;
+    var self = this, map = this.map;
     pack.layers.forEach(function (layer) {
-      self.layers.push({id: layer.id, kind: layer.kind, levels: layer.levels, drawn: {}, shown: null});
-    });
-    /* World layers first, regional ones over them; borders over land and water. */
-    var order = {"land": 0, "border-country": 1, "water": 2};
-    self.layers.sort(function (a, b) {
-      var wa = a.id.indexOf("world-") === 0 ? 0 : 1, wb = b.id.indexOf("world-") === 0 ? 0 : 1;
-      if (wa !== wb) { return wa - wb; }
-      var oa = order[a.kind] === undefined ? 3 : order[a.kind];
-      var ob = order[b.kind] === undefined ? 3 : order[b.kind];
-      return oa - ob;
+      /* One canvas per layer, stacked by rank: parts added later as the map pans
+         still paint under the layers above them. */
+      var r = rank(layer);
+      var pane = lib.pane(map, "mvBase" + r, 140 + r);
+      self.layers.push({id: layer.id, kind: layer.kind, levels: layer.levels, drawn: {}, shown: {},
+                        renderer: L.canvas({pane: pane, padding: 0.5})});
     });
     self.labels = self.labels.concat(pack.labels);
     self.labels.sort(function (a, b) {
       return (KIND_RANK[a.kind] || 0) - (KIND_RANK[b.kind] || 0) || a.minzoom - b.minzoom;
     });
-    /* Layers must be re-added in order: canvas paints in insertion order. */
-    self.layers.forEach(function (layer) {
-      if (layer.shown) { self.map.removeLayer(layer.shown); layer.shown = null; }
-    });
-    self.update();
+    self.update(true);
   };
 
-  Basemap.prototype.update = function () {
-    var z = this.map.getZoom(), self = this;
+  /* Draw the parts of each layer's current level that meet the view (padded). */
+  Basemap.prototype.update = function (zoomed) {
+    var map = this.map, z = map.getZoom(), self = this;
+    var view = map.getBounds().pad(0.5);
+    function meets(part) {
+      var b = part.bbox;
+      return view.intersects([[b[1], b[0]], [b[3], b[2]]]);
+    }
     this.layers.forEach(function (layer) {
-      var index = -1;
-      layer.levels.forEach(function (lv, i) { if (lv.minzoom <= z && z <= lv.maxzoom) { index = i; } });
-      var want = null;
-      if (index >= 0) {
-        if (!layer.drawn[index]) {
-          layer.drawn[index] = shape(layer.levels[index], self.styles[layer.kind] || {},
-                                     self.renderer, "mvBase");
-          layer.drawn[index].options.mvBasemap = layer.id;
-        }
-        want = layer.drawn[index];
+      var want = {};
+      var levels = layer.levels.map(function (lv, i) { return i; }).filter(function (i) {
+        var lv = layer.levels[i];
+        return lv.minzoom <= z && z <= lv.maxzoom && lv.parts.some(meets);
+      });
+      /* A standalone page carries the world's detailed cells near its trip only:
+         elsewhere the coarsest level stands in. */
+      if (!levels.length && layer.levels.length && layer.levels[0].parts.some(meets)) {
+        levels = [0];
       }
-      if (layer.shown !== want) {
-        if (layer.shown) { self.map.removeLayer(layer.shown); }
-        if (want) { want.addTo(self.map); }
-        layer.shown = want;
-      }
+      levels.forEach(function (i) {
+        var lv = layer.levels[i];
+        lv.parts.forEach(function (part, j) {
+          if (!meets(part)) { return; }
+          var key = i + "/" + j;
+          if (!layer.drawn[key]) {
+            layer.drawn[key] = shape(part.geometry, lv.scale, self.styles[layer.kind] || {},
+                                     layer.renderer);
+            layer.drawn[key].options.mvBasemap = layer.id;
+          }
+          want[key] = layer.drawn[key];
+        });
+      });
+      Object.keys(layer.shown).forEach(function (key) {
+        if (!want[key]) { map.removeLayer(layer.shown[key]); }
+      });
+      Object.keys(want).forEach(function (key) {
+        if (!layer.shown[key]) { want[key].addTo(map); }
+      });
+      layer.shown = want;
     });
-    this.placeLabels(z);
+    if (zoomed) { this.placeLabels(z); }
   };
 
   /* Labels in rank order; one that would overlap a placed one is left out. */
@@ -155,7 +173,13 @@
     L.DomUtil.addClass(map.getContainer(), "mv-has-basemap");
     credits(map, payload.credits);
     if (payload.tiles) { base.tiles = tiles(map, payload.tiles, payload.notice); }
-    payload.packs.forEach(function (pack) { base.add(pack); });
+    /* Embedded packs are drawn once this script (and the events after it) has
+       run, so the geography never delays the events. */
+    setTimeout(function () {
+      payload.ids.forEach(function (id) {
+        base.add(JSON.parse(document.getElementById(id).textContent));
+      });
+    }, 0);
     /* Served packs arrive after the events are drawn: they never delay them. */
     payload.urls.forEach(function (url) {
       fetch(url).then(function (r) {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,10 @@ def _municipal_labels(areas: list[Area], extent: Extent, land: BaseGeometry) -> 
         )  # fmt: skip
         if label is None:
             continue
+        if area.name.endswith("市"):
+            # A city's name orients a reader more than a ward's or a town's of
+            # the same size: it is tried a zoom earlier and placed first.
+            label = replace(label, kind="city", minzoom=max(MUNICIPAL_MINZOOM, label.minzoom - 1))
         labels.append(label)
         group = _group(area)
         if group:

@@ -118,10 +118,10 @@ def _pack_doc(path: Path, mtime: float) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _embedded_text(path: Path, mtime: float, near: Extent | None) -> str:
-    """The pack as JSON for a page; with `near`, only the grid cells that meet it
-    (levels drawn whole, without cells, are kept whole)."""
-    if near is None:
+def _embedded_text(path: Path, mtime: float, cut: bool, near: Extent | None) -> str:
+    """The pack as JSON for a page; if `cut`, only the grid cells that meet `near`
+    (none if it is None); levels drawn whole, without cells, are kept whole."""
+    if not cut:
         return escape.script(path.read_text(encoding="utf-8").strip())
     doc = _pack_doc(path, mtime)
     layers = []
@@ -130,16 +130,21 @@ def _embedded_text(path: Path, mtime: float, near: Extent | None) -> str:
         for level in layer["levels"]:
             parts = level["parts"]
             if len(parts) > 1:
-                parts = [p for p in parts if Extent(*p["bbox"]).intersects(near)]
+                parts = [p for p in parts if near and Extent(*p["bbox"]).intersects(near)]
             levels.append({**level, "parts": parts})
         layers.append({**layer, "levels": levels})
     text = json.dumps({**doc, "layers": layers}, ensure_ascii=False, separators=(",", ":"))
     return escape.script(text)
 
 
+#: A view wider than this (degrees) is a world view: no detailed cells are embedded.
+WORLD_VIEW_DEG = 60.0
+
+
 def _near(view: Extent | None) -> Extent | None:
-    """The view widened by EMBED_MARGIN_DEG, on whole degrees (so pages share a cache)."""
-    if view is None:
+    """The view widened by EMBED_MARGIN_DEG, on whole degrees (so pages share a cache);
+    None for a world-wide view or none."""
+    if view is None or max(view.east - view.west, view.north - view.south) > WORLD_VIEW_DEG:
         return None
     wide = view.widened(EMBED_MARGIN_DEG)
     return Extent(
@@ -191,8 +196,8 @@ def add_basemap(
         # V8 parses a megabyte of JSON far faster than the same as a JS literal.
         for pack in packs:
             ids.append(f"mv-basemap-{pack.path.stem}")
-            near = _near(view) if pack.is_world else None
-            text = _embedded_text(pack.path, pack.path.stat().st_mtime, near)
+            mtime = pack.path.stat().st_mtime
+            text = _embedded_text(pack.path, mtime, pack.is_world, _near(view))
             element = f'<script type="application/json" id="{ids[-1]}">{text}</script>'
             HeadHtml(element, name=f"MvBasemapPack{len(ids)}").add_to(m)
     else:

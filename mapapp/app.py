@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,7 +18,6 @@ from mapapp.export import events_of, filter_collection
 from mapapp.filters import available
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, region_label, render_html
-from mapapp.mapview.style import day_color
 from mapapp.store import geojson_io
 from mapapp.uploads import Dataset, dataset_from_upload, trip_summary
 
@@ -142,6 +140,9 @@ if table_pick != st.session_state.get("table_pick"):
     if table_pick is not None:
         st.session_state.selected_event = table_pick
 selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
+# The map is rebuilt only for a table pick: a map click already shows its event there,
+# and a rebuilt map would drop the click that follows it.
+on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
 
 map_col, detail_col = st.columns([7, 3])
 with map_col:
@@ -150,7 +151,7 @@ with map_col:
         assets="streamlit",
         basemap="osm" if basemap == "OpenStreetMap" else "offline",
         view="region" if view == 1 else "selection",
-        selected=selected["event_id"] if selected else "",
+        selected=on_map["event_id"] if on_map else "",
     )
     clicked = st_folium(
         fmap,
@@ -173,18 +174,21 @@ if map_click != st.session_state.get("map_click"):
         st.session_state.selected_event = picked["event_id"]
         selected = picked
 with detail_col:
-    st.subheader("Event details")
+    st.header("Event details")
     if selected is None:
-        st.caption(
+        st.markdown(
             "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
             "itinerary, to see the event, its sentence and its sources."
         )
     else:
         st.html(app_logic.details_html(selected))
 
-st.subheader("Itinerary")
+st.header("Itinerary")
 table = pd.DataFrame(rows)
 chosen_id = selected["event_id"] if selected else None
+if rows:
+    # A visible mark, not only a colour: screen readers and the colour-blind see it too.
+    table.insert(0, "selected", ["▶" if r["event_id"] == chosen_id else "" for r in rows])
 st.dataframe(
     table.style.apply(
         lambda row: [
@@ -206,23 +210,9 @@ st.dataframe(
 
 timeline = app_logic.timeline_rows(shown)
 if timeline:
-    st.subheader("Timeline")
-    days = sorted({r["day"] for r in timeline})
-    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
-    marks = alt.Chart(pd.DataFrame(timeline)).encode(
-        y=alt.Y("actor:N", title=None),
-        color=alt.Color("day:O", title="day", scale=colours),
-        tooltip=["when", "time precision", "event", "actor"],
-    )
-    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
-    spans = spans.encode(
-        x=alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M")),
-        x2="end:T",
-    )
-    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
-    instants = instants.encode(x="start:T")
-    st.altair_chart(spans + instants, width="stretch")
-    st.caption(
+    st.header("Timeline")
+    st.altair_chart(app_logic.timeline_chart(timeline), width="stretch")
+    st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."
     )
@@ -242,7 +232,11 @@ with st.sidebar:
             lambda: geojson_io.dumps(collection),
             "mapapp-itinerary.geojson",
         ),
-        ("Map as standalone HTML (works offline)", lambda: render_html(shown), "mapapp-map.html"),
+        (
+            "Map as standalone HTML (works offline)",
+            lambda: render_html(shown, trip=dataset.trip),
+            "mapapp-map.html",
+        ),
     ]
     for label, make, file_name in downloads:
         mime = "text/html" if file_name.endswith(".html") else "application/geo+json"

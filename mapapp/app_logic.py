@@ -10,9 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import altair as alt
+import pandas as pd
+
 from mapapp.export import events_of
 from mapapp.filters import available
 from mapapp.mapview import escape, present
+from mapapp.mapview.style import day_color
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")
@@ -155,6 +159,22 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def timeline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.LayerChart:
+    """The timeline: actors down, date and time across, in the map's day colours;
+    a dot for a time to the minute, a bar for a part of the day or a whole day."""
+    days = sorted({r["day"] for r in rows})
+    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
+    marks = alt.Chart(pd.DataFrame(list(rows))).encode(
+        y=alt.Y("actor:N", title=None),
+        color=alt.Color("day:O", title="day", scale=colours),
+        tooltip=["when", "time precision", "event", "actor"],
+    )
+    axis = alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M"))
+    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
+    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
+    return alt.LayerChart(layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis)])
 
 
 def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:

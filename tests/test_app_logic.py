@@ -7,6 +7,7 @@ from typing import Any
 
 from mapapp import app_logic
 from mapapp.export import filter_collection
+from mapapp.mapview.style import day_color
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -54,6 +55,17 @@ def test_timeline_is_on_a_time_axis_with_its_precision(built: dict[str, Any]) ->
     assert (rows[4]["start"], rows[4]["end"]) == ("2025-04-09T06:00:00", "2025-04-09T12:00:00")
     assert (rows[1]["start"], rows[1]["end"]) == ("2025-04-08T00:00:00", "2025-04-08T23:59:59")
     assert not rows[1]["exact"] and rows[1]["time precision"] == "day only"
+
+
+def test_timeline_chart_uses_time_and_the_maps_day_colours(built: dict[str, Any]) -> None:
+    spec = app_logic.timeline_chart(app_logic.timeline_rows(built)).to_dict()
+    for layer in spec["layer"]:
+        assert layer["encoding"]["x"]["type"] == "temporal"
+        scale = layer["encoding"]["color"]["scale"]
+        assert scale["domain"] == [1, 2]
+        assert scale["range"] == [day_color(1), day_color(2)]
+    marks = {layer["mark"]["type"] for layer in spec["layer"]}
+    assert marks == {"bar", "point"}
 
 
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from browser_support import Session
+from playwright.sync_api import Browser, Frame, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from mapapp.mapview.present import event_view
 from mapapp.mapview.render import render_html
@@ -136,16 +141,42 @@ def test_each_route_vertex_sits_at_its_events_true_spot(browser: Browser, tmp_pa
           layer.getLatLngs().forEach((ll) => vertices.push(map.latLngToContainerPoint(ll)));
         }
       });
+      const box = map.getContainer().getBoundingClientRect();
       return E.layers.map((marker, i) => {
         const el = marker.getElement().getBoundingClientRect();
         const spread = marker.getElement().getAttribute('data-spread') === '1';
         const at = spread ? map.latLngToContainerPoint([C.lat[i] / k, C.lon[i] / k])
-                          : {x: el.x + el.width / 2, y: el.y + el.height / 2};
+                          : {x: el.x - box.x + el.width / 2, y: el.y - box.y + el.height / 2};
         return Math.min(...vertices.map((v) => Math.hypot(v.x - at.x, v.y - at.y)));
       });
     }"""
     )
     assert len(gaps) == 7 and max(gaps) < 3, gaps
+    assert errors == []
+    page.close()
+
+
+def test_uncertainty_circles_are_to_scale_and_only_where_visible(
+    browser: Browser, tmp_path: Path
+) -> None:
+    seed = _seed()
+    seed["features"][1]["properties"]["uncertainty_m"] = 300  # Kamakura: its own radius
+    page, errors = _open(browser, tmp_path, seed)
+    shown_at = """(zoom) => new Promise((resolve) => {
+      const E = mvLib.eventLayers[0];
+      E.map.once("zoomend", () => setTimeout(() => resolve(E.rings.map((r) =>
+        [E.payload.ids[r.i], r.layer.getRadius(), Boolean(r.layer._map)])), 50));
+      E.map.setZoom(zoom, {animate: false});
+    })"""
+    far = page.evaluate(shown_at, 6)
+    near = page.evaluate(shown_at, 15)
+    assert {(i, r) for i, r, _ in near} == {
+        ("mitsubishi-electric-kamakura-visit", 300),
+        ("meeting-with-yoji-muto", 2000),
+        ("meeting-with-tech-startups", 2000),
+    }
+    assert [shown for *_, shown in far] == [False, False, False]  # a pixel or two: not drawn
+    assert [shown for *_, shown in near] == [True, True, True]
     assert errors == []
     page.close()
 
@@ -167,3 +198,124 @@ def test_the_popup_shows_the_time_label_rule_and_the_sources(
     assert hrefs == [s.href for s in view.sources if s.href] and len(hrefs) >= 2
     assert errors == []
     page.close()
+
+
+# --- in the app: table and map share one selected event --------------------------------
+
+
+def _frame_with(session: Session, selector: str, timeout_s: float = 30) -> Frame:
+    """The map's iframe once it shows `selector` (a rerun replaces the iframe)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in session.page.frames:
+            if "streamlit_folium" in frame.url and not frame.is_detached():
+                try:
+                    if frame.locator(selector).count():
+                        return frame
+                except PlaywrightError:
+                    continue
+        session.page.wait_for_timeout(250)
+    pytest.fail(f"the map never showed {selector}")
+
+
+def _table_text(session: Session) -> str:
+    return session.page.locator('[data-testid="stDataFrame"] table').inner_text()
+
+
+def test_a_table_row_selects_the_event_on_the_map(session: Session, app_url: str) -> None:
+    page = session.page
+    page.goto(app_url)
+    session.map_frame(expected=7)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The row-selection column of the third row (header and rows are 35 px high).
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 2 * 35 + 17)
+    frame = _frame_with(session, '.mv-num.mv-selected[data-event-id="talks-with-gen-nakatani"]')
+    frame.locator('.mv-popup[data-event-id="talks-with-gen-nakatani"]').wait_for()
+    page.get_by_text("3. Talks with Defence Minister Gen Nakatani").first.wait_for()
+    session.assert_clean()
+
+
+def test_a_map_click_and_a_keyboard_enter_mark_the_row(session: Session, app_url: str) -> None:
+    page = session.page
+    page.goto(app_url)
+    frame = session.map_frame(expected=7)
+    frame.locator('.mv-num[data-event-id="meeting-with-shigeru-ishiba"]').click()
+    deadline = time.monotonic() + 30
+    while "▶7" not in _table_text(session) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert "▶7" in _table_text(session)
+    # The keyboard takes the same path: focus a marker, press Enter.
+    frame = _frame_with(session, ".mv-num.mv-selected")
+    frame.locator('.mv-num[data-event-id="keio-university-speech"]').focus()
+    page.keyboard.press("Enter")
+    while "▶4" not in _table_text(session) and time.monotonic() < deadline + 30:
+        page.wait_for_timeout(250)
+    assert "▶4" in _table_text(session) and "▶7" not in _table_text(session)
+    page.get_by_text("4. Speech at Keio University").first.wait_for()
+    session.assert_clean()
+
+
+# --- axe-core: no serious or critical violation --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe_js(request: pytest.FixtureRequest) -> str:
+    """axe-core 4, installed by npm into pytest's cache folder (once per machine)."""
+    folder = Path(request.config.cache.mkdir("axe-core"))
+    script = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is not installed (apt-get install -y npm)")
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), "axe-core@4"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+def _serious(frame: Frame, axe_js: str) -> list[str]:
+    frame.evaluate(axe_js)
+    found: list[str] = frame.evaluate(
+        """async () => (await axe.run(document)).violations
+             .filter((v) => v.impact === "serious" || v.impact === "critical")
+             .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "))"""
+    )
+    return found
+
+
+def test_axe_finds_nothing_serious_in_the_standalone_map(
+    browser: Browser, tmp_path: Path, axe_js: str
+) -> None:
+    trip = {
+        "title": "NATO Secretary General Mark Rutte in Japan",
+        "article_title": "NATO's shock move",
+        "article_url": "https://forcemedia.digital/",
+        "outlet": "Force Media",
+    }
+    path = tmp_path / "map.html"
+    path.write_text(render_html(_seed(), trip=trip), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.mv-num').length === 7")
+    assert page.title() == trip["title"]
+    assert page.locator("html").get_attribute("lang") == "en"
+    heading = page.locator("header.mv-page-head")
+    assert trip["title"] in heading.locator("h1").inner_text()
+    assert heading.locator("a").get_attribute("href") == trip["article_url"]
+    assert "Credits:" in heading.inner_text()
+    assert _serious(page.main_frame, axe_js) == []
+    page.close()
+
+
+def test_axe_finds_nothing_serious_in_the_app(session: Session, app_url: str, axe_js: str) -> None:
+    session.page.goto(app_url)
+    frame = session.map_frame(expected=7)
+    session.page.get_by_text("Timeline").first.wait_for()
+    assert _serious(session.page.main_frame, axe_js) == []
+    assert _serious(frame, axe_js) == []

@@ -266,7 +266,7 @@ def test_payload_has_one_entry_per_event(seed: dict[str, Any], mode: str) -> Non
         view = event_view(event["properties"])
         assert got["event_id"] == event["properties"]["event_id"]
         assert got["place_name"] == event["properties"]["place_name"]
-        assert got["heading"] == view.heading
+        assert got["head"] == view.heading
         assert (got["when"], got["place"], got["quote"]) == (view.when, view.place, view.quote)
         assert got["src"] == [s.text for s in view.sources]
         assert got["href"] == [s.href or "" for s in view.sources]
@@ -284,10 +284,12 @@ def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> No
         got = event_details(payload, i)
         props = events[i]["properties"]
         assert got["quote"] == props["quote"]
-        assert got["heading"] == f"{props['order']}. {props['title']}"
+        assert got["head"] == f"{props['order']}. {props['title']}"
         assert got["order"] == props["order"]
     # Quotes come from a pool: the table holds each once.
-    assert len(payload["d"]["s"]) < len(events)
+    quotes = {e["properties"]["quote"] for e in events}
+    assert len(quotes) < len(events)
+    assert sum(1 for text in payload["d"]["s"] if text in quotes) == len(quotes)
     # No numbered DOM markers beyond the label limit: the JS decides on n.
     assert payload["n"] > payload["label_max"]
 
@@ -383,7 +385,7 @@ def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> No
     # ...and still carries the text unchanged, for textContent to show.
     payload = extract_payload(html)
     got = event_details(payload, 0)
-    assert got["heading"] == f"1. {SCRIPT_XSS} {JINJA}"
+    assert got["head"] == f"1. {SCRIPT_XSS} {JINJA}"
     assert got["quote"] == f"{IMG_XSS} {TEMPLATE_LITERAL}"
     assert got["who"] == [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
     # Only http(s) URLs get a link target; the others are shown as text.
@@ -411,7 +413,7 @@ def test_payload_json_escapes_script_breakers() -> None:
         assert not re.search(r"[<>&\u2028]", text)
         assert "{{" not in text
         decoded = json.loads(text)
-        assert decoded["s"] == ["1. </script>", "<!--"]
+        assert decoded["s"] == ["<!--"]
         assert decoded["ids"] == ["x</script><script>"]
 
 

@@ -121,5 +121,5 @@ def test_a_click_on_a_canvas_event_shows_its_details(
     details = event_details(payload, index)
     quote = pg.locator(".mv-popup blockquote").inner_text()
     assert quote == details["quote"] and len(quote) >= 100
-    assert details["heading"] in popup.inner_text()
+    assert details["head"] in popup.inner_text()
     assert errors == []

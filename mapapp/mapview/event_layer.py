@@ -40,7 +40,7 @@ ZLIB_FAST_LEVEL = 3
 ZLIB_FAST_ABOVE = 12_000_000
 
 #: Popup columns holding one string per event, and those holding a list of strings.
-_DETAIL_STRINGS = ("when", "place", "pnote", "quote")
+_DETAIL_STRINGS = ("head", "when", "place", "pnote", "quote")
 _DETAIL_LISTS = ("who", "src", "href", "srcn", "disc")
 
 
@@ -48,8 +48,9 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     """Event features (GeoJSON dicts) as a columnar payload, one entry per event.
 
     The drawing needs only `c` (order, day, lat, lon, uncertainty in metres, and
-    heading and place name as indices into `s`) and `ids`. Everything a popup
-    shows sits in `d`, dictionary encoded: `d.s` is its string table, `d.l` a
+    the place name as an index into `s`) and `ids`. Everything a popup or tooltip
+    shows sits in `d` (the heading "N. title" too: unique per event, it is left
+    to the compression), dictionary encoded: `d.s` is its string table, `d.l` a
     table of string-index lists, `d.c` the per-event indices into them.
     `selected` is the id of the event to highlight ('' for none).
     """
@@ -57,7 +58,7 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     props = [f["properties"] for f in feats]
     coords = [f["geometry"]["coordinates"] for f in feats]
     views = [event_view(p) for p in props]
-    # Top-level strings (headings, place names) and popup strings: one table each;
+    # Top-level strings (place names) and popup strings: one table each;
     # setdefault gives a new value the next index and a known one its old index.
     top: dict[str, int] = {}
     t_add = top.setdefault
@@ -66,6 +67,7 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     lists: dict[tuple[str, ...], int] = {}
     l_add = lists.setdefault
     cols: dict[str, list[int]] = {
+        "head": [s_add(v.heading, len(strings)) for v in views],
         "when": [s_add(v.when, len(strings)) for v in views],
         "place": [s_add(v.place, len(strings)) for v in views],
         "pnote": [s_add(v.place_note, len(strings)) for v in views],
@@ -93,7 +95,6 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
             "lat": [round(c[1] * COORD_SCALE) for c in coords],
             "lon": [round(c[0] * COORD_SCALE) for c in coords],
             "unc": [uncertainty_m(p) for p in props],
-            "head": [t_add(v.heading, len(top)) for v in views],
             "pl": [t_add(str(p.get("place_name") or ""), len(top)) for p in props],
         },
         "s": list(top),
@@ -180,7 +181,6 @@ def event_details(payload: Mapping[str, Any], index: int) -> dict[str, Any]:
         "event_id": payload["ids"][index],
         "order": payload["c"]["order"][index],
         "day": payload["c"]["day"][index],
-        "heading": payload["s"][payload["c"]["head"][index]],
         "place_name": payload["s"][payload["c"]["pl"][index]],
         "uncertainty_m": payload["c"]["unc"][index],
     }

@@ -25,6 +25,7 @@ from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
 from mapapp.mapview.basemap_layer import add_basemap
 from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
+from mapapp.mapview.page import PageFigure, heading_html, map_credits
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import (
     LINK_COLOR,
@@ -424,9 +425,15 @@ def render_html(
     basemap: BasemapMode = "offline",
     view: ViewMode = "selection",
     deterministic: bool = False,
+    trip: Mapping[str, Any] | None = None,
 ) -> str:
-    """A complete HTML page; with the defaults it needs no other file and no network."""
+    """A complete HTML page; with the defaults it needs no other file and no network.
+
+    `trip` (title, article_title, article_url, outlet) names the page and its heading.
+    """
     m = build_map(collection, assets=assets, basemap=basemap, view=view)
+    title = str((trip or {}).get("title") or "Itinerary map")
+    PageFigure(title, heading_html(trip, map_credits(m))).add_child(m)
     if deterministic:
         make_ids_deterministic(m)
     html: str = m.get_root().render()

@@ -152,8 +152,10 @@ def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
         for cls, mark, text in symbols
     ]
     return (
-        '<section class="mv-legend" aria-label="Map legend">'
-        '<h2 class="mv-legend-title">Legend</h2><ul>' + "".join(rows) + "</ul></section>"
+        '<section class="mv-legend" aria-label="Map legend"><details open>'
+        '<summary class="mv-legend-title">Legend</summary><ul>'
+        + "".join(rows)
+        + "</ul></details></section>"
     )
 
 
@@ -161,11 +163,14 @@ def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
 MAP_CSS = f"""
 .leaflet-container {{ background: {SEA_COLOR}; font: 13px/1.35 system-ui, -apple-system,
   "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }}
-.mv-legend {{ position: absolute; bottom: 18px; left: 10px; z-index: 1000;
+/* Above markers (pane 600), below popups (700), which must stay readable; above
+   the scale bar (bottom left). */
+.mv-legend {{ position: absolute; bottom: 44px; left: 10px; z-index: 690;
   background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, sans-serif;
   color: #222; max-width: 260px; }}
-.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; }}
+.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; cursor: pointer; }}
+.mv-legend details:not([open]) .mv-legend-title {{ margin: 0; }}
 .mv-legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .mv-day {{ width: 12px; height: 12px; }}
 .mv-line {{ display: inline-block; flex: none; width: 14px; height: 4px; opacity: 0.75; }}

@@ -22,7 +22,12 @@ mvLib.eventLayer = function (group, map, D) {
   var popup = L.popup({maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24]});
 
   function color(i) { return lib.dayColor(D.palette, C.day[i]); }
-  function head(i) { return D.s[C.head[i]]; }
+  /* "N. title", from the details (inflated at once for small trips, shortly after
+     loading for big ones); the bare number until then. */
+  function head(i) {
+    var d = D.d || D._d;
+    return d ? d.s[d.c.head[i]] : String(C.order[i]);
+  }
   function trueLatLng(i) { return L.latLng(C.lat[i] / scale, C.lon[i] / scale); }
 
   function listSection(root, title, items, render) {
@@ -93,7 +98,7 @@ mvLib.eventLayer = function (group, map, D) {
   /* The tooltip is escaped text, not a node: streamlit-folium reads it back
      (last_object_clicked_tooltip) as a string, and the app finds the event by it. */
   function tip(layer) {
-    if (!layer.getTooltip()) {
+    if (!layer.getTooltip() && (D.d || D._d)) {
       layer.bindTooltip(lib.esc(head(layer.options.eventIndex)),
                         {direction: "top", offset: [0, numbered ? -10 : -6]});
     }
@@ -101,9 +106,14 @@ mvLib.eventLayer = function (group, map, D) {
   function onClick(e) {
     var layer = e.target;
     tip(layer);
+    select(layer.options.eventIndex);
     openDetails(layer.options.eventIndex, Boolean(e.keyboard));
   }
-  function onOver(e) { tip(e.target); e.target.openTooltip(); }
+  function onOver(e) {
+    var layer = e.target;
+    if (D.d || D._d) { tip(layer); layer.openTooltip(); return; }
+    lib.details(D).then(function () { tip(layer); layer.openTooltip(); }, function () {});
+  }
 
   function select(i) {
     layers.forEach(function (layer, k) {

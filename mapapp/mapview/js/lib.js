@@ -36,7 +36,8 @@ var mvLib = (function (existing) {
   lib.latLng = function (lat, lon, scale) { return [lat / scale, lon / scale]; };
 
   /* The payload's details: plain JSON for small trips, deflated + base64 for big
-     ones (inflated once, on first use). Returns a Promise. */
+     ones (inflated once, on first use). Returns a Promise; once it resolves, the
+     details are also at payload._d for synchronous use. */
   lib.details = function (payload) {
     if (!payload._details) {
       if (payload.d) {
@@ -49,6 +50,7 @@ var mvLib = (function (existing) {
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
         payload._details = new Response(stream).text().then(JSON.parse);
       }
+      payload._details.then(function (d) { payload._d = d; }, function () {});
     }
     return payload._details;
   };

@@ -192,9 +192,10 @@ def test_the_world_layer_has_bands_and_borders(tmp_path: Path) -> None:
     path = write_collection(tmp_path / "countries.geojson", countries)
     pack = build_pack("w", Extent(-180, -90, 180, 90), None, WorldSources(path, path))
     assert [layer.id for layer in pack.layers] == ["world-land", "world-borders"]
-    low, high = pack.layers[0].levels
-    # Whole at low zoom; in 10-degree cells from zoom 4, which add up to the whole.
+    low, mid, high = pack.layers[0].levels
+    # Whole at low zoom; then in 30- and 10-degree cells, which add up to the whole.
     assert [p.bbox for p in low.parts] == [[0.0, 0.0, 25.0, 10.0]]
+    assert [p.bbox for p in mid.parts] == [[0, 0, 30, 30]]
     assert [p.bbox for p in high.parts] == [[0, 0, 10, 10], [10, 0, 20, 10], [20, 0, 30, 10]]
     area = sum(codec.decode(p.geometry, high.scale).area for p in high.parts)
     assert area == pytest.approx(250.0)

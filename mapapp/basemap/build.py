@@ -65,11 +65,13 @@ REGION_BANDS: tuple[Band, ...] = (
 )
 #: Borders are not drawn below zoom 8 (they would be a tangle).
 BORDER_BANDS = REGION_BANDS[1:]
-#: The world: whole at low zoom; in 10° cells from zoom 4, so a city-level view
-#: draws the one or two cells it shows, not the whole world's coastline.
+#: The world: whole and light at the lowest zooms; then in 30° and 10° cells, so
+#: a closer view draws only the cells it shows (and a page can embed only those
+#: near its trip).
 WORLD_BANDS: tuple[Band, ...] = (
-    Band(0, 3, 3, 1_000, 0.05),
-    Band(4, MAX_ZOOM, 6, 2_000, 0.004, 10.0),
+    Band(0, 1, 0, 250, 0.5),
+    Band(2, 5, 4, 1_000, 0.02, 30.0),
+    Band(6, MAX_ZOOM, 6, 2_000, 0.004, 10.0),
 )
 MUNICIPAL_MINZOOM = 9
 #: Holes in land smaller than this (deg², about 0.5 km²) are processing debris.

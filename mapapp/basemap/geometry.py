@@ -70,9 +70,11 @@ def simplified(geometry: BaseGeometry, tolerance: float, min_area: float = 0.0) 
     """Topology-preserving simplification; polygons smaller than `min_area` (deg²) go."""
     if tolerance > 0:
         geometry = shapely.simplify(geometry, tolerance, preserve_topology=True)
-    if min_area > 0 and geometry.geom_type in ("Polygon", "MultiPolygon"):
-        parts = [p for p in shapely.get_parts(geometry) if p.area >= min_area]
-        geometry = shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
+    if min_area > 0:
+        from mapapp.basemap.codec import polygons_of
+
+        parts = [p for p in polygons_of(geometry) if p.area >= min_area]
+        geometry = without_small_holes(shapely.MultiPolygon(parts), min_area)
     return geometry
 
 

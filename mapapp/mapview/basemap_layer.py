@@ -107,8 +107,8 @@ def packs_for(view: Extent | None, folder: Path | None = None) -> list[PackInfo]
     ]
 
 
-#: A standalone page embeds the world's detailed cells this far around its view;
-#: beyond, the coarse world level is drawn (js/basemap.js falls back to it).
+#: A standalone page embeds the detailed cells this far around its view; beyond,
+#: the coarsest level is drawn (js/basemap.js falls back to it).
 EMBED_MARGIN_DEG = 20.0
 
 
@@ -118,26 +118,29 @@ def _pack_doc(path: Path, mtime: float) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _embedded_text(path: Path, mtime: float, cut: bool, near: Extent | None) -> str:
-    """The pack as JSON for a page; if `cut`, only the grid cells that meet `near`
-    (none if it is None); levels drawn whole, without cells, are kept whole."""
-    if not cut:
-        return escape.script(path.read_text(encoding="utf-8").strip())
+def _embedded_text(path: Path, mtime: float, near: Extent | None) -> str:
+    """The pack as JSON for a page: the grid cells that meet `near` (levels drawn
+    whole are kept whole); for a world-wide view (None), only the levels that
+    start at zoom 0. js/basemap.js draws level 0 where a level has nothing."""
     doc = _pack_doc(path, mtime)
     layers = []
     for layer in doc["layers"]:
         levels = []
         for level in layer["levels"]:
             parts = level["parts"]
-            if len(parts) > 1:
-                parts = [p for p in parts if near and Extent(*p["bbox"]).intersects(near)]
-            levels.append({**level, "parts": parts})
-        layers.append({**layer, "levels": levels})
+            if near is None:
+                parts = parts if level["minzoom"] == 0 else []
+            elif len(parts) > 1:
+                parts = [p for p in parts if Extent(*p["bbox"]).intersects(near)]
+            if parts:
+                levels.append({**level, "parts": parts})
+        if levels:
+            layers.append({**layer, "levels": levels})
     text = json.dumps({**doc, "layers": layers}, ensure_ascii=False, separators=(",", ":"))
     return escape.script(text)
 
 
-#: A view wider than this (degrees) is a world view: no detailed cells are embedded.
+#: A view wider than this (degrees) is a world view.
 WORLD_VIEW_DEG = 60.0
 
 
@@ -196,8 +199,7 @@ def add_basemap(
         # V8 parses a megabyte of JSON far faster than the same as a JS literal.
         for pack in packs:
             ids.append(f"mv-basemap-{pack.path.stem}")
-            mtime = pack.path.stat().st_mtime
-            text = _embedded_text(pack.path, mtime, pack.is_world, _near(view))
+            text = _embedded_text(pack.path, pack.path.stat().st_mtime, _near(view))
             element = f'<script type="application/json" id="{ids[-1]}">{text}</script>'
             HeadHtml(element, name=f"MvBasemapPack{len(ids)}").add_to(m)
     else:

@@ -140,6 +140,9 @@ def _embedded_text(path: Path, mtime: float, near: Extent | None) -> str:
     return escape.script(text)
 
 
+#: Label priority looks at this many event points at most.
+MAX_FOCUS = 200
+
 #: A view wider than this (degrees) is a world view.
 WORLD_VIEW_DEG = 60.0
 
@@ -182,8 +185,11 @@ def add_basemap(
     view: Extent | None,
     inline: bool,
     static_prefix: str,
+    focus: list[tuple[float, float]] | None = None,
 ) -> bool:
-    """Add the basemap to the map; False if no pack was found (caller falls back)."""
+    """Add the basemap to the map; False if no pack was found (caller falls back).
+
+    `focus` are the events' (lat, lon): labels near them are placed first."""
     packs = packs_for(view)
     if not packs:
         return False
@@ -211,6 +217,9 @@ def add_basemap(
         "styles": STYLES,
         "tiles": OSM_TILES if online else None,
         "notice": TILE_NOTICE,
+        "focus": [[round(lat, 4), round(lon, 4)] for lat, lon in dict.fromkeys(focus or [])][
+            :MAX_FOCUS
+        ],
     }
     payload = escape.script(json.dumps(head, ensure_ascii=False, separators=(",", ":")))
     HeadHtml(f"<style>{BASEMAP_CSS}</style>", name="MvBasemapStyle").add_to(m)

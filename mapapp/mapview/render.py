@@ -151,7 +151,12 @@ def _localise_assets(m: folium.Map, mode: AssetMode, static_prefix: str) -> None
 
 
 def _add_basemap(
-    m: folium.Map, basemap: BasemapMode, bounds: Bounds | None, assets: AssetMode, prefix: str
+    m: folium.Map,
+    basemap: BasemapMode,
+    bounds: Bounds | None,
+    assets: AssetMode,
+    prefix: str,
+    events: Sequence[Mapping[str, Any]],
 ) -> None:
     """The vector packs (tiles on top when online); country outlines if no pack is found."""
     if basemap not in ("offline", "osm"):
@@ -161,7 +166,9 @@ def _add_basemap(
         (south, west), (north, east) = bounds
         view = Extent(west, south, east, north)
     online = basemap == "osm"
-    if add_basemap(m, online=online, view=view, inline=assets == "inline", static_prefix=prefix):
+    focus = [_point_latlon(e) for e in events]
+    inline = assets == "inline"
+    if add_basemap(m, online=online, view=view, inline=inline, static_prefix=prefix, focus=focus):
         return
     if online:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
@@ -354,7 +361,7 @@ def build_map(
     m.options["keyboard"] = False
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix)
-    _add_basemap(m, basemap, bounds, assets, static_prefix)
+    _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
 
     def group(name: str) -> folium.FeatureGroup:

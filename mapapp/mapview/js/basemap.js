@@ -9,7 +9,8 @@
    line [x0, y0, dx1, dy1, ...] in 1/scale degrees (mapapp/basemap/codec.py). */
 (function (lib) {
   "use strict";
-  var KIND_RANK = {water: 0, peninsula: 0, prefecture: 1, city: 1, municipality: 2, place: 2};
+  var KIND_RANK = {water: 0, prefecture: 1, city: 1, peninsula: 2, municipality: 2, place: 2};
+  var NEAR_PX = 80;
 
   function path(p, scale) {
     var out = [], x = 0, y = 0;
@@ -43,7 +44,8 @@
     this.map = map;
     this.styles = payload.styles;
     this.layers = [];        /* {id, kind, levels, drawn: {"level/part": L.Layer}, shown: {key: L.Layer}} */
-    this.labels = [];        /* pack labels, by rank */
+    this.labels = [];        /* every pack's labels */
+    this.focus = payload.focus || [];  /* [lat, lon] of the events */
     this.shownLabels = [];   /* L.Marker */
     this.labelPane = lib.pane(map, "mvBaseLabels", 160);
     var self = this;
@@ -69,9 +71,6 @@
                         renderer: L.canvas({pane: pane, padding: 0.5})});
     });
     self.labels = self.labels.concat(pack.labels);
-    self.labels.sort(function (a, b) {
-      return (KIND_RANK[a.kind] || 0) - (KIND_RANK[b.kind] || 0) || a.minzoom - b.minzoom;
-    });
     self.update(true);
   };
 
@@ -118,14 +117,27 @@
     if (zoomed) { this.placeLabels(z); }
   };
 
-  /* Labels in rank order; one that would overlap a placed one is left out. */
+  /* Labels in rank order, those near the trip's events first (the places the
+     reader came for); one that would overlap a placed one is left out. */
   Basemap.prototype.placeLabels = function (z) {
     var map = this.map, placed = [], self = this;
     this.shownLabels.forEach(function (m) { map.removeLayer(m); });
     this.shownLabels = [];
-    this.labels.forEach(function (label) {
-      if (z < label.minzoom || z > label.maxzoom) { return; }
+    var focus = this.focus.map(function (ll) { return map.latLngToLayerPoint(ll); });
+    var candidates = this.labels.filter(function (label) {
+      return label.minzoom <= z && z <= label.maxzoom;
+    }).map(function (label, i) {
       var p = map.latLngToLayerPoint([label.lat, label.lon]);
+      var near = NEAR_PX;  /* the closer to an event, the sooner placed */
+      focus.forEach(function (f) { near = Math.min(near, Math.round(f.distanceTo(p))); });
+      return {label: label, p: p, key: [KIND_RANK[label.kind] || 0, near, label.minzoom, i]};
+    });
+    candidates.sort(function (a, b) {
+      for (var k = 0; k < 4; k++) { if (a.key[k] !== b.key[k]) { return a.key[k] - b.key[k]; } }
+      return 0;
+    });
+    candidates.forEach(function (c) {
+      var label = c.label, p = c.p;
       /* Municipalities' Japanese names only from zoom 13: they would crowd the map. */
       var alt = label.alt && (label.kind !== "municipality" || z >= 13);
       var w = Math.max(label.text.length, alt ? label.alt.length * 1.8 : 0) * 6.6 + 6;

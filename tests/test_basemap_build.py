@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -254,3 +255,23 @@ def test_the_command_refuses_a_bad_extent(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "--extent" in result.stderr
+
+
+def test_a_broken_pack_is_skipped_and_the_map_still_draws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mapapp.mapview.basemap_layer import available_packs
+    from mapapp.mapview.render import render_html
+
+    shutil.copy(PACKS / "tokyo-bay.json", tmp_path / "tokyo-bay.json")
+    (tmp_path / "broken.json").write_text('{"format": "mapapp-basemap", "version": 1', "utf-8")
+    (tmp_path / "other.json").write_text('{"type": "FeatureCollection"}', "utf-8")
+    with pytest.warns(UserWarning) as caught:
+        packs = available_packs(tmp_path)
+    skipped = sorted(str(w.message).split(": ", 2)[1].rsplit("/", 1)[-1] for w in caught)
+    assert [s.split(" ", 1)[0] for s in skipped] == ["broken.json", "other.json"]
+    assert [p.name for p in packs] == ["tokyo-bay"]
+    monkeypatch.setenv("MAPAPP_BASEMAP_DIR", str(tmp_path))
+    seed = json.loads((ROOT / "data" / "itinerary.geojson").read_text("utf-8"))
+    html = render_html(seed)
+    assert 'id="mv-basemap-tokyo-bay"' in html and "mv-basemap-broken" not in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ import folium
 from mapapp.atomic import write_bytes_atomic
 from mapapp.basemap.geometry import Extent
 from mapapp.basemap.pack import load
+from mapapp.errors import InputError
 from mapapp.mapview import escape
 from mapapp.mapview.elements import HeadHtml, JsLayer
 from mapapp.mapview.style import LAND_COLOR
@@ -81,7 +83,11 @@ def pack_dir() -> Path:
 def _packs_in(folder: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[PackInfo, ...]:
     out = []
     for path in sorted(folder.glob("*.json")):
-        doc = load(path)
+        try:
+            doc = load(path)
+        except InputError as exc:  # a broken pack must not take the map down
+            warnings.warn(f"basemap pack skipped: {exc}", stacklevel=2)
+            continue
         w, s, e, n = (float(v) for v in doc["extent"])
         credits = tuple((str(c["text"]), str(c["url"])) for c in doc["credits"])
         is_world = (e - w) >= 359 and (n - s) >= 179

@@ -124,9 +124,12 @@ with st.sidebar:
     types = st.multiselect("Event type", options["types"], key="f_type")
     st.button("Reset filters", on_click=_reset)
     st.header("Map")
-    basemaps = ["Offline outlines"] if args.offline else ["Offline outlines", "OpenStreetMap"]
+    basemaps = ["Offline map"] if args.offline else ["OpenStreetMap", "Offline map"]
     basemap = st.radio(
-        "Basemap", basemaps, help="Offline mode draws country outlines from local data."
+        "Basemap",
+        basemaps,
+        help="The offline map is drawn from local data (coastline, cities and wards); "
+        "under OpenStreetMap it shows wherever tiles fail to load.",
     )
     views = ["Selection", region_label(collection)]
     view = st.radio("View", [0, 1], format_func=views.__getitem__)

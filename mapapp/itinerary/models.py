@@ -99,6 +99,15 @@ class Locality(Strict):
     source: Source
 
 
+class Uncertainty(Strict):
+    """How far the true spot may be from the point, in metres: a radius in the
+    spirit of Darwin Core's coordinateUncertaintyInMeters, with why and whence."""
+
+    radius_m: int = Field(ge=1, le=20_037_509)
+    reason: str = Field(min_length=1)
+    source: Source | None = None
+
+
 class Place(Strict):
     id: Identifier
     name: str = Field(min_length=1)
@@ -108,6 +117,9 @@ class Place(Strict):
     locality: Locality
     precision: Precision = Field(description="Precision of a geocoder hit for this query.")
     pin: Pin | None = None
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Measured radius; without it, derived from the precision."
+    )
 
 
 class Actor(Strict):

@@ -1,8 +1,11 @@
-"""An offline basemap: country outlines from local data instead of map tiles.
+"""The offline basemap: vector packs (see mapapp/basemap) drawn by js/basemap.js.
 
-Tiles need a network; these outlines ship with the `countryinfo` package
-(through `mapapp.geodata.country_outline`), so the map has a sense of place
-on a machine with no internet.
+Tiles need a network; the packs in data/basemap/ do not. The world pack is
+always drawn; a regional pack is drawn when it meets the map's opening view.
+In the app the packs are served once as static files and fetched by the page
+(every rerun would otherwise resend them); a standalone page embeds them.
+Online, OpenStreetMap tiles go on top and the packs stay underneath as a
+fallback. Without any pack, country outlines from `countryinfo` are drawn.
 """
 
 from __future__ import annotations

@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-#: geo_precision -> what the level means, and the radius drawn when a place has no
-#: `uncertainty_m` of its own (older itineraries). The one table of both.
-PRECISION: dict[int, tuple[str, int]] = {
-    1: ("exact site", 0),
-    2: ("neighbourhood or town", 2_000),
-    3: ("region", 25_000),
-}
+from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
+
+#: geo_precision -> what the level means (its default radius: itinerary.uncertainty).
+PRECISION: dict[int, str] = {1: "exact site", 2: "neighbourhood or town", 3: "region"}
 
 #: time_precision -> how sure the time is, for the timeline's legend and tooltips.
 TIME_PRECISION_LABEL: dict[str, str] = {
@@ -31,7 +28,7 @@ TIME_PRECISION_LABEL: dict[str, str] = {
 def precision_label(geo_precision: int) -> str:
     """The words for a precision level; ValueError for an unknown level."""
     try:
-        return PRECISION[int(geo_precision)][0]
+        return PRECISION[int(geo_precision)]
     except KeyError:
         raise ValueError(f"geo_precision must be 1, 2 or 3, not {geo_precision!r}") from None
 
@@ -43,7 +40,7 @@ def uncertainty_m(props: Mapping[str, Any]) -> int:
     if own is not None:
         return max(0, int(own))
     try:
-        return PRECISION[int(props.get("geo_precision") or 1)][1]
+        return DERIVED_RADIUS_M[int(props.get("geo_precision") or 1)]
     except KeyError:
         raise ValueError(
             f"geo_precision must be 1, 2 or 3, not {props.get('geo_precision')!r}"

@@ -18,9 +18,11 @@ import shapely
 from branca.element import Element, Figure
 from shapely.geometry import shape
 
+from mapapp.basemap.geometry import Extent
 from mapapp.mapview import assets as asset_files
 from mapapp.mapview import escape
 from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
+from mapapp.mapview.basemap_layer import add_basemap
 from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
 from mapapp.mapview.overlay_layer import add_overlays
@@ -150,14 +152,30 @@ def _localise_assets(m: folium.Map, mode: AssetMode, static_prefix: str) -> None
     HeadHtml(f"<style>{MAP_CSS}</style>", name="MvStyle").add_to(m)
 
 
-def _add_basemap(m: folium.Map, basemap: BasemapMode) -> None:
-    if basemap == "offline":
-        group = folium.FeatureGroup(name=BASEMAP_LAYER_NAME, control=True).add_to(m)
-        CountryOutlines().add_to(group)
-    elif basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
-    else:
+def _add_basemap(
+    m: folium.Map,
+    basemap: BasemapMode,
+    bounds: Bounds | None,
+    assets: AssetMode,
+    prefix: str,
+    events: Sequence[Mapping[str, Any]],
+) -> None:
+    """The vector packs (tiles on top when online); country outlines if no pack is found."""
+    if basemap not in ("offline", "osm"):
         raise ValueError(f"basemap must be 'offline' or 'osm', not {basemap!r}")
+    view = None
+    if bounds is not None:
+        (south, west), (north, east) = bounds
+        view = Extent(west, south, east, north)
+    online = basemap == "osm"
+    focus = [_point_latlon(e) for e in events]
+    inline = assets == "inline"
+    if add_basemap(m, online=online, view=view, inline=inline, static_prefix=prefix, focus=focus):
+        return
+    if online:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
+    group = folium.FeatureGroup(name=BASEMAP_LAYER_NAME, control=True).add_to(m)
+    CountryOutlines().add_to(group)
 
 
 def _add_partners(group: folium.FeatureGroup, partners: Sequence[Mapping[str, Any]]) -> None:
@@ -346,7 +364,7 @@ def build_map(
     m.options["keyboard"] = False
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix)
-    _add_basemap(m, basemap)
+    _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
 
     def group(name: str) -> folium.FeatureGroup:

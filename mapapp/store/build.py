@@ -19,19 +19,18 @@ from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
 from mapapp.itinerary.models import Discrepancy, Event, Itinerary
+from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.routes import route_features
 from mapapp.store.schema import (
     METADATA_MEMBER,
     SCHEMA_MEMBER,
     SCHEMA_VERSION,
-    UNCERTAINTY_BY_PRECISION,
     EventFeature,
     EventProps,
     HqFeature,
     HqProps,
     PartnerFeature,
     PartnerProps,
-    uncertainty_note_for,
 )
 
 #: A feature as plain JSON data (what the file, filters and views exchange).
@@ -94,7 +93,7 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> E
     place = it.place(event.place)
     actors = [it.actor(part.actor) for part in event.actors]
     lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
-    radius, note = uncertainty(where)
+    radius, note = uncertainty_of(place, where.precision)
     return EventFeature(
         type="Feature",
         id=event.id,
@@ -129,15 +128,6 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> E
             discrepancies=[describe(d) for d in event.discrepancies],
         ),
     )
-
-
-def uncertainty(where: Resolved) -> tuple[int, str]:
-    """The resolved place's uncertainty radius and note; derived from its precision if absent."""
-    radius = getattr(where, "uncertainty_m", None)
-    note = getattr(where, "uncertainty_note", None)
-    if isinstance(radius, int) and isinstance(note, str):
-        return radius, note
-    return UNCERTAINTY_BY_PRECISION[where.precision], uncertainty_note_for(where.precision)
 
 
 def describe(d: Discrepancy) -> str:

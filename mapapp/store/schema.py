@@ -19,21 +19,14 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from geojson_pydantic import Feature, LineString, MultiPolygon, Point, Polygon
 from pydantic import BaseModel, ConfigDict, Field
 
+from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M, derived
+
 SCHEMA_VERSION = 2
 SCHEMA_MEMBER = "mapapp_schema"
 METADATA_MEMBER = "mapapp_metadata"
 
 Lat = Annotated[float, Field(ge=-90, le=90, description="latitude, WGS84 degrees")]
 Lon = Annotated[float, Field(ge=-180, le=180, description="longitude, WGS84 degrees")]
-
-#: geo_precision -> radius in metres used when an itinerary gives no uncertainty
-#: (1 = the exact site, 2 = a neighbourhood or town, 3 = a region).
-UNCERTAINTY_BY_PRECISION: dict[int, int] = {1: 100, 2: 2_000, 3: 25_000}
-
-
-def uncertainty_note_for(precision: int) -> str:
-    """The note an uncertainty derived from `geo_precision` carries."""
-    return f"derived from geo_precision {precision} (no measured uncertainty given)"
 
 
 class _Props(BaseModel):
@@ -204,9 +197,10 @@ def _is_mapapp(features: list[Any]) -> bool:
 
 def _add_uncertainty(props: dict[str, Any]) -> None:
     precision = props.get("geo_precision")
-    if isinstance(precision, int) and precision in UNCERTAINTY_BY_PRECISION:
-        props.setdefault("uncertainty_m", UNCERTAINTY_BY_PRECISION[precision])
-        props.setdefault("uncertainty_note", uncertainty_note_for(precision))
+    if isinstance(precision, int) and precision in DERIVED_RADIUS_M:
+        radius, note = derived(precision)
+        props.setdefault("uncertainty_m", radius)
+        props.setdefault("uncertainty_note", note)
     # Keep the declared key order: insert the new keys after geo_precision.
     order = list(EventProps.model_fields)
     items = sorted(props.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)

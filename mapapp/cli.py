@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -210,7 +209,10 @@ def run_app(
     if root is not None:
         command += ["--root", str(root.resolve())]
     typer.echo(f"mapapp: serving {data_path} at http://{host}:{port}/", err=True)
-    raise typer.Exit(subprocess.call(command))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the server (no child left behind when this process is stopped).
+    os.execv(command[0], command)
 
 
 @app.command()

@@ -19,6 +19,7 @@ import folium
 import pytest
 from synthetic_events import synthetic_collection
 
+from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
 from mapapp.mapview.escape import html as esc
@@ -306,7 +307,7 @@ def test_circles_have_the_places_own_radius_or_the_levels(seed: dict[str, Any]) 
     by_id = dict(zip(payload["ids"], payload["c"]["unc"], strict=True))
     assert by_id["yokosuka-naval-base-visit"] == 25_000
     assert by_id["mitsubishi-electric-kamakura-visit"] == 350
-    assert by_id["talks-with-gen-nakatani"] == 0
+    assert by_id["talks-with-gen-nakatani"] == DERIVED_RADIUS_M[1]
     assert payload["c"]["unc"][4] == 2_000
     assert "within about 350 m" in event_details(payload, 1)["place"]
     with pytest.raises(ValueError):

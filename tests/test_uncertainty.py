@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from mapapp.itinerary.models import Place, Uncertainty
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M, uncertainty_of
 from mapapp.pipeline import build
+from mapapp.store import geojson_io
 from mapapp.store.schema import EventFeature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,9 +72,18 @@ def test_an_itinerary_written_before_radii_still_builds(tmp_path: Path) -> None:
         assert p["uncertainty_note"].startswith("Derived from precision")
 
 
-def test_a_collection_built_before_radii_still_validates() -> None:
-    built = (ROOT / "data" / "itinerary.geojson").read_text("utf-8")
-    feature = next(f for f in json.loads(built)["features"] if f["properties"]["kind"] == "event")
-    assert isinstance(feature["properties"]["uncertainty_m"], int)
-    del feature["properties"]["uncertainty_m"], feature["properties"]["uncertainty_note"]
-    EventFeature.model_validate(feature)
+def test_a_collection_built_before_radii_still_reads() -> None:
+    """A version-1 file (no schema member, no radii) is upgraded on read, radii derived."""
+    data = json.loads((ROOT / "data" / "itinerary.geojson").read_text("utf-8"))
+    del data["mapapp_schema"]
+    events = [f["properties"] for f in data["features"] if f["properties"]["kind"] == "event"]
+    for props in events:
+        del props["uncertainty_m"], props["uncertainty_note"]
+    read = geojson_io.loads(json.dumps(data), "old.geojson")
+    assert read["mapapp_schema"] == 2
+    for feature in read["features"]:
+        props = feature["properties"]
+        if props["kind"] == "event":
+            EventFeature.model_validate(feature)
+            assert props["uncertainty_m"] == DERIVED_RADIUS_M[props["geo_precision"]]
+            assert props["uncertainty_note"].startswith("Derived from precision")

@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from mapapp.export.filters import available, events_of
+from mapapp.export.filters import available, events_of, key
 from mapapp.mapview import escape, present
 from mapapp.mapview.style import day_color
 
@@ -47,10 +47,7 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
     Unknown values are dropped and reported, never raised: a stale link still opens.
     """
     known = available(collection)
-    actors_by_key = {a.casefold(): a for a in known["actors"]}
     days: list[int] = []
-    actors: list[str] = []
-    types: list[str] = []
     ignored: list[str] = []
     for raw in params.get("day", []):
         value = raw.strip()
@@ -59,22 +56,27 @@ def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any])
             _add(days, int(value))
         else:
             ignored.append(f"day={raw}")
-    for raw in params.get("actor", []):
-        name = actors_by_key.get(raw.strip().casefold())
-        if name is None:
-            ignored.append(f"actor={raw}")
-        else:
-            _add(actors, name)
-    types_by_key = {t.casefold(): t for t in known["types"]}
-    for raw in params.get("type", []):
-        event_type = types_by_key.get(raw.strip().casefold())
-        if event_type is None:
-            ignored.append(f"type={raw}")
-        else:
-            _add(types, event_type)
+    actors = _known_names(params.get("actor", []), known["actors"], "actor", ignored)
+    types = _known_names(params.get("type", []), known["types"], "type", ignored)
     # A link is untrusted: show at most 10 ignored values, each cut to 80 characters.
     shown = [v if len(v) <= 80 else v[:79] + "…" for v in ignored[:10]]
     return ParsedQuery(Filters(tuple(days), tuple(actors), tuple(types)), shown)
+
+
+def _known_names(
+    raws: Sequence[str], names: Sequence[str], param: str, ignored: list[str]
+) -> list[str]:
+    """The data's spelling of each value that matches a name by the filters' one rule
+    (filters.key); the others go to `ignored` as `param=value`."""
+    by_key = {key(n): n for n in names}
+    found: list[str] = []
+    for raw in raws:
+        name = by_key.get(key(raw))
+        if name is None:
+            ignored.append(f"{param}={raw}")
+        else:
+            _add(found, name)
+    return found
 
 
 def to_query(filters: Filters) -> dict[str, list[str]]:

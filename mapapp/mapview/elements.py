@@ -79,25 +79,24 @@ class RawMacro(MacroElement):  # type: ignore[misc]
         return name
 
 
-class HeadHtml(RawMacro):
-    """Verbatim HTML in the page head (inline assets, CSS)."""
+class _VerbatimHtml(RawMacro):
+    """Verbatim HTML, placed by the subclass in the head or the body."""
 
-    def __init__(self, text: str, name: str = "HeadHtml") -> None:
+    def __init__(self, text: str, name: str) -> None:
         super().__init__()
         self._name = name
         self.text = text
+
+
+class HeadHtml(_VerbatimHtml):
+    """Verbatim HTML in the page head (inline assets, CSS)."""
 
     def header_text(self) -> str:
         return self.text
 
 
-class BodyHtml(RawMacro):
+class BodyHtml(_VerbatimHtml):
     """Verbatim HTML in the page body (the legend)."""
-
-    def __init__(self, text: str, name: str = "BodyHtml") -> None:
-        super().__init__()
-        self._name = name
-        self.text = text
 
     def html_text(self) -> str:
         return self.text

@@ -197,7 +197,7 @@ def run_app(
     root: RootOpt = None,
 ) -> None:
     """Start the Streamlit app on the built data (building it first if it is missing)."""
-    from mapapp.app_server import prepare, streamlit_command
+    from mapapp.app.server import prepare, streamlit_command
 
     with _progress_bar("geocoding", "place") as progress:
         launcher, data_path = _run(

@@ -1,6 +1,6 @@
 """The Streamlit UI driven headlessly by Streamlit's AppTest: widgets, link parameters, exports.
 
-AppTest runs mapapp/app.py in-process without a browser. It does not render the
+AppTest runs mapapp/app/page.py in-process without a browser. It does not render the
 st_folium map (a custom component); tests/test_browser.py covers the map itself.
 The download buttons' bytes are read from the in-memory media file manager that
 AppTest creates for each run (see the `media` fixture).
@@ -30,7 +30,7 @@ from streamlit.testing.v1.element_tree import Multiselect
 from mapapp.export.filters import filter_collection
 from mapapp.store import geojson_io
 
-APP = ROOT / "mapapp" / "app.py"
+APP = ROOT / "mapapp" / "app" / "page.py"
 TOTAL = 7
 MakeApp = Callable[..., AppTest]
 

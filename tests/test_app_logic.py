@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mapapp import app_logic
+from mapapp.app import logic as app_logic
 from mapapp.export.filters import filter_collection
 from mapapp.mapview.style import day_color
 

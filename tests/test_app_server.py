@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import mapapp
-from mapapp.app_server import LAUNCHER, prepare, streamlit_command
+from mapapp.app.server import LAUNCHER, prepare, streamlit_command
 
 PACKAGE = Path(mapapp.__file__).parent
 

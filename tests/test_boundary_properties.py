@@ -189,7 +189,7 @@ COLLECTION = json.loads(BASE_GEOJSON)
 )
 def test_any_link_opens_with_notices(params: dict[str, list[str]]) -> None:
     """URL parameters are untrusted too: unknown values are ignored, never raised."""
-    from mapapp.app_logic import parse_query
+    from mapapp.app.logic import parse_query
 
     parsed = parse_query(params, COLLECTION)
     assert len(parsed.ignored) <= 10

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
+from mapapp.app.uploads import Dataset, dataset_from_upload
 from mapapp.errors import InputError
 from mapapp.export.filters import filter_collection
 from mapapp.mapview.overlay_layer import popup_html
 from mapapp.mapview.render import build_map
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay, classify, overlay_from
-from mapapp.uploads import Dataset, dataset_from_upload
 
 POINT = {"type": "Point", "coordinates": [139.7, 35.6]}
 

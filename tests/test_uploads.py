@@ -9,8 +9,8 @@ import pytest
 import yaml
 from fake_nominatim import ITINERARY, SEED
 
+from mapapp.app.uploads import dataset_from_uploads
 from mapapp.errors import InputError
-from mapapp.uploads import dataset_from_uploads
 
 BASE = ITINERARY.read_text(encoding="utf-8")
 ARTICLE_LINE = "    path: ../seeds/000_569ba02fe5449170.txt"

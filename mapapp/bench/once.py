@@ -49,7 +49,7 @@ def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
 def app_script() -> Path:
     import mapapp
 
-    return Path(mapapp.__file__).with_name("app.py")
+    return Path(mapapp.__file__).parent / "app" / "page.py"
 
 
 def app_rerun_s(runs: int = RERUN_RUNS) -> float:

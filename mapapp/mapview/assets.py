@@ -3,7 +3,7 @@
 The machine that shows the map may have no internet, so the files come from
 `django-js-lib-leaflet` (Leaflet 1.9.4) and `xstatic-jquery` (jQuery 3.7.1).
 Two ways to ship them: copied into the `static/` folder beside the app's
-launcher (see app_server; Streamlit serves it at `/app/static/NAME`), or
+launcher (see app.server; Streamlit serves it at `/app/static/NAME`), or
 inlined into a standalone HTML page.
 """
 

@@ -1,4 +1,4 @@
-"""The Streamlit UI. Layout only: every decision lives in app_logic and friends."""
+"""The Streamlit UI. Layout only: every decision lives in logic.py and friends."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapapp import app_logic
+from mapapp.app import logic as app_logic
+from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import available, events_of, filter_collection
 from mapapp.export.formats import (
@@ -27,7 +28,6 @@ from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.render import build_map, region_label, render_html
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
-from mapapp.uploads import Dataset, dataset_from_uploads, trip_summary
 
 
 def _args() -> argparse.Namespace:

@@ -1,6 +1,6 @@
 """Everything the app decides, as pure functions: tested without Streamlit.
 
-app.py only lays out widgets and calls these.
+page.py only lays out widgets and calls these.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ LAUNCHER = """\
 # Written by `mapapp app`: runs mapapp's Streamlit app, so static/ beside this file is served.
 import runpy
 
-runpy.run_module("mapapp.app", run_name="__main__")
+runpy.run_module("mapapp.app.page", run_name="__main__")
 """
 
 
@@ -66,7 +66,7 @@ def _mtime(path: Path) -> float:
 def streamlit_command(
     launcher: Path, itinerary: Path, data: Path, *, port: int, host: str, offline: bool
 ) -> list[str]:
-    """The app's options travel as script arguments (app.py reads them), nothing else."""
+    """The app's options travel as script arguments (page.py reads them), nothing else."""
     command = [
         sys.executable, "-m", "streamlit", "run", str(launcher),
         "--server.port", str(port),

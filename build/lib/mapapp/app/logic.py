@@ -1,0 +1,290 @@
+"""Everything the app decides, as pure functions: tested without Streamlit.
+
+page.py only lays out widgets and calls these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from mapapp.export.filters import available, events_of, key
+from mapapp.mapview import escape, present
+from mapapp.mapview.style import day_color
+
+Props = dict[str, Any]
+QUERY_KEYS = ("day", "actor", "type")
+
+
+@dataclass(frozen=True)
+class Filters:
+    days: tuple[int, ...] = ()
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "days": list(self.days) or None,
+            "actors": list(self.actors) or None,
+            "types": list(self.types) or None,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    filters: Filters
+    ignored: list[str] = field(default_factory=list)
+
+
+def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any]) -> ParsedQuery:
+    """Filters from the URL's repeatable day/actor/type parameters.
+
+    Unknown values are dropped and reported, never raised: a stale link still opens.
+    """
+    known = available(collection)
+    days: list[int] = []
+    ignored: list[str] = []
+    for raw in params.get("day", []):
+        value = raw.strip()
+        # At most 4 digits: int() of a 5,000-digit link value would raise.
+        if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) in known["days"]:
+            _add(days, int(value))
+        else:
+            ignored.append(f"day={raw}")
+    actors = _known_names(params.get("actor", []), known["actors"], "actor", ignored)
+    types = _known_names(params.get("type", []), known["types"], "type", ignored)
+    # A link is untrusted: show at most 10 ignored values, each cut to 80 characters.
+    shown = [v if len(v) <= 80 else v[:79] + "…" for v in ignored[:10]]
+    return ParsedQuery(Filters(tuple(days), tuple(actors), tuple(types)), shown)
+
+
+def _known_names(
+    raws: Sequence[str], names: Sequence[str], param: str, ignored: list[str]
+) -> list[str]:
+    """The data's spelling of each value that matches a name by the filters' one rule
+    (filters.key); the others go to `ignored` as `param=value`."""
+    by_key = {key(n): n for n in names}
+    found: list[str] = []
+    for raw in raws:
+        name = by_key.get(key(raw))
+        if name is None:
+            ignored.append(f"{param}={raw}")
+        else:
+            _add(found, name)
+    return found
+
+
+def to_query(filters: Filters) -> dict[str, list[str]]:
+    """The URL parameters that reproduce these filters (empty ones left out)."""
+    query = {
+        "day": [str(d) for d in filters.days],
+        "actor": list(filters.actors),
+        "type": list(filters.types),
+    }
+    return {k: v for k, v in query.items() if v}
+
+
+def _add(items: list[Any], value: Any) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
+    """The itinerary table: exactly the events in the collection, in visit order."""
+    rows = []
+    for f in sorted(events_of(collection), key=lambda f: f["properties"]["order"]):
+        p = f["properties"]
+        view = present.event_view(p)
+        rows.append(
+            {
+                "#": p["order"],
+                "event_id": p["event_id"],
+                "day": p["day"],
+                "when": view.when,
+                "event": p["title"],
+                "place": view.place,
+                "actors": ", ".join(p["actors"]),
+                "sources": [s.href for s in view.sources if s.href],
+                "discrepancies": len(p["discrepancies"]),
+            }
+        )
+    return rows
+
+
+#: Hours a part-of-day label covers; any other inexact time spans the whole day.
+PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (20, 24),
+}
+
+
+def time_span(props: Props) -> tuple[str, str]:
+    """When an event happened, as ISO start and end (local time of the trip).
+
+    An event with a time is an instant; "morning" and friends span their hours;
+    anything else spans its whole day, so the chart shows how sure the time is.
+    """
+    date = str(props["date"])
+    if props.get("time"):
+        instant = f"{date}T{props['time']}:00"
+        return instant, instant
+    start, end = PART_OF_DAY_HOURS.get(str(props.get("time_label") or "").strip().lower(), (0, 24))
+    day_end = f"{date}T{end:02d}:00:00" if end < 24 else f"{date}T23:59:59"
+    return f"{date}T{start:02d}:00:00", day_end
+
+
+def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per (event, actor): the timeline chart's data, on a real time axis."""
+    rows = []
+    for f in events_of(collection):
+        p = f["properties"]
+        start, end = time_span(p)
+        precision = present.TIME_PRECISION_LABEL.get(p["time_precision"], p["time_precision"])
+        for actor in p["actors"]:
+            rows.append(
+                {
+                    "order": p["order"],
+                    "day": p["day"],
+                    "date": p["date"],
+                    "start": start,
+                    "end": end,
+                    "when": present.when_text(p),
+                    "time precision": precision,
+                    "exact": start == end,
+                    "event": present.heading(p),
+                    "actor": actor,
+                }
+            )
+    return rows
+
+
+def timeline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.LayerChart:
+    """The timeline: actors down, date and time across, in the map's day colours;
+    a dot for a time to the minute, a bar for a part of the day or a whole day."""
+    days = sorted({r["day"] for r in rows})
+    colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
+    marks = alt.Chart(pd.DataFrame(list(rows))).encode(
+        y=alt.Y("actor:N", title=None),
+        color=alt.Color("day:O", title="day", scale=colours),
+        tooltip=["when", "time precision", "event", "actor"],
+    )
+    axis = alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M"))
+    spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
+    instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
+    return alt.LayerChart(layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis)])
+
+
+def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
+    """The properties of the event with this id among the collection's events."""
+    for f in events_of(collection):
+        if f["properties"]["event_id"] == event_id:
+            props: Props = f["properties"]
+            return props
+    return None
+
+
+def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """The article as escaped HTML, with each quoted span wrapped in <mark>.
+
+    spans are (start, end, label); overlapping spans merge. The label shows as a
+    tooltip. Every piece of text goes through escape.html.
+    """
+    merged: list[tuple[int, int, list[str]]] = []
+    for start, end, label in sorted(spans):
+        if not (0 <= start < end <= len(text)):
+            continue
+        if merged and start <= merged[-1][1]:
+            last_start, last_end, labels = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), [*labels, label])
+        else:
+            merged.append((start, end, [label]))
+    out: list[str] = []
+    cursor = 0
+    for start, end, labels in merged:
+        out.append(_paragraphs(text[cursor:start]))
+        title = escape.html("; ".join(dict.fromkeys(labels)))
+        out.append(f'<mark title="{title}">{_paragraphs(text[start:end])}</mark>')
+        cursor = end
+    out.append(_paragraphs(text[cursor:]))
+    return "".join(out)
+
+
+def _paragraphs(text: str) -> str:
+    return escape.html(text).replace("\n", "<br><br>")
+
+
+_ORDER = re.compile(r"^\s*(\d+)\.")
+
+
+def event_for_click(
+    tooltip: str | None, latlng: Mapping[str, float] | None, collection: dict[str, Any]
+) -> Props | None:
+    """Which event a map click meant: by the tooltip's order number, else the nearest point."""
+    events: list[Props] = [f["properties"] for f in events_of(collection)]
+    if tooltip:
+        match = _ORDER.match(tooltip)
+        if match:
+            order = int(match.group(1))
+            for props in events:
+                if props["order"] == order:
+                    return props
+    if latlng and "lat" in latlng and "lng" in latlng:
+        lat, lng = float(latlng["lat"]), float(latlng["lng"])
+        near = [p for p in events if abs(p["lat"] - lat) < 1e-4 and abs(p["lon"] - lng) < 1e-4]
+        return near[0] if near else None
+    return None
+
+
+def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """The article spans behind the shown events and partners."""
+    spans = []
+    for f in collection["features"]:
+        p = f["properties"]
+        if p["kind"] == "event":
+            spans.append((p["quote_start"], p["quote_end"], f"{p['order']}. {p['title']}"))
+        elif p["kind"] == "partner":
+            spans += [
+                (s, e, p["name"]) for s, e in zip(p["quote_starts"], p["quote_ends"], strict=True)
+            ]
+    return spans
+
+
+def details_html(props: Props) -> str:
+    """The selected event's details panel, from the one event spec (present.py):
+    the same strings as the map's popup, every value escaped, links http(s) only."""
+    e = escape.html
+    view = present.event_view(props)
+    parts = [
+        f"<h4>{e(view.heading)}</h4>",
+        f"<p>{e(view.when)}</p>",
+        f"<p><b>Place:</b> {e(view.place)} <small>(located by {e(props['geocoder'])})</small></p>",
+    ]
+    if view.place_note:
+        parts.append(f"<p><small>{e(view.place_note)}</small></p>")
+    parts += [
+        "<p><b>Actors:</b> " + e(", ".join(view.actors)) + "</p>",
+        f"<blockquote>{e(view.quote)}<br><small>article, characters "
+        f"{e(str(props['quote_start']))}–{e(str(props['quote_end']))}</small></blockquote>",
+    ]
+    if view.sources:
+        items = "".join(f"<li>{_source_html(s)}</li>" for s in view.sources)
+        parts.append(f"<p><b>Sources:</b></p><ul>{items}</ul>")
+    if view.discrepancies:
+        items = "".join(f"<li>{e(d)}</li>" for d in view.discrepancies)
+        parts.append(f'<div class="discrepancy"><b>⚠ Discrepancies:</b><ul>{items}</ul></div>')
+    return '<div style="overflow-wrap:anywhere">' + "".join(parts) + "</div>"
+
+
+def _source_html(source: present.SourceLink) -> str:
+    e = escape.html
+    text = e(source.text)
+    if source.href is not None:
+        text = f'<a href="{e(source.href)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+    return text + (f" <small>({e(source.note)})</small>" if source.note else "")

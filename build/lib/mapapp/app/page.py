@@ -1,0 +1,328 @@
+"""The Streamlit UI. Layout only: every decision lives in logic.py and friends."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp.app import logic as app_logic
+from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
+from mapapp.errors import InputError, MapappError
+from mapapp.export.filters import available, events_of, filter_collection
+from mapapp.export.formats import (
+    FORMATS,
+    export_bytes,
+    file_name,
+    file_stem,
+    filter_parts,
+    trip_slug,
+)
+from mapapp.itinerary.load import load_itinerary
+from mapapp.mapview.render import build_map, region_label, render_html
+from mapapp.store import geojson_io
+from mapapp.store.overlay import Overlay
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--itinerary", default="data/itinerary.yaml")
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--offline", action="store_true")
+    parser.add_argument("--root", default=None)
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return args
+
+
+@st.cache_data(show_spinner=False)
+def _load_dataset(itinerary: str, data: str, mtime: float, root: str | None) -> Dataset:
+    loaded = load_itinerary(Path(itinerary), root=Path(root) if root else None)
+    collection = geojson_io.read(Path(data))
+    trip = trip_summary(loaded.itinerary)
+    return Dataset(data, collection, loaded.article_text, trip, f"{data}@{mtime}")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
+    return filter_collection(_dataset.collection, **filters.as_kwargs())
+
+
+def _take_upload(uploaded: Dataset | Overlay) -> str:
+    """Keep an upload (replacing the data, or adding an overlay); say which happened."""
+    if isinstance(uploaded, Overlay):
+        kept = [o for o in st.session_state.get("overlays", []) if o.key != uploaded.key]
+        st.session_state.overlays = [*kept, uploaded]
+        return (
+            f"{uploaded.name}: shown as an overlay layer ({uploaded.count} features). "
+            "It is not in mapapp's schema, so the itinerary data is unchanged."
+        )
+    st.session_state.uploaded = uploaded
+    count = len(uploaded.collection["features"])
+    return f"{uploaded.name}: replaced the itinerary data ({count} features)."
+
+
+def _text_notice(message: str) -> None:
+    """A warning whose text is shown as text (no Markdown, no HTML)."""
+    st.html(f'<div class="mapapp-notice" role="alert">⚠ {_escape(message)}</div>')
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+LOG = logging.getLogger("mapapp.app")
+args = _args()
+st.set_page_config(page_title="mapapp: itinerary map", page_icon="🗺️", layout="wide")
+itinerary_path = Path(args.itinerary)
+data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojson")
+
+try:
+    base = _load_dataset(str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root)
+except (MapappError, OSError) as exc:
+    st.error("Could not load the itinerary data. Run `mapapp build` first.")
+    st.code(str(exc), language=None, wrap_lines=True)
+    st.stop()
+except Exception:  # never a traceback on the page: logged here, a short notice there
+    LOG.exception("loading %s failed", data_path)
+    st.error("Could not load the itinerary data; the details are in the server's log.")
+    st.stop()
+
+dataset: Dataset = st.session_state.get("uploaded", base)
+collection = dataset.collection
+options = available(collection)
+
+# Filters: initialised once from the URL, then kept in the URL as the user changes them.
+if st.session_state.get("filters_for") != dataset.key:
+    params = {k: st.query_params.get_all(k) for k in app_logic.QUERY_KEYS}
+    parsed = app_logic.parse_query(params, collection)
+    st.session_state.f_day = list(parsed.filters.days)
+    st.session_state.f_actor = list(parsed.filters.actors)
+    st.session_state.f_type = list(parsed.filters.types)
+    st.session_state.ignored = parsed.ignored
+    st.session_state.filters_for = dataset.key
+
+
+def _reset() -> None:
+    st.session_state.f_day = []
+    st.session_state.f_actor = []
+    st.session_state.f_type = []
+    st.session_state.ignored = []
+
+
+with st.sidebar:
+    st.header("Filters")
+    days = st.multiselect("Day", options["days"], key="f_day", format_func=lambda d: f"Day {d}")
+    actors = st.multiselect("Actor", options["actors"], key="f_actor")
+    types = st.multiselect("Event type", options["types"], key="f_type")
+    st.button("Reset filters", on_click=_reset)
+    st.header("Map")
+    basemaps = ["Offline map"] if args.offline else ["OpenStreetMap", "Offline map"]
+    basemap = st.radio(
+        "Basemap",
+        basemaps,
+        help="The offline map is drawn from local data (coastline, cities and wards); "
+        "under OpenStreetMap it shows wherever tiles fail to load.",
+    )
+    views = ["Selection", region_label(collection)]
+    view = st.radio("View", [0, 1], format_func=views.__getitem__)
+
+filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
+st.query_params.from_dict(app_logic.to_query(filters))
+shown = _filtered(dataset, dataset.key, filters)
+rows = app_logic.itinerary_rows(shown)
+
+st.html(f'<h1 class="mapapp-title">{_escape(dataset.trip["title"])}</h1>')
+if dataset.trip.get("article_url"):
+    source = f"“{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')})"
+    st.html(
+        f"<small>From the article {_escape(source)}: {_escape(dataset.trip['article_url'])}</small>"
+    )
+for notice in dataset.notices:
+    _text_notice(notice)
+for value in st.session_state.get("ignored", []):
+    _text_notice(f"Ignored an unknown filter value from the link: {value}")
+if dataset.trip["discrepancies"]:
+    count = len(dataset.trip["discrepancies"])
+    with st.expander(f"⚠ {count} discrepancies between the article and other sources"):
+        for d in dataset.trip["discrepancies"]:
+            urls = _escape(", ".join(d["urls"]))
+            st.html(
+                f"<p><b>{_escape(d['field'])}</b>: the article says {_escape(d['article'])}; "
+                f"sources say {_escape(d['sources'])}. <small>{urls}</small></p>"
+            )
+
+st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
+# One selected event, shared by the map and the table: the latest pick of either wins.
+table_state = st.session_state.get("table")
+table_rows = table_state.selection.rows if table_state is not None else []
+table_pick = rows[table_rows[0]]["event_id"] if table_rows and table_rows[0] < len(rows) else None
+if table_pick != st.session_state.get("table_pick"):
+    st.session_state.table_pick = table_pick
+    if table_pick is not None:
+        st.session_state.selected_event = table_pick
+selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
+# The map is rebuilt only for a table pick: a map click already shows its event there,
+# and a rebuilt map would drop the click that follows it.
+on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
+
+map_col, detail_col = st.columns([7, 3])
+with map_col:
+    fmap = build_map(
+        shown,
+        assets="streamlit",
+        basemap="osm" if basemap == "OpenStreetMap" else "offline",
+        view="region" if view == 1 else "selection",
+        selected=on_map["event_id"] if on_map else "",
+        overlays=st.session_state.get("overlays", []),
+    )
+    clicked = st_folium(
+        fmap,
+        key="map",
+        height=640,
+        width=None,  # streamlit-folium: the container's width
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+map_click = (
+    (clicked or {}).get("last_object_clicked_tooltip"),
+    str((clicked or {}).get("last_object_clicked")),
+)
+if map_click != st.session_state.get("map_click"):
+    st.session_state.map_click = map_click
+    picked = app_logic.event_for_click(
+        (clicked or {}).get("last_object_clicked_tooltip"),
+        (clicked or {}).get("last_object_clicked"),
+        shown,
+    )
+    if picked is not None and picked is not selected:
+        st.session_state.selected_event = picked["event_id"]
+        selected = picked
+with detail_col:
+    st.header("Event details")
+    if selected is None:
+        st.markdown(
+            "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
+            "itinerary, to see the event, its sentence and its sources."
+        )
+    else:
+        st.html(app_logic.details_html(selected))
+
+st.header("Itinerary")
+table = pd.DataFrame(rows)
+chosen_id = selected["event_id"] if selected else None
+if rows:
+    # A visible mark, not only a colour: screen readers and the colour-blind see it too.
+    table.insert(0, "selected", ["▶" if r["event_id"] == chosen_id else "" for r in rows])
+st.dataframe(
+    table.style.apply(
+        lambda row: (
+            ["background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""]
+            * len(row)
+        ),
+        axis=1,
+    )
+    if rows
+    else table,
+    hide_index=True,
+    width="stretch",
+    key="table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_order=[c for c in table.columns if c != "event_id"],
+    column_config={"sources": st.column_config.ListColumn("sources")},
+)
+
+timeline = app_logic.timeline_rows(shown)
+if timeline:
+    st.header("Timeline")
+    st.altair_chart(app_logic.timeline_chart(timeline), width="stretch")
+    st.markdown(
+        "Dots: a time to the minute. Bars: the time is known only to a part of the day "
+        "(morning 06–12) or to the day."
+    )
+
+if dataset.article_text:
+    st.subheader("The article, with the shown events' sentences highlighted")
+    article_html = app_logic.highlight_article(dataset.article_text, app_logic.quote_spans(shown))
+    st.html(f'<div class="mapapp-article">{article_html}</div>')
+
+with st.sidebar:
+    st.header("Export")
+    fmt = st.selectbox(
+        "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="f_format"
+    )
+    kind = FORMATS[fmt]
+    slug = trip_slug(collection, dataset.trip["title"])
+    parts = filter_parts(filters.days, filters.actors, filters.types) or ["all-events"]
+    note = " ".join(parts)
+    # Callables: the files are made when clicked, not on every rerun; the same bytes
+    # as `mapapp export` with the same filter.
+    downloads = [
+        (
+            f"Filtered view ({kind.short})",
+            lambda: export_bytes(shown, fmt, note),
+            file_name(slug, parts, fmt),
+            kind.mime,
+        ),
+        (
+            f"Full data set ({kind.short})",
+            lambda: export_bytes(collection, fmt),
+            file_name(slug, ["full"], fmt),
+            kind.mime,
+        ),
+        (
+            "Map as standalone HTML (works offline)",
+            lambda: render_html(shown, trip=dataset.trip).encode("utf-8"),
+            file_stem(slug, [*parts, "map"]) + ".html",
+            "text/html",
+        ),
+    ]
+    for label, make, file_name_, mime in downloads:
+        st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
+    st.header("Upload")
+    uploads = st.file_uploader(
+        "An itinerary (YAML/JSON) with its article (.txt), or a GeoJSON FeatureCollection;"
+        " up to 10 MB each",
+        type=["yaml", "yml", "json", "geojson", "txt"],
+        accept_multiple_files=True,
+    )
+    uploads = list(uploads or [])
+    upload_id = tuple(u.file_id for u in uploads)
+    if uploads and st.session_state.get("upload_seen") != upload_id:
+        st.session_state.upload_seen = upload_id
+        st.session_state.upload_errors = []
+        shown_articles = {base.trip.get("article_file", ""): base.article_text or ""}
+        try:
+            files = [(u.name, u.getvalue()) for u in uploads]
+            uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
+            st.session_state.upload_message = _take_upload(uploaded)
+            st.rerun()
+        except InputError as exc:
+            st.session_state.upload_errors = [str(p) for p in exc.problems]
+        except Exception:  # never a traceback on the page: logged here, a short notice there
+            LOG.exception("upload %s failed", [u.name for u in uploads])
+            st.session_state.upload_errors = [
+                "Something went wrong reading this upload; the details are in the server's log."
+            ]
+    if st.session_state.get("upload_message") and uploads:
+        st.html(
+            f'<div class="mapapp-upload-status" role="status">'
+            f"{_escape(st.session_state.upload_message)}</div>"
+        )
+    if st.session_state.get("overlays") and st.button("Remove the overlays"):
+        del st.session_state["overlays"]
+        st.rerun()
+    if st.session_state.get("upload_errors") and uploads:
+        st.error("The upload was rejected; the map keeps its current data.")
+        # Wrapped, so a long problem is readable without scrolling sideways.
+        st.code("\n".join(st.session_state.upload_errors), language=None, wrap_lines=True)
+    if "uploaded" in st.session_state and st.button("Back to the built data"):
+        del st.session_state["uploaded"]
+        st.rerun()

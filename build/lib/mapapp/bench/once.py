@@ -1,0 +1,105 @@
+"""What `mapapp bench` measures once per run: import time, an app rerun, the machine.
+
+Each runs in a fresh interpreter (the import times in new subprocesses; the
+rerun through `python -m mapapp.bench.run --app-rerun`), so nothing a size
+imported or cached can make it look faster.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+IMPORT_RUNS = 5
+RERUN_RUNS = 5
+HEAVY_MODULES = ("streamlit", "folium", "branca", "pandas", "altair")
+
+
+def _median_subprocess(args: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, *args], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def import_times(runs: int = IMPORT_RUNS) -> dict[str, Any]:
+    """Import time of mapapp (and of its core pipeline) over a bare interpreter start."""
+    bare = _median_subprocess(["-c", "pass"], runs)
+    package = _median_subprocess(["-c", "import mapapp"], runs)
+    core = "import mapapp.pipeline, mapapp.export.filters, mapapp.store.geojson_io"
+    core_s = _median_subprocess(["-c", core], runs)
+    probe = f"import sys, mapapp; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    heavy = [m for m in out.stdout.strip().split(",") if m]
+    return {
+        "import_s": max(0.0, package - bare),
+        "import_core_s": max(0.0, core_s - bare),
+        "import_heavy_modules": heavy,
+    }
+
+
+def app_script() -> Path:
+    import mapapp
+
+    return Path(mapapp.__file__).parent / "app" / "page.py"
+
+
+def app_rerun_s(runs: int = RERUN_RUNS) -> float:
+    """Server time of one app rerun after a change of the day filter (Streamlit AppTest).
+
+    Runs the app on the seed itinerary once, then toggles the day filter between
+    the last day and none chosen (every day), timing `.run()`; the median of
+    `runs` changes. Call it in a fresh process: it imports Streamlit.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from mapapp.pipeline import DEFAULT_ITINERARY, output_path
+    from mapapp.store import geojson_io
+
+    script = app_script()
+    itinerary = DEFAULT_ITINERARY.resolve()
+    data = output_path(itinerary)
+    features = geojson_io.read(data)["features"]
+    last_day = max(f["properties"]["day"] for f in features if f["properties"]["kind"] == "event")
+    saved_argv = sys.argv
+    sys.argv = [str(script), "--itinerary", str(itinerary), "--data", str(data), "--offline"]
+    try:
+        app = AppTest.from_file(str(script), default_timeout=120)
+        app.run()
+        _raise_app_exception(app)
+        choices: list[list[int]] = [[last_day], []]
+        times = []
+        for index in range(runs):
+            choice = choices[index % 2]
+            app.multiselect(key="f_day").set_value(choice)
+            start = time.perf_counter()
+            app.run()
+            times.append(time.perf_counter() - start)
+            _raise_app_exception(app)
+            if list(app.multiselect(key="f_day").value) != choice:
+                raise RuntimeError(f"the day filter did not take the value {choice!r}")
+        return statistics.median(times)
+    finally:
+        sys.argv = saved_argv
+
+
+def _raise_app_exception(app: Any) -> None:
+    if len(app.exception):
+        raise RuntimeError(f"the app raised: {app.exception[0].value}")
+
+
+def machine_info() -> dict[str, Any]:
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+    }

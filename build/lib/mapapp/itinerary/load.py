@@ -1,0 +1,233 @@
+"""Load and cross-check an itinerary file; every problem names file, field and line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mapapp import safe_json
+from mapapp.errors import InputError, Problem
+from mapapp.itinerary.models import Article, Itinerary, Quote
+from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
+from mapapp.safe_files import (
+    MAX_ARTICLE_BYTES,
+    MAX_FILE_BYTES,
+    MAX_UPLOAD_BYTES,
+    check_size,
+    confined,
+    decode_utf8,
+    read_regular,
+)
+
+MAX_BYTES = MAX_UPLOAD_BYTES
+# About 4,000 events (real itineraries spend ~16 bytes a value) and ~120 MB to parse.
+MAX_UPLOAD_VALUES = 250_000
+PROJECT_MARKERS = (".git", "pyproject.toml")
+ARTICLE: Path = ("trip", "article", "path")
+
+
+@dataclass(frozen=True)
+class LoadedItinerary:
+    """A validated itinerary with the article text its quotes point into."""
+
+    itinerary: Itinerary
+    article_text: str
+    path: FsPath
+    lines: LineIndex
+
+    def line(self, path: Path) -> int | None:
+        return self.lines.line(path)
+
+
+def project_root(itinerary: FsPath) -> FsPath:
+    """The folder an itinerary's paths must stay in, unless the user names another.
+
+    The nearest folder above it holding .git or pyproject.toml; failing that, the
+    folder above the itinerary's own (so data/ and seeds/ side by side work).
+    """
+    folder = itinerary.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return folder.parent
+
+
+def load_itinerary(
+    path: FsPath, article_text: str | None = None, root: FsPath | None = None
+) -> LoadedItinerary:
+    """Read, parse, validate and cross-check; raise InputError listing every problem.
+
+    The article it names must resolve (after symlinks) inside root: by default the
+    project the itinerary belongs to (see project_root).
+    """
+    raw = read_regular(path, MAX_FILE_BYTES)
+    return parse_itinerary(
+        raw,
+        str(path),
+        base_dir=path.parent,
+        article_text=article_text,
+        max_bytes=MAX_FILE_BYTES,
+        root=root or project_root(path),
+    )
+
+
+def parse_itinerary(
+    raw: bytes,
+    name: str,
+    base_dir: FsPath,
+    article_text: str | None = None,
+    max_bytes: int | None = MAX_BYTES,
+    root: FsPath | None = None,
+    find_article: Callable[[Article], str | None] | None = None,
+) -> LoadedItinerary:
+    """Validate itinerary bytes (YAML or JSON) from a file or an upload.
+
+    The article comes from article_text, else from the itinerary's embedded
+    trip.article.text, else from find_article (uploads: it never opens a file;
+    None means not found), else from trip.article.path read inside root (by
+    default the folder above base_dir).
+    """
+    if max_bytes is not None:
+        check_size(raw, name, max_bytes)
+    text = decode_utf8(raw, name)
+    # Uploads (size-capped) are also capped in values; a user's own file is not.
+    data, lines = _parse(text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
+        raise InputError([Problem(name, "", msg, 1)])
+    try:
+        itinerary = Itinerary.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
+    if article_text is None:
+        article_text = itinerary.trip.article.text
+    if article_text is None and find_article is not None:
+        article_text = find_article(itinerary.trip.article)
+        if article_text is None:
+            raise InputError([_unreadable_upload_article(itinerary, name, lines)])
+    if article_text is None:
+        article_text = _read_article(itinerary, base_dir, root, name, lines)
+    problems = cross_check(itinerary, article_text, name, lines)
+    if problems:
+        raise InputError(problems)
+    return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
+
+
+def _parse(text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
+    if name.endswith(".json"):
+        return safe_json.loads(text, name), LineIndex(text, max_nodes)
+    try:
+        return load_with_lines(text, max_nodes)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: no mark, a position
+            line = text.count("\n", 0, exc.position) + 1
+            what = f"character {exc.character!r} is not allowed ({exc.reason})"
+        raise InputError([Problem(name, "", f"invalid YAML: {what}", line)]) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # A scalar YAML resolves but Python cannot build (an integer of 5,000 digits).
+        what = "a number has more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise InputError([Problem(name, "", f"invalid YAML value: {what}")]) from exc
+
+
+def _pydantic_problem(name: str, err: Any, lines: LineIndex) -> Problem:
+    loc: Path = tuple(err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return Problem(name, dotted(loc), message, lines.line(loc))
+
+
+def _unreadable_upload_article(it: Itinerary, name: str, lines: LineIndex) -> Problem:
+    wanted = FsPath(it.trip.article.path or "article.txt").name
+    msg = (
+        f"an uploaded itinerary cannot read files on the server; upload its article "
+        f"({wanted}) together with it, or embed the text as trip.article.text"
+    )
+    return Problem(name, dotted(ARTICLE), msg, lines.line(ARTICLE))
+
+
+def _read_article(
+    it: Itinerary, base_dir: FsPath, root: FsPath | None, name: str, lines: LineIndex
+) -> str:
+    relative = it.trip.article.path
+    assert relative is not None  # the model requires path or text
+    where = Problem(name, dotted(ARTICLE), "", lines.line(ARTICLE))
+    article = confined(base_dir, relative, root or base_dir.resolve().parent, where)
+    raw = read_regular(article, MAX_ARTICLE_BYTES, where, what="the article")
+    try:
+        # Kept exactly as stored (BOM, CR LF), so offsets count what is on disk.
+        return decode_utf8(raw, f"the article {article}", keep_bom=True)
+    except InputError as exc:
+        msg = exc.problems[0].message.replace("not UTF-8", f"the article {article} is not UTF-8")
+        raise InputError([Problem(name, where.field, msg, where.line)]) from exc
+
+
+def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> list[Problem]:
+    """The checks no single field can make: references, offsets, dates."""
+    problems: list[Problem] = []
+
+    def add(loc: Path, msg: str) -> None:
+        problems.append(Problem(name, dotted(loc), msg, lines.line(loc)))
+
+    for section, ids in (
+        ("places", [p.id for p in it.places]),
+        ("actors", [a.id for a in it.actors]),
+        ("events", [e.id for e in it.events]),
+    ):
+        seen = Counter(ids)
+        for index, ident in enumerate(ids):
+            if seen[ident] > 1:
+                add((section, index, "id"), f"duplicate id {ident!r}")
+
+    place_ids = {p.id for p in it.places}
+    actor_ids = {a.id for a in it.actors}
+    if it.trip.visitor not in actor_ids:
+        add(("trip", "visitor"), f"unknown actor {it.trip.visitor!r}")
+
+    for i, event in enumerate(it.events):
+        if event.place not in place_ids:
+            add(("events", i, "place"), f"unknown place {event.place!r}")
+        for j, part in enumerate(event.actors):
+            if part.actor not in actor_ids:
+                add(("events", i, "actors", j, "actor"), f"unknown actor {part.actor!r}")
+        try:
+            expected = it.trip.start_date + timedelta(days=event.day - 1)
+        except OverflowError:
+            add(("events", i, "day"), f"day {event.day} is past the end of the calendar")
+            continue
+        if event.date != expected:
+            add(
+                ("events", i, "date"),
+                f"date {event.date} does not match day {event.day} "
+                f"(the trip starts {it.trip.start_date}, so day {event.day} is {expected})",
+            )
+        problems += _quote_problems(event.quote, article, ("events", i, "quote"), name, lines)
+
+    for i, partner in enumerate(it.partners):
+        for j, quote in enumerate(partner.quotes):
+            problems += _quote_problems(quote, article, ("partners", i, "quotes", j), name, lines)
+    for i, actor in enumerate(it.actors):
+        if actor.quote is not None:
+            problems += _quote_problems(actor.quote, article, ("actors", i, "quote"), name, lines)
+    return problems
+
+
+def _quote_problems(
+    quote: Quote, article: str, loc: Path, name: str, lines: LineIndex
+) -> list[Problem]:
+    found = article[quote.start : quote.end]
+    if found == quote.text:
+        return []
+    hint = article.find(quote.text)
+    where = f"; the text occurs at {hint}-{hint + len(quote.text)}" if hint >= 0 else ""
+    msg = f"quote is not at offsets {quote.start}-{quote.end} of the article{where}"
+    return [Problem(name, dotted((*loc, "start")), msg, lines.line(loc))]

@@ -1,0 +1,257 @@
+"""The curated itinerary: what a human edits in data/itinerary.yaml.
+
+Every fact the article does not state carries a Source; every fact the article
+does state carries a Quote with its character offsets into the seed text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from mapapp.itinerary.countries import known_codes
+
+# Values are checked here, at the boundary, so nothing deeper meets 2023-02-30,
+# a day that overflows the calendar, an unknown zone or an unknown country.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_DAY = 36_525  # a century: no date overflows; the 100,000-event benchmark (20,000 days) fits
+
+
+def _sane_year(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return value
+
+
+def _known_country(value: str) -> str:
+    if value not in known_codes():
+        raise ValueError(f"unknown country code {value!r}; use ISO 3166-1 alpha-2, e.g. JP")
+    return value
+
+
+def _iana_zone(value: str) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Tokyo")
+    return value
+
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Precision = Annotated[int, Field(ge=1, le=3)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
+Date = Annotated[dt.date, AfterValidator(_sane_year)]
+TimeZone = Annotated[str, AfterValidator(_iana_zone)]
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """A public source for a fact the article does not state."""
+
+    url: AnyHttpUrl
+    title: str = Field(min_length=1)
+    supports: str = Field(default="", description="Which fact this source backs.")
+
+
+class Quote(Strict):
+    """The article's own words, located by code-point offsets into the seed text."""
+
+    text: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+
+
+class Pin(Strict):
+    """A human override: coordinates a reviewer vouches for, with their source."""
+
+    lat: Latitude
+    lon: Longitude
+    precision: Precision
+    source: Source
+    note: str = ""
+
+
+class Locality(Strict):
+    """Where a place is expected to be; geocoder answers far from it are rejected."""
+
+    name: str
+    lat: Latitude
+    lon: Longitude
+    max_km: float = Field(default=30.0, gt=0, allow_inf_nan=False)
+    source: Source
+
+
+class Uncertainty(Strict):
+    """How far the true spot may be from the point, in metres: a radius in the
+    spirit of Darwin Core's coordinateUncertaintyInMeters, with why and whence."""
+
+    radius_m: int = Field(ge=1, le=20_037_509)
+    reason: str = Field(min_length=1)
+    source: Source | None = None
+
+
+class Place(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    type: str
+    query: str = Field(min_length=1)
+    country: CountryCode
+    locality: Locality
+    precision: Precision = Field(description="Precision of a geocoder hit for this query.")
+    pin: Pin | None = None
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Measured radius; without it, derived from the precision."
+    )
+
+
+class Actor(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: Literal["person", "organisation", "group"]
+    role: str
+    affiliation: str = ""
+    quote: Quote | None = None
+
+
+class Participation(Strict):
+    actor: Identifier
+    role: str
+
+
+class Discrepancy(Strict):
+    """Where the article and another source disagree: both are kept and shown."""
+
+    field: str
+    article: str
+    sources: str
+    source_urls: list[AnyHttpUrl] = Field(min_length=1)
+
+
+class Event(Strict):
+    id: Identifier
+    day: int = Field(ge=1, le=MAX_DAY)
+    date: Date
+    time: str | None = None
+    time_precision: Literal["minute", "hour", "part-of-day", "day"] = "day"
+    time_label: str = Field(default="", description="What a reader sees, e.g. 'morning'.")
+    type: Literal["visit", "meeting", "talks", "speech", "briefing", "travel", "other"]
+    title: str = Field(min_length=1)
+    place: Identifier
+    actors: list[Participation] = Field(min_length=1)
+    quote: Quote
+    sources: list[Source] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 18:10 as the base-60 integer 1090.
+        if isinstance(value, int) and not isinstance(value, bool):
+            hours, minutes = divmod(value, 60)
+            raise ValueError(
+                f'time must be quoted in YAML ("{hours:02d}:{minutes:02d}"); '
+                f"unquoted, YAML reads it as the number {value}"
+            )
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise ValueError("time must be HH:MM (24-hour), quoted in YAML")
+        return value
+
+
+class Capital(Strict):
+    name: str
+    lat: Latitude
+    lon: Longitude
+    source: Source
+
+
+class Partner(Strict):
+    """One of NATO's four Indo-Pacific partners (IP4)."""
+
+    country: CountryCode
+    name: str
+    capital: Capital
+    quotes: list[Quote] = Field(min_length=1)
+
+
+class Headquarters(Strict):
+    name: str
+    city: str
+    country: CountryCode
+    lat: Latitude
+    lon: Longitude
+    source: Source
+
+
+class Article(Strict):
+    """The source text: a file beside the itinerary (path), or embedded (text)."""
+
+    path: str | None = None
+    text: str | None = Field(default=None, description="The article itself, for one-file uploads.")
+    title: str = ""
+    outlet: str = ""
+    url: AnyHttpUrl | None = None
+    published: Date | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_text(self) -> Article:
+        if self.path is None and self.text is None:
+            raise ValueError("give the article's path, or embed it as text")
+        return self
+
+
+class Trip(Strict):
+    title: str
+    visitor: Identifier
+    host_country: CountryCode
+    start_date: Date
+    timezone: TimeZone = "UTC"
+    article: Article
+    sources: list[Source] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+
+class Itinerary(Strict):
+    trip: Trip
+    places: list[Place] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=1)
+    events: list[Event] = Field(min_length=1)
+    partners: list[Partner] = Field(default_factory=list)
+    hq: Headquarters | None = None
+
+    @cached_property
+    def places_by_id(self) -> dict[str, Place]:
+        return {p.id: p for p in self.places}
+
+    @cached_property
+    def actors_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    def place(self, place_id: str) -> Place:
+        return self.places_by_id[place_id]
+
+    def actor(self, actor_id: str) -> Actor:
+        return self.actors_by_id[actor_id]

@@ -1,0 +1,227 @@
+"""YAML that is safe to parse whatever its size, and that remembers where each value stood.
+
+libyaml (when present) parses; before anything is built from the node tree, one
+walk refuses duplicate keys (PyYAML keeps the last silently), nesting deeper
+than MAX_DEPTH, an alias that contains itself, and aliases that would expand
+the document beyond a budget (a "billion laughs" bomb). Aliases within the
+budget (the seed itinerary shares a locality with `*tokyo`) keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+# Aliases may at most double a document, plus this much: ample for shared sources
+# or localities, far below what a bomb of a few hundred bytes expands to.
+ALIAS_ALLOWANCE = 100_000
+
+# libyaml when present: pure-Python PyYAML is about 20 times slower.
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[valid-type,misc]
+    """The safe loader, with dates kept as text so the schema checks them (2023-02-30)."""
+
+
+def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
+
+
+class UnsafeYAML(yaml.MarkedYAMLError):
+    """A document PyYAML would accept but mapapp refuses; problem_mark gives the line."""
+
+    def __init__(self, problem: str, node: yaml.Node | yaml.Event) -> None:
+        mark = node.start_mark  # libyaml's marks have the same fields as PyYAML's
+        super().__init__(problem=problem, problem_mark=cast(yaml.Mark | None, mark))
+
+
+def load_with_lines(text: str, max_nodes: int | None = None) -> tuple[Any, LineIndex]:
+    """Parse YAML; return the data and an index from field path to 1-based line.
+
+    max_nodes bounds the values the document may hold before any is built (a node
+    costs about 0.5 KB, so 10 MB of "- x" lines would cost 1.2 GB). Raises
+    yaml.YAMLError on malformed or refused input (its problem_mark holds the line).
+    """
+    if max_nodes is not None and len(text) > 2 * max_nodes:
+        _count_nodes(text, max_nodes)
+    return _load(text), LineIndex(text, max_nodes)
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(text: str, max_nodes: int) -> None:
+    """Stream the parser's events (each freed at once) and stop past max_nodes."""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > max_nodes:
+                raise UnsafeYAML(
+                    f"more than {max_nodes:,} values; an upload may hold at most that many",
+                    event,
+                )
+
+
+def _load(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_tree(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def check_tree(root: yaml.Node) -> None:
+    """Refuse duplicate keys, deep nesting, recursive aliases and alias bombs."""
+    distinct, aliased = _distinct_nodes(root)
+    if aliased:
+        _expanded_walk(root, budget=2 * distinct + ALIAS_ALLOWANCE)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _distinct_nodes(root: yaml.Node) -> tuple[int, bool]:
+    """Each node once: duplicate keys and depth. Returns the count and whether any is shared."""
+    seen: set[int] = set()
+    aliased = False
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            aliased = True
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise UnsafeYAML(f"nested more than {MAX_DEPTH} levels deep", node)
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return len(seen), aliased
+
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    first: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        ident = (key.tag, key.value)
+        if ident in first:
+            raise UnsafeYAML(
+                f"duplicate key {key.value!r} (first at line {first[ident]}): "
+                "the second would silently replace the first",
+                key,
+            )
+        first[ident] = key.start_mark.line + 1
+
+
+def _expanded_walk(root: yaml.Node, budget: int) -> None:
+    """Walk every alias path, within a budget; refuse an alias inside itself."""
+    on_path: set[int] = set()
+    visits = 0
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        if id(node) in on_path:
+            raise UnsafeYAML("an alias refers to the node that contains it (recursive alias)", node)
+        visits += 1
+        if visits > budget:
+            raise UnsafeYAML(
+                f"aliases expand the document beyond {budget:,} values (an alias bomb?); "
+                "write the repeated values out, or use fewer aliases",
+                node,
+            )
+        if depth > MAX_DEPTH:
+            raise UnsafeYAML(f"aliases nest values more than {MAX_DEPTH} levels deep", node)
+        children = _children(node)
+        if children:
+            on_path.add(id(node))
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children)
+
+
+class LineIndex:
+    """Field path -> line, built only when a problem needs a line.
+
+    Valid files (the common case) never pay for the node tree, which for a large
+    itinerary costs more time and memory than the data itself. JSON is read as
+    YAML for this purpose (a JSON document is YAML), so JSON errors get lines too.
+    """
+
+    def __init__(self, text: str | None, max_nodes: int | None = None) -> None:
+        self._text = text
+        self._max_nodes = max_nodes
+        self._lines: dict[Path, int] | None = None
+
+    def line(self, path: Path) -> int | None:
+        """The line of the deepest existing prefix of path (a missing field has none)."""
+        if self._lines is None:
+            self._lines = _line_map(self._text, self._max_nodes)
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return None
+
+
+def _line_map(text: str | None, max_nodes: int | None) -> dict[Path, int]:
+    lines: dict[Path, int] = {}
+    if not text:
+        return lines
+    loader = _Loader(text)
+    try:
+        if max_nodes is not None and len(text) > 2 * max_nodes:
+            _count_nodes(text, max_nodes)  # a huge JSON upload: no lines, not 2 GB of nodes
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return lines  # JSON that YAML 1.1 reads differently: no lines, still the message
+    finally:
+        loader.dispose()
+    if node is not None:
+        _walk(node, lines)
+    return lines
+
+
+def _walk(root: yaml.Node, lines: dict[Path, int]) -> None:
+    """Iterative, and never into a node twice: aliases are not expanded."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = (*path, str(key_node.value))
+                lines[key] = key_node.start_mark.line + 1
+                stack.append((value_node, key))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, index)) for index, item in enumerate(node.value))
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out

@@ -1,0 +1,10 @@
+"""Map rendering: pure functions from a GeoJSON FeatureCollection to a folium map.
+
+No Streamlit here; the app passes `build_map(...)` to streamlit-folium, the CLI
+writes `render_html(...)` to a file.
+"""
+
+from mapapp.mapview.assets import install_static
+from mapapp.mapview.render import build_map, render_html, view_bounds
+
+__all__ = ["build_map", "install_static", "render_html", "view_bounds"]

@@ -1,0 +1,146 @@
+"""Small folium elements that emit text verbatim.
+
+branca turns each element's rendered `header`/`html`/`script` output into a new
+Jinja template (`Element(text)`) and renders it a second time. For large
+payloads that is slow, and for data it is dangerous (`{{ ... }}` in a quote
+would be evaluated). These elements add plain text instead, and still offer a
+`script` macro, which is what streamlit-folium reads.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, ClassVar
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+
+class RawText(Element):  # type: ignore[misc]
+    """An element whose rendering is its text, with no templating."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class RawMacro(MacroElement):  # type: ignore[misc]
+    """Base for elements that produce their JS/HTML/CSS from Python methods.
+
+    Subclasses override `script_js`, `html_text` and/or `header_text`.
+    """
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}{{ this.header_text() }}{% endmacro %}"
+        "{% macro html(this, kwargs) %}{{ this.html_text() }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}"
+    )
+
+    def script_js(self) -> str:
+        """JavaScript for the map's script section ('' for none)."""
+        return ""
+
+    def html_text(self) -> str:
+        """HTML for the page body ('' for none)."""
+        return ""
+
+    def header_text(self) -> str:
+        """HTML for the page head ('' for none)."""
+        return ""
+
+    def render(self, **kwargs: Any) -> str:
+        """Place this element's text in the figure; like branca's macros, return ''."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("render this element inside a folium Map/Figure")
+        name = self.get_name()
+        for section, text in (
+            (figure.header, self.header_text()),
+            (figure.html, self.html_text()),
+            (figure.script, self.script_js()),
+        ):
+            if text:
+                section.add_child(RawText(text), name=name)
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+    def parent_name(self) -> str:
+        """The JS variable of the layer or map this element was added to."""
+        if self._parent is None:
+            raise TypeError(f"{type(self).__name__} must be added to a map or layer first")
+        name: str = self._parent.get_name()
+        return name
+
+
+class _VerbatimHtml(RawMacro):
+    """Verbatim HTML, placed by the subclass in the head or the body."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__()
+        self._name = name
+        self.text = text
+
+
+class HeadHtml(_VerbatimHtml):
+    """Verbatim HTML in the page head (inline assets, CSS)."""
+
+    def header_text(self) -> str:
+        return self.text
+
+
+class BodyHtml(_VerbatimHtml):
+    """Verbatim HTML in the page body (the legend)."""
+
+    def html_text(self) -> str:
+        return self.text
+
+
+@lru_cache(maxsize=8)
+def js_source(name: str) -> str:
+    """The text of mapapp/mapview/js/NAME (read once per process)."""
+    return (files("mapapp.mapview") / "js" / name).read_text(encoding="utf-8")
+
+
+def find_map(element: Element) -> Element:
+    """The folium.Map above an element (panes live on the map)."""
+    node: Element | None = element
+    while node is not None and not isinstance(node, folium.Map):
+        node = node._parent
+    if node is None:
+        raise ValueError(f"{type(element).__name__} must be added to a folium Map or a group")
+    return node
+
+
+class JsLayer(RawMacro):
+    """A layer drawn in the browser by `mvLib.<js_function>(group, map, payload)`,
+    defined in mapapp/mapview/js/<js_file> on top of the shared js/lib.js.
+
+    The payload is JSON already made safe for a <script> element; `payload_marks`
+    surround it in the page so tests and tools can find it.
+    """
+
+    js_file: ClassVar[str]
+    js_function: ClassVar[str]
+    payload_marks: ClassVar[tuple[str, str]]
+
+    def __init__(self, payload_text: str) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.payload_text = payload_text
+
+    def script_js(self) -> str:
+        # Names are looked up at render time: streamlit-folium renames every
+        # element before it asks for the script.
+        begin, end = self.payload_marks
+        call = (
+            f"mvLib.{self.js_function}({self.parent_name()}, {find_map(self).get_name()}, "
+            f"{begin}{self.payload_text}{end});\n"
+        )
+        return js_source("lib.js") + js_source(self.js_file) + call

@@ -1,0 +1,40 @@
+"""One escaper per target: HTML text and attributes, a JavaScript string literal,
+and JSON inside a <script> element. Every view that shows data uses these."""
+
+from __future__ import annotations
+
+import html as _html
+import json
+
+_EXTRA_ENTITIES = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
+_SCRIPT_SAFE = (
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+)  # fmt: skip
+
+
+def html(value: object) -> str:
+    """Any value as HTML text or a quoted attribute value.
+
+    `html.escape` plus entities for what folium's own templates treat as code:
+    backticks and `${` (folium puts tooltip/popup HTML in JS template literals),
+    backslashes, and braces (branca re-renders element output as Jinja).
+    """
+    return _html.escape(str(value), quote=True).translate(_EXTRA_ENTITIES)
+
+
+def script(json_text: str) -> str:
+    """JSON text made safe inside <script>: `<`, `>`, `&`, U+2028/9 as \\u escapes,
+    so no `</script>` or `<!--` can end or bend the element."""
+    for old, new in _SCRIPT_SAFE:
+        if old in json_text:
+            json_text = json_text.replace(old, new)
+    return json_text
+
+
+def js_string(value: object) -> str:
+    """A JavaScript string literal (quotes included) holding the value's text,
+    safe inside a <script> element."""
+    return script(json.dumps(str(value)))

@@ -1,0 +1,279 @@
+/* The events, drawn from one columnar payload (see mapapp/mapview/event_layer.py).
+
+   Up to D.label_max events, each is a numbered marker a keyboard can reach (Tab,
+   then Enter opens its details), with its place name as a label where one fits.
+   Markers closer than SEP_PX on screen are spread on a small circle around their
+   true spot, with a leader line back to it, so every event takes a real click.
+   Beyond label_max, events are canvas dots (mouse only). Uncertainty circles are
+   drawn to scale, only when they are larger than a marker, and never take clicks. */
+mvLib.eventLayer = function (group, map, D) {
+  "use strict";
+  var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
+  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14;
+  var numbered = n <= D.label_max;
+  var ringPane = lib.pane(map, "mvRings", 430);
+  var linkPane = lib.pane(map, "mvLeaders", 445);
+  var dotPane = lib.pane(map, "mvEvents", 450);
+  var labelPane = lib.pane(map, "mvLabels", 590);
+  var ringRenderer = L.canvas({padding: 0.5, pane: ringPane});
+  var linkRenderer = L.canvas({padding: 0.5, pane: linkPane});
+  var dotRenderer = L.canvas({padding: 0.5, tolerance: 6, pane: dotPane});
+  var layers = new Array(n), rings = [], leaders = new Array(n), labels = [];
+  var popup = L.popup({maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24]});
+
+  function color(i) { return lib.dayColor(D.palette, C.day[i]); }
+  /* "N. title", from the details (inflated at once for small trips, shortly after
+     loading for big ones); the bare number until then. */
+  function head(i) {
+    var d = D.d || D._d;
+    return d ? d.s[d.c.head[i]] : String(C.order[i]);
+  }
+  function trueLatLng(i) { return L.latLng(C.lat[i] / scale, C.lon[i] / scale); }
+
+  function listSection(root, title, items, render) {
+    if (!items.length) { return; }
+    lib.el(root, "div", "mv-sec", title);
+    var ul = lib.el(root, "ul");
+    items.forEach(function (item, k) { render(lib.el(ul, "li"), item, k); });
+  }
+  function textItem(li, text) { li.textContent = text; }
+
+  /* The popup: every string was computed in Python (mapapp/mapview/present.py). */
+  function popupNode(i, d) {
+    function str(col) { return d.s[d.c[col][i]]; }
+    function strs(col) { return lib.strings(d, d.c[col][i]); }
+    var root = lib.el(null, "div", "mv-popup");
+    root.setAttribute("data-event-id", D.ids[i]);
+    var title = lib.el(root, "h4", null, head(i));
+    title.tabIndex = -1;
+    lib.el(root, "div", "mv-when", str("when"));
+    lib.el(root, "div", "mv-place", str("place"));
+    if (str("pnote")) { lib.el(root, "div", "mv-note", str("pnote")); }
+    if (str("quote")) { lib.el(root, "blockquote", null, str("quote")); }
+    listSection(root, "Actors", strs("who"), textItem);
+    var hrefs = strs("href"), notes = strs("srcn");
+    listSection(root, "Sources", strs("src"), function (li, text, k) {
+      if (hrefs[k]) {
+        var a = lib.el(li, "a", null, text);
+        a.href = hrefs[k]; a.target = "_blank"; a.rel = "noopener noreferrer";
+      } else {
+        li.textContent = text;
+      }
+      if (notes[k]) { lib.el(li, "small", null, " (" + notes[k] + ")"); }
+    });
+    listSection(root, "Discrepancies", strs("disc"), textItem);
+    return root;
+  }
+  function fallbackNode(i, err) {
+    var root = lib.el(null, "div", "mv-popup");
+    lib.el(root, "h4", null, head(i));
+    lib.el(root, "div", "mv-when",
+           "Details unavailable: " + (err && err.message ? err.message : err));
+    return root;
+  }
+  function openDetails(i, focus) {
+    var layer = layers[i];
+    if (!layer || !layer._map) { return; }
+    var at = layer.getLatLng();
+    lib.details(D).then(function (d) { return popupNode(i, d); },
+                        function (err) { return fallbackNode(i, err); })
+      .then(function (node) {
+        popup.options.offset = numbered ? [0, -8] : [0, 0];
+        // Long details scroll inside the popup, so its close button stays in view.
+        popup.options.maxHeight = Math.max(160, map.getSize().y - 90);
+        popup.setLatLng(at).setContent(node).openOn(map);
+        if (focus) {
+          var h = node.querySelector("h4");
+          if (h) { h.focus({preventScroll: true}); }
+          // Escape closes the details and gives the focus back to the marker.
+          L.DomEvent.on(node, "keydown", function (ev) {
+            if (ev.key !== "Escape") { return; }
+            map.closePopup(popup);
+            if (layer.getElement) { layer.getElement().focus({preventScroll: true}); }
+          });
+        }
+      });
+  }
+
+  /* The tooltip is escaped text, not a node: streamlit-folium reads it back
+     (last_object_clicked_tooltip) as a string, and the app finds the event by it. */
+  function tip(layer) {
+    if (!layer.getTooltip() && (D.d || D._d)) {
+      layer.bindTooltip(lib.esc(head(layer.options.eventIndex)),
+                        {direction: "top", offset: [0, numbered ? -10 : -6]});
+    }
+  }
+  function onClick(e) {
+    var layer = e.target;
+    tip(layer);
+    select(layer.options.eventIndex);
+    openDetails(layer.options.eventIndex, Boolean(e.keyboard));
+  }
+  function onOver(e) {
+    var layer = e.target;
+    if (D.d || D._d) { tip(layer); layer.openTooltip(); return; }
+    lib.details(D).then(function () { tip(layer); layer.openTooltip(); }, function () {});
+  }
+
+  function select(i) {
+    layers.forEach(function (layer, k) {
+      var node = layer && layer.getElement && layer.getElement();
+      if (node) { node.classList.toggle("mv-selected", k === i); }
+    });
+  }
+
+  function numberIcon(i) {
+    var span = lib.el(null, "span", null, String(C.order[i]));
+    span.style.background = color(i);
+    return L.divIcon({className: "mv-num", html: span, iconSize: [20, 20], iconAnchor: [10, 10]});
+  }
+  function decorate(e) {
+    var layer = e.target, node = layer.getElement(), i = layer.options.eventIndex;
+    node.setAttribute("aria-label", head(i));
+    node.setAttribute("data-event-id", D.ids[i]);
+    if (node._mvWired) { return; }
+    node._mvWired = true;
+    // Focus follows the keyboard only: a mouse focus could scroll the page in the
+    // app's iframe between mousedown and mouseup, and the click would be lost.
+    L.DomEvent.on(node, "mousedown", L.DomEvent.preventDefault);
+    L.DomEvent.on(node, "keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") {
+        L.DomEvent.preventDefault(ev);
+        // A click event, so streamlit-folium reports it like a mouse click.
+        layer.fire("click", {latlng: layer.getLatLng(), originalEvent: ev, keyboard: true});
+      }
+    });
+  }
+
+  var order = [];
+  for (var k = 0; k < n; k++) { order.push(k); }
+  order.sort(function (a, b) { return C.order[a] - C.order[b]; });
+  order.forEach(function (i) {
+    var ll = trueLatLng(i), col = color(i);
+    var common = {eventId: D.ids[i], eventIndex: i};
+    if (C.unc[i] > 0) {
+      rings.push({i: i, layer: L.circle(ll, {radius: C.unc[i], renderer: ringRenderer,
+        pane: ringPane, interactive: false, color: col, weight: 1.5, dashArray: "4 3",
+        fillColor: col, fillOpacity: 0.12})});
+    }
+    var layer;
+    if (numbered) {
+      layer = L.marker(ll, L.extend({icon: numberIcon(i), keyboard: true, riseOnHover: true},
+                                     common));
+      layer.on("add", decorate);
+      tip(layer);
+      leaders[i] = L.polyline([ll, ll], {renderer: linkRenderer, pane: linkPane,
+        interactive: false, color: "#333333", weight: 1.2, opacity: 0.9});
+    } else {
+      layer = L.circleMarker(ll, L.extend({radius: D.point_px, renderer: dotRenderer,
+        pane: dotPane, color: "#ffffff", weight: 1, fillColor: col, fillOpacity: 0.9}, common));
+      layer.on("mouseover", onOver);
+    }
+    layer.on("click", onClick);
+    layer.addTo(group);
+    layers[i] = layer;
+  });
+  if (numbered) {
+    var seenPlace = {};
+    order.forEach(function (i) {
+      if (seenPlace[C.pl[i]]) { return; }
+      seenPlace[C.pl[i]] = true;
+      var span = lib.el(null, "span", null, D.s[C.pl[i]]);
+      span.setAttribute("aria-hidden", "true");
+      labels.push({i: i, layer: L.marker(trueLatLng(i), {pane: labelPane, interactive: false,
+        keyboard: false, icon: L.divIcon({className: "mv-label", html: span, iconSize: null})})});
+    });
+  }
+
+  /* Spread markers that would overlap on screen; union-find over close pairs. */
+  function spread() {
+    var pts = order.map(function (i) { return map.latLngToLayerPoint(trueLatLng(i)); });
+    var root = order.map(function (_, a) { return a; });
+    function find(a) { while (root[a] !== a) { a = root[a] = root[root[a]]; } return a; }
+    for (var a = 0; a < pts.length; a++) {
+      for (var b = a + 1; b < pts.length; b++) {
+        if (pts[a].distanceTo(pts[b]) < SEP_PX) { root[find(a)] = find(b); }
+      }
+    }
+    var clusters = {};
+    order.forEach(function (_, a) { (clusters[find(a)] = clusters[find(a)] || []).push(a); });
+    Object.keys(clusters).forEach(function (key) {
+      var members = clusters[key], m = members.length;
+      var cx = 0, cy = 0;
+      members.forEach(function (a) { cx += pts[a].x / m; cy += pts[a].y / m; });
+      var r = m > 1 ? Math.max(SEP_PX * 0.75, (SEP_PX / 2 + 2) / Math.sin(Math.PI / m)) : 0;
+      members.forEach(function (a, j) {
+        var i = order[a], angle = -Math.PI / 2 + (2 * Math.PI * j) / m;
+        var at = m > 1 ? map.layerPointToLatLng(L.point(cx + r * Math.cos(angle),
+                                                        cy + r * Math.sin(angle)))
+                       : trueLatLng(i);
+        layers[i].setLatLng(at);
+        var node = layers[i].getElement();
+        if (node) { node.setAttribute("data-spread", m > 1 ? "1" : "0"); }
+        leaders[i].setLatLngs([trueLatLng(i), at]);
+        if (m > 1) { leaders[i].addTo(group); } else { group.removeLayer(leaders[i]); }
+      });
+    });
+  }
+
+  /* Circles only where they are larger than a marker at this zoom. */
+  function showRings() {
+    rings.forEach(function (ring) {
+      var ll = trueLatLng(ring.i);
+      var a = map.latLngToLayerPoint(ll);
+      var b = map.latLngToLayerPoint([ll.lat + C.unc[ring.i] / 111320, ll.lng]);
+      if (a.y - b.y >= RING_MIN_PX) { ring.layer.addTo(group); } else { group.removeLayer(ring.layer); }
+    });
+  }
+
+  /* Place names beside their marker, right or left, where they hit nothing. */
+  function placeLabels() {
+    var size = map.getSize(), taken = [];
+    function box(p, w, h) { return {x0: p.x, y0: p.y, x1: p.x + w, y1: p.y + h}; }
+    function hits(r) {
+      if (r.x0 < 0 || r.y0 < 0 || r.x1 > size.x || r.y1 > size.y) { return true; }
+      return taken.some(function (t) {
+        return r.x0 < t.x1 && t.x0 < r.x1 && r.y0 < t.y1 && t.y0 < r.y1;
+      });
+    }
+    order.forEach(function (i) {
+      var p = map.latLngToContainerPoint(layers[i].getLatLng());
+      taken.push(box(L.point(p.x - 11, p.y - 11), 22, 22));
+    });
+    labels.forEach(function (label) {
+      var layer = label.layer.setLatLng(layers[label.i].getLatLng()).addTo(group);
+      var node = layer.getElement(), w = node.offsetWidth, h = node.offsetHeight;
+      var p = map.latLngToContainerPoint(layer.getLatLng());
+      var right = box(L.point(p.x + LABEL_GAP_PX, p.y - h / 2), w, h);
+      var left = box(L.point(p.x - LABEL_GAP_PX - w, p.y - h / 2), w, h);
+      var fit = !hits(right) ? right : (!hits(left) ? left : null);
+      if (!fit) { group.removeLayer(layer); return; }
+      taken.push(fit);
+      node.style.marginLeft = (fit.x0 - p.x) + "px";
+      node.style.marginTop = (-h / 2) + "px";
+    });
+  }
+
+  function relayout() {
+    if (!group._map) { return; }
+    if (numbered) { spread(); }
+    showRings();
+  }
+  function relabel() { if (numbered && group._map) { placeLabels(); } }
+  map.on("zoomend viewreset", relayout);
+  map.on("zoomend moveend resize", relabel);
+  group.on("add", function (e) {
+    // Children's "add" events bubble up to the group: only the group's own counts.
+    if (!e.propagatedFrom) { relayout(); relabel(); }
+  });
+  // After the rest of the page's script: the group joins the map and the view is fitted.
+  setTimeout(function () {
+    relayout();
+    relabel();
+    var sel = D.ids.indexOf(D.sel);
+    if (sel >= 0) { select(sel); openDetails(sel, false); }
+  }, 0);
+  if (D.dz) { setTimeout(function () { lib.details(D).catch(function () {}); }, 300); }
+  (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: layers,
+                                                  rings: rings, labels: labels});
+};

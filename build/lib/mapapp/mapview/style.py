@@ -1,0 +1,219 @@
+"""Colours, the legend, the map's CSS and the escaped popups of partners and HQ.
+
+Event text comes from `mapapp.mapview.present`; every value that reaches HTML
+goes through `mapapp.mapview.escape.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mapapp.mapview.escape import html as esc
+from mapapp.mapview.present import safe_url
+
+#: Okabe–Ito colours (colour-blind friendly), minus yellow, which is unreadable on
+#: a light map; days past the end cycle from the start.
+DAY_PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+)
+
+PARTNER_COLOR = "#6A51A3"
+HQ_COLOR = "#1F3A93"
+LINK_COLOR = "#555555"
+LAND_COLOR = "#F4F1EA"
+LAND_EDGE_COLOR = "#9C9C9C"
+SEA_COLOR = "#DCE9F2"
+
+#: Pixel radius of an exact-site (precision 1) event drawn as a point.
+POINT_RADIUS_PX = 6
+
+
+def day_color(day: int) -> str:
+    """The colour of a day (1-based); cycles so any number of days gets one."""
+    return DAY_PALETTE[(int(day) - 1) % len(DAY_PALETTE)]
+
+
+def link_html(url: object) -> str:
+    """A link for an http(s) URL, the escaped text for anything else."""
+    href = safe_url(url)
+    if href is None:
+        return esc(url)
+    return f'<a href="{esc(href)}" target="_blank" rel="noopener noreferrer">{esc(href)}</a>'
+
+
+def _list_html(items: Iterable[str], *, links: bool = False) -> str:
+    lis = "".join(f"<li>{link_html(i) if links else esc(i)}</li>" for i in items)
+    return f"<ul>{lis}</ul>" if lis else ""
+
+
+def partner_tooltip_html(props: Mapping[str, Any]) -> str:
+    """Tooltip of a partner country's outline."""
+    return esc(props.get("name", ""))
+
+
+def partner_popup_html(props: Mapping[str, Any]) -> str:
+    """Popup of a partner country: capital, the article's quotes and the sources."""
+    rows = [
+        f'<div class="mv-popup"><h4>{esc(props.get("name", ""))}</h4>',
+        f'<div class="mv-place">Capital: {esc(props.get("capital", ""))}</div>',
+    ]
+    rows += [f"<blockquote>{esc(q)}</blockquote>" for q in props.get("quotes", [])]
+    if props.get("sources"):
+        rows.append(f'<div class="mv-sec">Sources</div>{_list_html(props["sources"], links=True)}')
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def capital_tooltip_html(props: Mapping[str, Any]) -> str:
+    """Tooltip of a partner's capital marker."""
+    return esc(f"{props.get('capital', '')} (capital of {props.get('name', '')})")
+
+
+def hq_tooltip_html(props: Mapping[str, Any]) -> str:
+    """Tooltip of the NATO HQ marker."""
+    return esc(f"{props.get('name', '')}, {props.get('city', '')}")
+
+
+def hq_popup_html(props: Mapping[str, Any]) -> str:
+    """Popup of the NATO HQ marker."""
+    rows = [
+        f'<div class="mv-popup"><h4>{esc(props.get("name", ""))}</h4>',
+        f'<div class="mv-place">{esc(props.get("city", ""))}, {esc(props.get("country", ""))}'
+        "</div>",
+    ]
+    if props.get("sources"):
+        rows.append(f'<div class="mv-sec">Sources</div>{_list_html(props["sources"], links=True)}')
+    rows.append("</div>")
+    return "".join(rows)
+
+
+#: Up to this many days the legend lists each; beyond, one row per colour.
+LEGEND_MAX_DAYS = 10
+
+
+@dataclass(frozen=True)
+class LegendWords:
+    """What the legend says about the non-event layers; None leaves a row out."""
+
+    partners: str | None = None
+    capitals: str | None = None
+    hq: str | None = None
+    links: str | None = None
+
+
+def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
+    """A small legend: day colours, then every other symbol the map can show.
+
+    `days` maps day number to a label (usually the date). A long trip gets one
+    row per palette colour ("Days 1, 8, 15, …") instead of one per day.
+    """
+    if len(days) <= LEGEND_MAX_DAYS:
+        entries = [
+            (day_color(d), f"Day {d}{': ' + label if label else ''}")
+            for d, label in sorted(days.items())
+        ]
+    else:
+        by_color: dict[str, list[int]] = {}
+        for d in sorted(days):
+            by_color.setdefault(day_color(d), []).append(d)
+        entries = [
+            (color, "Days " + ", ".join(map(str, ds[:3])) + (", …" if len(ds) > 3 else ""))
+            for color, ds in by_color.items()
+        ]
+    rows = [
+        f'<li class="mv-row"><span class="mv-swatch mv-day" style="background:{esc(color)}">'
+        f'</span><span class="mv-line" style="background:{esc(color)}"></span>{esc(text)}</li>'
+        for color, text in entries
+    ]
+    symbols = [
+        ("mv-num-demo", "1", "event, numbered in visit order (Tab reaches each; Enter opens it)"),
+        ("mv-line-demo", "", "the day's route between its events"),
+        ("mv-ring", "", "dashed circle: the area the event's place may be in, to scale"),
+        ("mv-leader", "", "short line: markers spread apart, drawn from the true spot"),
+        ("mv-label-demo", "Aa", "place name, where it fits"),
+    ]
+    optional = [
+        ("mv-partner", "", words.partners),
+        ("mv-capital", "", words.capitals),
+        ("mv-hq", "★", words.hq),
+        ("mv-link", "", words.links),
+    ]
+    symbols += [(cls, mark, text) for cls, mark, text in optional if text]
+    rows += [
+        f'<li class="mv-row"><span class="mv-swatch {cls}" aria-hidden="true">{esc(mark)}</span>'
+        f"{esc(text)}</li>"
+        for cls, mark, text in symbols
+    ]
+    return (
+        '<section class="mv-legend" aria-label="Map legend"><details open>'
+        '<summary class="mv-legend-title">Legend</summary><ul>'
+        + "".join(rows)
+        + "</ul></details></section>"
+    )
+
+
+#: CSS for the legend, numbered markers and popups; no external fonts or images.
+MAP_CSS = f"""
+.leaflet-container {{ background: {SEA_COLOR}; font: 13px/1.35 system-ui, -apple-system,
+  "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }}
+/* Above markers (pane 600), below popups (700), which must stay readable; above
+   the scale bar (bottom left). */
+.mv-legend {{ position: absolute; bottom: 44px; left: 10px; z-index: 690;
+  background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 system-ui, sans-serif;
+  color: #222; max-width: 260px; }}
+.mv-legend-title {{ font-weight: 600; margin: 0 0 4px; font-size: 12px; cursor: pointer; }}
+.mv-legend details:not([open]) .mv-legend-title {{ margin: 0; }}
+.mv-legend ul {{ list-style: none; margin: 0; padding: 0; }}
+.mv-day {{ width: 12px; height: 12px; }}
+.mv-line {{ display: inline-block; flex: none; width: 14px; height: 4px; opacity: 0.75; }}
+.mv-swatch.mv-line-demo {{ height: 4px; border-radius: 0; background: #666; border: none; }}
+.mv-swatch.mv-leader {{ height: 0; border-radius: 0; border: none; border-top: 1.5px solid #333; }}
+.mv-swatch.mv-label-demo {{ background: none; border: none; color: #222; font-weight: 600;
+  width: auto; }}
+.mv-swatch.mv-capital {{ background: {PARTNER_COLOR}; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px {PARTNER_COLOR}; width: 10px; height: 10px; }}
+.mv-swatch.mv-link {{ height: 0; border-radius: 0; border: none;
+  border-top: 2px dashed {LINK_COLOR}; }}
+.mv-label {{ background: none; border: none; white-space: nowrap; }}
+.mv-label span {{ display: block; font: 600 11px/1.2 system-ui, sans-serif; color: #1a1a1a;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
+.mv-num:focus {{ outline: none; }}
+.mv-num:focus-visible span, .mv-num:focus span {{ outline: 3px solid #000;
+  outline-offset: 2px; }}
+.mv-num.mv-selected span {{ transform: scale(1.35);
+  box-shadow: 0 0 0 3px #000, 0 0 0 5px #fff; }}
+.mv-note {{ color: #444; font-size: 12px; }}
+.mv-row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
+.mv-swatch {{ display: inline-block; flex: none; width: 14px; height: 14px;
+  border-radius: 50%; border: 1px solid rgba(0,0,0,0.4); font-size: 9px;
+  line-height: 14px; text-align: center; color: #fff; }}
+.mv-num-demo {{ background: #666; font-weight: 700; }}
+.mv-ring {{ background: rgba(0,0,0,0.08); border: 1.5px dashed #444; }}
+.mv-partner {{ background: {PARTNER_COLOR}; opacity: 0.5; border-radius: 2px; }}
+.mv-hq {{ background: none; border: none; color: {HQ_COLOR}; font-size: 14px; }}
+.mv-num {{ background: none; border: none; }}
+.mv-num span {{ display: block; width: 20px; height: 20px; border-radius: 50%;
+  color: #fff; font: 700 11px/20px system-ui, sans-serif; text-align: center;
+  border: 1.5px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,0.45);
+  box-sizing: border-box; }}
+.mv-hq-icon {{ background: none; border: none; color: {HQ_COLOR};
+  font: 22px/22px system-ui, sans-serif; text-align: center;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
+.mv-popup {{ max-width: 340px; }}
+.mv-popup h4 {{ margin: 0 0 4px; font-size: 14px; }}
+.mv-popup blockquote {{ margin: 6px 0; padding: 2px 0 2px 8px;
+  border-left: 3px solid #bbb; color: #333; font-style: italic; }}
+.mv-popup ul {{ margin: 2px 0 4px; padding-left: 18px; }}
+.mv-popup a {{ word-break: break-all; }}
+.mv-sec {{ font-weight: 600; margin-top: 4px; }}
+.mv-when, .mv-place {{ color: #333; }}
+"""

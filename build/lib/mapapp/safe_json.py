@@ -1,0 +1,92 @@
+"""JSON with the same limits as the YAML loader: bounded depth, no NaN, no duplicate keys.
+
+Python's json module accepts NaN and Infinity (not JSON), keeps the last of two
+equal keys silently, and exhausts the stack on deep nesting; each of those
+becomes a named InputError here instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+from typing import Any
+
+from mapapp.errors import InputError, Problem
+
+MAX_DEPTH = 64
+
+# Strings (skipped whole, so brackets inside them do not count) or a bracket.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class _Refused(ValueError):
+    """Raised from json hooks; turned into a Problem with the text's line."""
+
+    def __init__(self, message: str, pattern: str, nth: int) -> None:
+        super().__init__(message)
+        self.pattern = pattern  # finds the offending token in the text (hooks get no position)
+        self.nth = nth
+
+
+def loads(text: str, name: str, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse JSON text; every failure is an InputError naming the line."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except RecursionError as exc:
+        msg = f"nested more than {max_depth} levels deep"
+        raise InputError([Problem(name, "", msg)]) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, "", f"invalid JSON: {exc.msg}", exc.lineno)]) from exc
+    except _Refused as exc:
+        raise InputError([Problem(name, "", str(exc), _line_of(text, exc))]) from exc
+    # Only now: in valid JSON every string is closed, so the scan below is linear.
+    _check_depth(text, name, max_depth)
+    return data
+
+
+def _check_depth(text: str, name: str, max_depth: int) -> None:
+    # Fast path in C (regex substitutions, accumulate): a large valid file pays little.
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    steps = accumulate(1 if c in "[{" else -1 for c in brackets)
+    if max(steps, default=0) <= max_depth:
+        return
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                msg = f"nested more than {max_depth} levels deep"
+                raise InputError([Problem(name, "", msg, line)])
+        elif token in "]}":
+            depth -= 1
+
+
+def _no_constant(value: str) -> Any:
+    pattern = r"(?<![\w\"])" + re.escape(value) + r"(?![\w\"])"
+    raise _Refused(f"{value} is not a JSON number; write a finite number or null", pattern, 0)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            msg = f"duplicate key {key!r}: the second value would silently replace the first"
+            raise _Refused(msg, re.escape(json.dumps(key)) + r"\s*:", 1)
+        seen.add(key)
+    return out
+
+
+def _line_of(text: str, exc: _Refused) -> int | None:
+    """The line of the refused token: its nth match (approximate, but names a real line)."""
+    found = [m.start() for m in re.finditer(exc.pattern, text)]
+    if len(found) <= exc.nth:
+        return None
+    return text.count("\n", 0, found[exc.nth]) + 1

@@ -1,0 +1,201 @@
+"""Build the RFC 7946 FeatureCollection from a checked itinerary and its resolved places.
+
+Features are constructed as the schema's geojson-pydantic models (so a wrong
+type fails here, at build time) and dumped to plain JSON data for the store.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import shapely
+from geojson_pydantic import Point
+from pydantic import BaseModel
+from shapely.geometry.base import BaseGeometry
+
+from mapapp import __version__
+from mapapp.geocode.resolve import Resolved
+from mapapp.geodata import OUTLINE_SOURCE, country_outline
+from mapapp.itinerary.load import LoadedItinerary
+from mapapp.itinerary.models import Discrepancy, Event, Itinerary
+from mapapp.itinerary.uncertainty import uncertainty_of
+from mapapp.store.routes import route_features
+from mapapp.store.schema import (
+    METADATA_MEMBER,
+    SCHEMA_MEMBER,
+    SCHEMA_VERSION,
+    EventFeature,
+    EventProps,
+    HqFeature,
+    HqProps,
+    PartnerFeature,
+    PartnerProps,
+)
+
+#: A feature as plain JSON data (what the file, filters and views exchange).
+Feature = dict[str, Any]
+FeatureCollection = dict[str, Any]
+DECIMALS = 6
+
+
+def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
+    """The store: events, their day routes, partners and HQ, with the schema version."""
+    it = loaded.itinerary
+    events = [
+        _dump(event_feature(it, event, places[event.place], order))
+        for order, event in enumerate(ordered_events(it.events), start=1)
+    ]
+    features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
+    if it.hq is not None:
+        features.append(_dump(hq_feature(it)))
+    return {
+        "type": "FeatureCollection",
+        SCHEMA_MEMBER: SCHEMA_VERSION,
+        METADATA_MEMBER: metadata(loaded),
+        "features": features,
+    }
+
+
+def metadata(loaded: LoadedItinerary) -> dict[str, Any]:
+    """Trip, article reference, source titles and build provenance, for the exports."""
+    it = loaded.itinerary
+    article = it.trip.article
+    titles = {str(s.url): s.title for s in it.trip.sources}
+    titles.update({str(s.url): s.title for e in it.events for s in e.sources})
+    host = next((p.name for p in it.partners if p.country == it.trip.host_country), None)
+    return {
+        "trip": it.trip.title,
+        "trip_slug": f"{it.trip.visitor.split('-')[-1]}-{host or it.trip.host_country}".lower(),
+        "timezone": it.trip.timezone,
+        "start_date": it.trip.start_date.isoformat(),
+        "days": sorted({e.day for e in it.events}),
+        "article_title": article.title,
+        "article_outlet": article.outlet,
+        "article_url": str(article.url) if article.url else "",
+        "built_with": f"mapapp {__version__}",
+        "itinerary": loaded.path.name,
+        "source_titles": titles,
+    }
+
+
+def _dump(feature: BaseModel) -> Feature:
+    return feature.model_dump(mode="json")
+
+
+def ordered_events(events: list[Event]) -> list[Event]:
+    """Visit order: by day, then as listed in the file (the curator's order)."""
+    indexed = sorted(enumerate(events), key=lambda pair: (pair[1].day, pair[0]))
+    return [event for _, event in indexed]
+
+
+def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> EventFeature:
+    place = it.place(event.place)
+    actors = [it.actor(part.actor) for part in event.actors]
+    lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
+    radius, note = uncertainty_of(place, where.precision)
+    return EventFeature(
+        type="Feature",
+        id=event.id,
+        geometry=Point(type="Point", coordinates=(lon, lat)),
+        properties=EventProps(
+            kind="event",
+            event_id=event.id,
+            order=order,
+            day=event.day,
+            date=event.date.isoformat(),
+            time=event.time,
+            time_precision=event.time_precision,
+            time_label=event.time_label,
+            title=event.title,
+            event_type=event.type,
+            actors=[a.name for a in actors],
+            actor_roles=[f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)],
+            place_id=place.id,
+            place_name=place.name,
+            place_type=place.type,
+            lat=lat,
+            lon=lon,
+            geo_precision=where.precision,
+            uncertainty_m=radius,
+            uncertainty_note=note,
+            geocoder=where.geocoder,
+            location_source=where.source_url,
+            quote=event.quote.text,
+            quote_start=event.quote.start,
+            quote_end=event.quote.end,
+            sources=_unique([str(s.url) for s in event.sources]),
+            discrepancies=[describe(d) for d in event.discrepancies],
+        ),
+    )
+
+
+def describe(d: Discrepancy) -> str:
+    urls = ", ".join(str(u) for u in d.source_urls)
+    return f"{d.field}: the article says {d.article}; sources say {d.sources} ({urls})"
+
+
+def partner_features(it: Itinerary) -> list[PartnerFeature]:
+    out = []
+    for partner in it.partners:
+        try:
+            outline = country_outline(partner.country)
+        except KeyError:  # no offline outline: the pipeline reports it as a notice
+            continue
+        geometry = clean_geometry(outline)
+        out.append(
+            PartnerFeature.model_validate(
+                {
+                    "type": "Feature",
+                    "id": f"partner-{partner.country.lower()}",
+                    "geometry": json.loads(shapely.to_geojson(geometry)),
+                    "properties": PartnerProps(
+                        kind="partner",
+                        country=partner.country,
+                        name=partner.name,
+                        capital=partner.capital.name,
+                        capital_lat=round(partner.capital.lat, DECIMALS),
+                        capital_lon=round(partner.capital.lon, DECIMALS),
+                        quotes=[q.text for q in partner.quotes],
+                        quote_starts=[q.start for q in partner.quotes],
+                        quote_ends=[q.end for q in partner.quotes],
+                        sources=[str(partner.capital.source.url), OUTLINE_SOURCE],
+                    ),
+                }
+            )
+        )
+    return out
+
+
+def hq_feature(it: Itinerary) -> HqFeature:
+    hq = it.hq
+    assert hq is not None
+    lon, lat = round(hq.lon, DECIMALS), round(hq.lat, DECIMALS)
+    return HqFeature(
+        type="Feature",
+        id="nato-hq",
+        geometry=Point(type="Point", coordinates=(lon, lat)),
+        properties=HqProps(
+            kind="hq",
+            name=hq.name,
+            city=hq.city,
+            country=hq.country,
+            lat=lat,
+            lon=lon,
+            sources=[str(hq.source.url)],
+        ),
+    )
+
+
+def clean_geometry(geometry: BaseGeometry) -> BaseGeometry:
+    """RFC 7946: counter-clockwise exterior rings (clockwise holes), at six decimals.
+
+    `shapely.set_precision` would snap to a grid and can make a coarse outline
+    invalid, so coordinates are rounded instead (and exterior rings oriented).
+    """
+    rounded = shapely.transform(geometry, lambda xy: xy.round(DECIMALS))
+    return shapely.orient_polygons(rounded, exterior_cw=False)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,81 @@
+"""Reading and writing FeatureCollections byte-for-byte deterministically.
+
+One feature per line keeps the file diff-friendly for reviewers and lets the
+validator name a feature's line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mapapp import safe_json
+from mapapp.atomic import write_chunks_atomic
+from mapapp.errors import InputError, Problem
+from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
+from mapapp.store.schema import upgrade
+from mapapp.store.validate import validate_collection
+
+Feature = dict[str, Any]
+FeatureCollection = dict[str, Any]
+
+
+def chunks(collection: FeatureCollection) -> Iterator[str]:
+    """The serialised file piece by piece, in a fixed layout: same input, same bytes."""
+    head = {k: v for k, v in collection.items() if k != "features"}
+    meta = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
+    yield "{" + meta + '"features":[\n'
+    separator = ""
+    for feature in collection["features"]:
+        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def dumps(collection: FeatureCollection) -> str:
+    return "".join(chunks(collection))
+
+
+def write(path: Path, collection: FeatureCollection) -> None:
+    """Stream to a temporary file, then rename: a large collection never sits in memory twice."""
+    write_chunks_atomic(path, (c.encode("utf-8") for c in chunks(collection)))
+
+
+def read(path: Path, max_bytes: int = MAX_FILE_BYTES) -> FeatureCollection:
+    """The one GeoJSON reader (CLI, app, uploads): a regular file, parsed and validated.
+
+    Anything wrong is an InputError listing every problem with its feature's line.
+    """
+    return loads(read_regular(path, max_bytes), str(path))
+
+
+def loads(text: str | bytes, source: str) -> FeatureCollection:
+    """Parse and validate a FeatureCollection from text or bytes; source names it in errors."""
+    if isinstance(text, bytes):
+        text = decode_utf8(text, source)
+    data = parse(text, source)
+    problems = validate_collection(data, source, text)
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def parse(text: str, source: str) -> FeatureCollection:
+    """Safe JSON holding a FeatureCollection, upgraded to the current schema, not yet
+    validated: an upload decides first whether it is mapapp's data or an overlay."""
+    try:
+        data = safe_json.loads(text, source)
+    except InputError as exc:
+        raise InputError([_as_geojson(p) for p in exc.problems]) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise InputError([Problem(source, "type", "expected a GeoJSON FeatureCollection", 1)])
+    if not isinstance(data.get("features"), list):
+        raise InputError([Problem(source, "features", "expected a list of features", 1)])
+    return upgrade(data)
+
+
+def _as_geojson(problem: Problem) -> Problem:
+    """Say that the file was read as GeoJSON (an upload could be either kind of file)."""
+    return Problem(problem.file, problem.field, f"GeoJSON: {problem.message}", problem.line)

@@ -203,6 +203,27 @@ def test_the_popup_shows_the_time_label_rule_and_the_sources(
     page.close()
 
 
+def test_an_open_popup_is_not_covered_by_the_legend(browser: Browser, tmp_path: Path) -> None:
+    """The legend sits above Leaflet's panes: it folds while a popup is open, so the
+    popup's last source link is the topmost element at its own centre."""
+    page, errors = _open(browser, tmp_path, _seed())
+    assert page.locator(".mv-legend details").evaluate("d => d.open") is True
+    page.locator('.mv-num[data-event-id="meeting-with-shigeru-ishiba"]').click()
+    popup = page.locator('.mv-popup[data-event-id="meeting-with-shigeru-ishiba"]')
+    popup.wait_for()
+    assert page.locator(".mv-legend details").evaluate("d => d.open") is False
+    link = popup.locator("li a").last
+    link.scroll_into_view_if_needed()
+    on_top = link.evaluate(
+        """a => { const r = a.getBoundingClientRect();
+                  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                  return hit === a || a.contains(hit); }"""
+    )
+    assert on_top, "the popup's last source link is covered"
+    assert errors == []
+    page.close()
+
+
 def test_hostile_names_stay_text_and_fetch_nothing(browser: Browser, tmp_path: Path) -> None:
     """Markup in a place name, title or source shows as text in the label, the
     marker's name and the popup; its image URL is never requested."""

@@ -262,6 +262,11 @@ mvLib.eventLayer = function (group, map, D) {
   function relabel() { if (numbered && group._map) { placeLabels(); } }
   map.on("zoomend viewreset", relayout);
   map.on("zoomend moveend resize", relabel);
+  // The legend sits above the map's panes, popups included: fold it while one is open.
+  map.on("popupopen", function () {
+    var legend = document.querySelector(".mv-legend details");
+    if (legend) { legend.open = false; }
+  });
   group.on("add", function (e) {
     // Children's "add" events bubble up to the group: only the group's own counts.
     if (!e.propagatedFrom) { relayout(); relabel(); }

@@ -204,14 +204,18 @@ def test_the_popup_shows_the_time_label_rule_and_the_sources(
 
 
 def test_an_open_popup_is_not_covered_by_the_legend(browser: Browser, tmp_path: Path) -> None:
-    """The legend sits above Leaflet's panes: it folds while a popup is open, so the
+    """The legend sits above Leaflet's panes: it starts folded on a small map (700 px
+    here), opens from its summary, and folds again while a popup is open, so the
     popup's last source link is the topmost element at its own centre."""
     page, errors = _open(browser, tmp_path, _seed())
-    assert page.locator(".mv-legend details").evaluate("d => d.open") is True
+    legend = page.locator(".mv-legend details")
+    assert legend.evaluate("d => d.open") is False
+    page.locator(".mv-legend summary").click()
+    assert legend.evaluate("d => d.open") is True
     page.locator('.mv-num[data-event-id="meeting-with-shigeru-ishiba"]').click()
     popup = page.locator('.mv-popup[data-event-id="meeting-with-shigeru-ishiba"]')
     popup.wait_for()
-    assert page.locator(".mv-legend details").evaluate("d => d.open") is False
+    assert legend.evaluate("d => d.open") is False
     link = popup.locator("li a").last
     link.scroll_into_view_if_needed()
     on_top = link.evaluate(

@@ -9,7 +9,7 @@
 mvLib.eventLayer = function (group, map, D) {
   "use strict";
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
-  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14;
+  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14, LEGEND_OPEN_MIN_HEIGHT = 760;
   var numbered = n <= D.label_max;
   var ringPane = lib.pane(map, "mvRings", 430);
   var linkPane = lib.pane(map, "mvLeaders", 445);
@@ -262,11 +262,11 @@ mvLib.eventLayer = function (group, map, D) {
   function relabel() { if (numbered && group._map) { placeLabels(); } }
   map.on("zoomend viewreset", relayout);
   map.on("zoomend moveend resize", relabel);
-  // The legend sits above the map's panes, popups included: fold it while one is open.
-  map.on("popupopen", function () {
-    var legend = document.querySelector(".mv-legend details");
-    if (legend) { legend.open = false; }
-  });
+  // The legend sits above the map's panes, popups included: fold it while one is
+  // open, and from the start on a small map, where it would cover a quarter of it.
+  var legend = document.querySelector(".mv-legend details");
+  if (legend && map.getSize().y < LEGEND_OPEN_MIN_HEIGHT) { legend.open = false; }
+  map.on("popupopen", function () { if (legend) { legend.open = false; } });
   group.on("add", function (e) {
     // Children's "add" events bubble up to the group: only the group's own counts.
     if (!e.propagatedFrom) { relayout(); relabel(); }

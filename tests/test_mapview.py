@@ -228,6 +228,12 @@ def test_layers_control_and_legend(seed: dict[str, Any]) -> None:
     assert 'class="mv-legend"' in html
     assert "Day 1: 2025-04-08" in html and "Day 2: 2025-04-09" in html
     assert "dashed circle" in html and "short line: markers spread apart" in html
+    # The basemap's symbols are explained too, in the colours the basemap draws.
+    from mapapp.mapview.basemap_layer import STYLES
+
+    assert "water (basemap)" in html and "prefecture or state border" in html
+    assert f"background: {STYLES['water']['fillColor']}" in html
+    assert f"border-top: 2px dashed {STYLES['border-major']['color']}" in html
 
 
 def test_links_start_at_the_partner_the_events_are_in(seed: dict[str, Any]) -> None:

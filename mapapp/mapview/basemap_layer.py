@@ -21,11 +21,7 @@ from mapapp.basemap.pack import load
 from mapapp.errors import InputError
 from mapapp.mapview import escape
 from mapapp.mapview.elements import HeadHtml, JsLayer
-from mapapp.mapview.style import LAND_COLOR
-
-#: Bluer than the page's sea colour: water must stand apart from land under
-#: the partners' tinted outlines.
-WATER_COLOR = "#BCD6EA"
+from mapapp.mapview.style import BORDER_STYLES, LAND_COLOR, WATER_COLOR
 
 #: Where the packs live: data/basemap/ of the checkout, or $MAPAPP_BASEMAP_DIR.
 PACK_DIR = Path(__file__).resolve().parents[2] / "data" / "basemap"
@@ -45,9 +41,7 @@ STYLES: dict[str, dict[str, Any]] = {
     # No strokes on areas: a regional pack's polygons end at its extent's edge.
     "land": {"stroke": False, "fillColor": LAND_COLOR, "fillOpacity": 1},
     "water": {"stroke": False, "fillColor": WATER_COLOR, "fillOpacity": 1},
-    "border-country": {"color": "#8C8C8C", "weight": 1, "opacity": 0.9},
-    "border-major": {"color": "#7A6F8E", "weight": 1.6, "opacity": 0.9, "dashArray": "6 3"},
-    "border-minor": {"color": "#A39E96", "weight": 0.8, "opacity": 0.9},
+    **BORDER_STYLES,
 }  # fmt: skip
 
 BASEMAP_CSS = f"""

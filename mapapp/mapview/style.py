@@ -29,6 +29,15 @@ PARTNER_COLOR = "#6A51A3"
 HQ_COLOR = "#1F3A93"
 LINK_COLOR = "#555555"
 LAND_COLOR = "#F4F1EA"
+#: Bluer than the page's sea colour: water must stand apart from land under
+#: the partners' tinted outlines.
+WATER_COLOR = "#BCD6EA"
+#: The basemap's borders, as Leaflet path styles (the legend draws them too).
+BORDER_STYLES: dict[str, dict[str, Any]] = {
+    "border-country": {"color": "#8C8C8C", "weight": 1, "opacity": 0.9},
+    "border-major": {"color": "#7A6F8E", "weight": 1.6, "opacity": 0.9, "dashArray": "6 3"},
+    "border-minor": {"color": "#A39E96", "weight": 0.8, "opacity": 0.9},
+}
 LAND_EDGE_COLOR = "#9C9C9C"
 SEA_COLOR = "#DCE9F2"
 
@@ -139,6 +148,9 @@ def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
         ("mv-ring", "", "dashed circle: the area the event's place may be in, to scale"),
         ("mv-leader", "", "short line: markers spread apart, drawn from the true spot"),
         ("mv-label-demo", "Aa", "place name, where it fits"),
+        ("mv-water", "", "water (basemap)"),
+        ("mv-border-major", "", "prefecture or state border"),
+        ("mv-border-minor", "", "city, ward or country border"),
     ]
     optional = [
         ("mv-partner", "", words.partners),
@@ -183,6 +195,11 @@ MAP_CSS = f"""
   box-shadow: 0 0 0 1px {PARTNER_COLOR}; width: 10px; height: 10px; }}
 .mv-swatch.mv-link {{ height: 0; border-radius: 0; border: none;
   border-top: 2px dashed {LINK_COLOR}; }}
+.mv-swatch.mv-water {{ background: {WATER_COLOR}; border-radius: 2px; }}
+.mv-swatch.mv-border-major {{ height: 0; border-radius: 0; border: none;
+  border-top: 2px dashed {BORDER_STYLES["border-major"]["color"]}; }}
+.mv-swatch.mv-border-minor {{ height: 0; border-radius: 0; border: none;
+  border-top: 1px solid {BORDER_STYLES["border-minor"]["color"]}; }}
 .mv-label {{ background: none; border: none; white-space: nowrap; }}
 .mv-label span {{ display: block; font: 600 11px/1.2 system-ui, sans-serif; color: #1a1a1a;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}

@@ -66,6 +66,9 @@ def test_timeline_chart_uses_time_and_the_maps_day_colours(built: dict[str, Any]
         assert scale["range"] == [day_color(1), day_color(2)]
     marks = {layer["mark"]["type"] for layer in spec["layer"]}
     assert marks == {"bar", "point"}
+    zone = built["mapapp_metadata"]["timezone"]
+    titled = app_logic.timeline_chart(app_logic.timeline_rows(built), zone).to_dict()
+    assert titled["layer"][0]["encoding"]["x"]["title"] == "date and time (Asia/Tokyo)"
 
 
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:

@@ -165,9 +165,12 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def timeline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.LayerChart:
-    """The timeline: actors down, date and time across, in the map's day colours;
-    a dot for a time to the minute, a bar for a part of the day or a whole day."""
+def timeline_chart(
+    rows: Sequence[Mapping[str, Any]], timezone: str | None = None
+) -> alt.LayerChart:
+    """The timeline: actors down, date and time across (in the trip's time zone, as
+    the article and sources give it), in the map's day colours; a dot for a time to
+    the minute, a bar for a part of the day or a whole day."""
     days = sorted({r["day"] for r in rows})
     colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
     marks = alt.Chart(pd.DataFrame(list(rows))).encode(
@@ -175,7 +178,8 @@ def timeline_chart(rows: Sequence[Mapping[str, Any]]) -> alt.LayerChart:
         color=alt.Color("day:O", title="day", scale=colours),
         tooltip=["when", "time precision", "event", "actor"],
     )
-    axis = alt.X("start:T", title="date and time (local)", axis=alt.Axis(format="%d %b %H:%M"))
+    title = f"date and time ({timezone or 'local'})"
+    axis = alt.X("start:T", title=title, axis=alt.Axis(format="%d %b %H:%M"))
     spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
     instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
     return alt.LayerChart(layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis)])

@@ -242,7 +242,8 @@ st.dataframe(
 timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.header("Timeline")
-    st.altair_chart(app_logic.timeline_chart(timeline), width="stretch")
+    timezone = collection.get("mapapp_metadata", {}).get("timezone")
+    st.altair_chart(app_logic.timeline_chart(timeline, timezone), width="stretch")
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."

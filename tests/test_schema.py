@@ -52,3 +52,14 @@ def test_a_foreign_collection_is_read_unchanged(tmp_path: Path) -> None:
     path.write_text(json.dumps(foreign), encoding="utf-8")
     assert geojson_io.parse(path.read_text(encoding="utf-8"), str(path)) == foreign
     assert not is_mapapp_collection(foreign)
+
+
+def test_odd_kinds_are_foreign_not_a_crash() -> None:
+    """Found by Hypothesis: a list as a kind, or properties that are a list, crashed
+    the version upgrade; such a collection is simply not mapapp's."""
+    from mapapp.store.schema import upgrade
+
+    for odd in ({"kind": ["event"]}, ["kind", "event"], {"kind": 7}):
+        data = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": odd}]}
+        assert not is_mapapp_collection(upgrade(data))
+        assert "mapapp_schema" not in data

@@ -17,7 +17,7 @@ from geojson_pydantic import FeatureCollection
 from pydantic import ValidationError
 
 from mapapp.errors import InputError, Problem
-from mapapp.store.schema import MODEL_BY_KIND, SCHEMA_MEMBER
+from mapapp.store.schema import SCHEMA_MEMBER, has_mapapp_kinds
 
 Role = Literal["itinerary", "overlay"]
 
@@ -42,10 +42,7 @@ def classify(data: dict[str, Any]) -> Role:
     features = data.get("features")
     if not isinstance(features, list) or not features:
         return "overlay"
-    kinds = [
-        (f.get("properties") or {}).get("kind") if isinstance(f, dict) else None for f in features
-    ]
-    return "itinerary" if all(k in MODEL_BY_KIND for k in kinds) else "overlay"
+    return "itinerary" if has_mapapp_kinds(features) else "overlay"
 
 
 def overlay_from(data: dict[str, Any], name: str, key: str) -> Overlay:

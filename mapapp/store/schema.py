@@ -178,7 +178,7 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     if data.get(SCHEMA_MEMBER) is not None:
         return data
     features = data.get("features")
-    if not isinstance(features, list) or not features or not _is_mapapp(features):
+    if not isinstance(features, list) or not features or not has_mapapp_kinds(features):
         return data
     for feature in features:
         props = feature.get("properties")
@@ -188,11 +188,14 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _is_mapapp(features: list[Any]) -> bool:
-    kinds = [
-        (f.get("properties") or {}).get("kind") if isinstance(f, dict) else None for f in features
-    ]
-    return all(k in MODEL_BY_KIND for k in kinds)
+def has_mapapp_kinds(features: list[Any]) -> bool:
+    """Every feature has properties with a known `kind` (any shape of input is safe)."""
+
+    def kind(feature: Any) -> Any:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        return props.get("kind") if isinstance(props, dict) else None
+
+    return all(isinstance(k, str) and k in MODEL_BY_KIND for k in map(kind, features))
 
 
 def _add_uncertainty(props: dict[str, Any]) -> None:
@@ -210,4 +213,6 @@ def _add_uncertainty(props: dict[str, Any]) -> None:
 
 def is_mapapp_collection(data: dict[str, Any]) -> bool:
     """Whether a FeatureCollection is in mapapp's schema (vs a foreign one)."""
-    return data.get(SCHEMA_MEMBER) == SCHEMA_VERSION and _is_mapapp(data.get("features") or [])
+    return data.get(SCHEMA_MEMBER) == SCHEMA_VERSION and has_mapapp_kinds(
+        data.get("features") or []
+    )

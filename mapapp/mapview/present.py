@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -105,11 +106,17 @@ def place_line(props: Mapping[str, Any]) -> str:
 
 def sources(props: Mapping[str, Any]) -> list[SourceLink]:
     """The event's sources, then the source of its location."""
-    links = [SourceLink(str(u), safe_url(u), "") for u in props.get("sources") or ()]
+    links = [_source_link(str(u), "") for u in props.get("sources") or ()]
     location = props.get("location_source")
     if location:
-        links.append(SourceLink(str(location), safe_url(location), "location"))
+        links.append(_source_link(str(location), "location"))
     return links
+
+
+@lru_cache(maxsize=8192)
+def _source_link(url: str, role: str) -> SourceLink:
+    """Cached: at scale the same few hundred URLs recur across thousands of events."""
+    return SourceLink(url, safe_url(url), role)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,11 @@ def _evil(collection: dict[str, Any]) -> dict[str, Any]:
     event["actor_roles"] = [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
     event["place_name"] = IMG_XSS
     event["time_label"] = SCRIPT_XSS
-    event["sources"] = ["javascript:alert(1)", f'https://example.org/"onmouseover="{IMG_XSS}']
+    event["sources"] = [
+        "javascript:alert(1)",
+        'https://example.org/"onmouseover="alert(1)',
+        f"https://example.org/{IMG_XSS}",  # white space inside: not a URL, shown as text
+    ]
     event["discrepancies"] = [SCRIPT_XSS]
     partner = _of_kind(evil, "partner")[0]["properties"]
     partner["name"] = f"{SCRIPT_XSS}{TEMPLATE_LITERAL}"
@@ -397,7 +401,8 @@ def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> No
     assert got["who"] == [f"{SCRIPT_XSS}: host", f"{IMG_XSS}: visitor"]
     # Only http(s) URLs get a link target; the others are shown as text.
     assert got["src"][0] == "javascript:alert(1)" and got["href"][0] == ""
-    assert got["href"][1].startswith("https://example.org/")
+    assert got["href"][1] == 'https://example.org/"onmouseover="alert(1)'
+    assert got["href"][2] == "" and got["src"][2] == f"https://example.org/{IMG_XSS}"
     # Partner popups/tooltips go through folium's JS template literals.
     assert "${alert" not in html.split(PAYLOAD_BEGIN)[0].split("jQuery v3.7.1")[-1]
 

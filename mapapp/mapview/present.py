@@ -6,11 +6,11 @@ Pure Python, no folium: the app's logic and the map payload both import it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 
@@ -54,10 +54,13 @@ def safe_url(url: object) -> str | None:
     The one rule for every view: only what passes becomes a link.
     """
     text = str(url).strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return text
-    return None
+    return text if _HTTP_URL.fullmatch(text) else None
+
+
+#: http(s), a host, then anything but white space or control characters. A regular
+#: expression rather than urlsplit: the map words every event's sources, and at
+#: 10,000 events urlsplit was a fifth of the map's build time.
+_HTTP_URL = re.compile(r"https?://[^\s/?#\\]+[^\s\x00-\x1f\x7f]*", re.IGNORECASE)
 
 
 class SourceLink(NamedTuple):

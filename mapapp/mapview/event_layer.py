@@ -57,7 +57,6 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     feats = events if isinstance(events, Sequence) else list(events)
     props = [f["properties"] for f in feats]
     coords = [f["geometry"]["coordinates"] for f in feats]
-    views = [event_view(p) for p in props]
     # Top-level strings (place names) and popup strings: one table each;
     # setdefault gives a new value the next index and a known one its old index.
     top: dict[str, int] = {}
@@ -66,19 +65,29 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     s_add = strings.setdefault
     lists: dict[tuple[str, ...], int] = {}
     l_add = lists.setdefault
-    cols: dict[str, list[int]] = {
-        "head": [s_add(v.heading, len(strings)) for v in views],
-        "when": [s_add(v.when, len(strings)) for v in views],
-        "place": [s_add(v.place, len(strings)) for v in views],
-        "pnote": [s_add(v.place_note, len(strings)) for v in views],
-        "quote": [s_add(v.quote, len(strings)) for v in views],
-        "who": [l_add(v.actors, len(lists)) for v in views],
-        "src": [l_add(tuple(s.text for s in v.sources), len(lists)) for v in views],
-        "href": [l_add(tuple(s.href or "" for s in v.sources), len(lists)) for v in views],
-        "srcn": [l_add(tuple(s.note for s in v.sources), len(lists)) for v in views],
-        "disc": [l_add(v.discrepancies, len(lists)) for v in views],
-    }
-    list_rows = [[s_add(v, len(strings)) for v in tup] for tup in lists]
+    cols: dict[str, list[int]] = {name: [] for name in _DETAIL_STRINGS + _DETAIL_LISTS}
+    # One event at a time, its view dropped at once: holding every view until the
+    # end made the garbage collector rescan them all (half the time at 100,000).
+    for p in props:
+        v = event_view(p)
+        for name, text in zip(
+            _DETAIL_STRINGS, (v.heading, v.when, v.place, v.place_note, v.quote), strict=True
+        ):
+            cols[name].append(s_add(text, len(strings)))
+        sources = v.sources
+        for name, row in zip(
+            _DETAIL_LISTS,
+            (
+                v.actors,
+                tuple(src.text for src in sources),
+                tuple(src.href or "" for src in sources),
+                tuple(src.note for src in sources),
+                v.discrepancies,
+            ),
+            strict=True,
+        ):
+            cols[name].append(l_add(row, len(lists)))
+    list_rows = [[s_add(text, len(strings)) for text in row] for row in lists]
     return {
         "v": 3,
         "n": len(feats),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
@@ -116,9 +115,7 @@ def sources(props: Mapping[str, Any]) -> list[SourceLink]:
     return links
 
 
-@lru_cache(maxsize=8192)
 def _source_link(url: str, role: str) -> SourceLink:
-    """Cached: at scale the same few hundred URLs recur across thousands of events."""
     return SourceLink(url, safe_url(url), role)
 
 

@@ -65,28 +65,28 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     s_add = strings.setdefault
     lists: dict[tuple[str, ...], int] = {}
     l_add = lists.setdefault
-    cols: dict[str, list[int]] = {name: [] for name in _DETAIL_STRINGS + _DETAIL_LISTS}
     # One event at a time, its view dropped at once: holding every view until the
     # end made the garbage collector rescan them all (half the time at 100,000).
+    texts: dict[str, list[str]] = {name: [] for name in _DETAIL_STRINGS}
+    rows: dict[str, list[tuple[str, ...]]] = {name: [] for name in _DETAIL_LISTS}
     for p in props:
         v = event_view(p)
-        for name, text in zip(
-            _DETAIL_STRINGS, (v.heading, v.when, v.place, v.place_note, v.quote), strict=True
-        ):
-            cols[name].append(s_add(text, len(strings)))
-        sources = v.sources
-        for name, row in zip(
-            _DETAIL_LISTS,
-            (
-                v.actors,
-                tuple(src.text for src in sources),
-                tuple(src.href or "" for src in sources),
-                tuple(src.note for src in sources),
-                v.discrepancies,
-            ),
-            strict=True,
-        ):
-            cols[name].append(l_add(row, len(lists)))
+        strs = (v.heading, v.when, v.place, v.place_note, v.quote)
+        for name, text in zip(_DETAIL_STRINGS, strs, strict=True):
+            texts[name].append(text)
+        links = v.sources
+        tups = (
+            v.actors,
+            tuple(src.text for src in links),
+            tuple(src.href or "" for src in links),
+            tuple(src.note for src in links),
+            v.discrepancies,
+        )
+        for name, row in zip(_DETAIL_LISTS, tups, strict=True):
+            rows[name].append(row)
+    # Column by column, so that like strings sit together and compress well.
+    cols = {name: [s_add(t, len(strings)) for t in texts[name]] for name in _DETAIL_STRINGS}
+    cols |= {name: [l_add(r, len(lists)) for r in rows[name]] for name in _DETAIL_LISTS}
     list_rows = [[s_add(text, len(strings)) for text in row] for row in lists]
     return {
         "v": 3,

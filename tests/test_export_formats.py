@@ -299,3 +299,20 @@ def test_one_filter_gives_the_same_events_in_every_format(
             got[fmt] = [int(n.split(".")[0]) for n in names if not n.startswith("Day ")]
     for fmt, found in got.items():
         assert found == (numbers if fmt in ("kml", "gpx") else ids), fmt
+
+
+def test_placemarks_word_time_and_links_as_the_map_does() -> None:
+    """KML/GPX descriptions use the map's one "when" rule and one URL rule: no
+    "18:10 (18:10, ...)" and no link for a javascript: source."""
+    from mapapp.export.placemark import event_html, event_text
+
+    props = {
+        "order": 7, "title": "Meeting", "day": 2, "date": "2025-04-09", "time": "18:10",
+        "time_label": "18:10, about 45 minutes", "quote": "q", "place_name": "Kantei",
+        "sources": ["javascript:alert(1)", "https://example.org/a"],
+    }  # fmt: skip
+    assert "When: Day 2: 2025-04-09 18:10, about 45 minutes" in event_text(props)
+    assert "18:10 (18:10" not in event_text(props)
+    described = event_html(props)
+    assert '<a href="https://example.org/a">' in described
+    assert 'href="javascript' not in described and "javascript:alert(1)" in described

@@ -25,6 +25,7 @@ from mapapp.export.formats import (
     trip_slug,
 )
 from mapapp.itinerary.load import load_itinerary
+from mapapp.mapview import escape
 from mapapp.mapview.render import build_map, region_label, render_html
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
@@ -69,13 +70,7 @@ def _take_upload(uploaded: Dataset | Overlay) -> str:
 
 def _text_notice(message: str) -> None:
     """A warning whose text is shown as text (no Markdown, no HTML)."""
-    st.html(f'<div class="mapapp-notice" role="alert">⚠ {_escape(message)}</div>')
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
+    st.html(f'<div class="mapapp-notice" role="alert">⚠ {escape.html(message)}</div>')
 
 
 LOG = logging.getLogger("mapapp.app")
@@ -139,11 +134,12 @@ st.query_params.from_dict(app_logic.to_query(filters))
 shown = _filtered(dataset, dataset.key, filters)
 rows = app_logic.itinerary_rows(shown)
 
-st.html(f'<h1 class="mapapp-title">{_escape(dataset.trip["title"])}</h1>')
+st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
 if dataset.trip.get("article_url"):
     source = f"“{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')})"
     st.html(
-        f"<small>From the article {_escape(source)}: {_escape(dataset.trip['article_url'])}</small>"
+        f"<small>From the article {escape.html(source)}: "
+        f"{escape.html(dataset.trip['article_url'])}</small>"
     )
 for notice in dataset.notices:
     _text_notice(notice)
@@ -153,10 +149,11 @@ if dataset.trip["discrepancies"]:
     count = len(dataset.trip["discrepancies"])
     with st.expander(f"⚠ {count} discrepancies between the article and other sources"):
         for d in dataset.trip["discrepancies"]:
-            urls = _escape(", ".join(d["urls"]))
+            urls = escape.html(", ".join(d["urls"]))
             st.html(
-                f"<p><b>{_escape(d['field'])}</b>: the article says {_escape(d['article'])}; "
-                f"sources say {_escape(d['sources'])}. <small>{urls}</small></p>"
+                f"<p><b>{escape.html(d['field'])}</b>: "
+                f"the article says {escape.html(d['article'])}; "
+                f"sources say {escape.html(d['sources'])}. <small>{urls}</small></p>"
             )
 
 st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
@@ -315,7 +312,7 @@ with st.sidebar:
     if st.session_state.get("upload_message") and uploads:
         st.html(
             f'<div class="mapapp-upload-status" role="status">'
-            f"{_escape(st.session_state.upload_message)}</div>"
+            f"{escape.html(st.session_state.upload_message)}</div>"
         )
     if st.session_state.get("overlays") and st.button("Remove the overlays"):
         del st.session_state["overlays"]

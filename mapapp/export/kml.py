@@ -8,7 +8,6 @@ none of its events, so the folder list does not change with the filter.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,9 @@ from shapely.geometry.base import BaseGeometry
 
 from mapapp.export.filters import FeatureCollection
 from mapapp.export.gdal import write_raw
-from mapapp.export.placemark import event_html, event_instant, event_name
+from mapapp.export.placemark import event_html, event_instant, event_name, sources_html
 from mapapp.export.tables import Layer, layers
+from mapapp.mapview import escape
 from mapapp.store.schema import METADATA_MEMBER
 
 Placemark = tuple[BaseGeometry, str, str, Any]  # geometry, name, description, UTC time
@@ -97,19 +97,18 @@ def _write_folder(path: Path, name: str, marks: list[Placemark]) -> None:
 
 
 def _route_html(p: dict[str, Any]) -> str:
-    stops = ", ".join(html.escape(e) for e in p["event_ids"])
-    return f"<p><b>Date</b>: {html.escape(p['date'])}</p><p><b>Stops</b>: {stops}</p>"
+    stops = ", ".join(escape.html(e) for e in p["event_ids"])
+    return f"<p><b>Date</b>: {escape.html(p['date'])}</p><p><b>Stops</b>: {stops}</p>"
 
 
 def _partner_html(p: dict[str, Any]) -> str:
-    quotes = "".join(f"<p>“{html.escape(q)}”</p>" for q in p["quotes"])
-    return f"<p><b>Capital</b>: {html.escape(p['capital'])}</p>{quotes}{_sources(p)}"
+    quotes = "".join(f"<p>“{escape.html(q)}”</p>" for q in p["quotes"])
+    return f"<p><b>Capital</b>: {escape.html(p['capital'])}</p>{quotes}{_sources(p)}"
 
 
 def _hq_html(p: dict[str, Any]) -> str:
-    return f"<p>{html.escape(p['city'])}, {html.escape(p['country'])}</p>{_sources(p)}"
+    return f"<p>{escape.html(p['city'])}, {escape.html(p['country'])}</p>{_sources(p)}"
 
 
 def _sources(p: dict[str, Any]) -> str:
-    links = ", ".join(f'<a href="{html.escape(u)}">{html.escape(u)}</a>' for u in p["sources"])
-    return f"<p><b>Sources</b>: {links}</p>"
+    return sources_html(p["sources"])

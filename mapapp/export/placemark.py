@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mapapp.mapview import escape
+from mapapp.mapview.present import safe_url, when_text
 
 
 def event_name(props: dict[str, Any]) -> str:
@@ -14,13 +17,10 @@ def event_name(props: dict[str, Any]) -> str:
 
 
 def event_lines(props: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) pairs: the quote, when, where and the sources."""
-    when = props["date"] + (f" {props['time']}" if props["time"] else "")
-    if props["time_label"] and props["time_label"] != props["time"]:
-        when += f" ({props['time_label']})"
+    """(label, text) pairs: the quote, when (the map's own wording), where and the sources."""
     return [
         ("Quote", props["quote"]),
-        ("When", when),
+        ("When", when_text(props)),
         ("Where", props["place_name"]),
         ("Sources", " ".join(props["sources"])),
     ]
@@ -36,13 +36,20 @@ def event_html(props: dict[str, Any]) -> str:
     parts = []
     for label, text in event_lines(props):
         if label == "Sources":
-            links = ", ".join(
-                f'<a href="{html.escape(u)}">{html.escape(u)}</a>' for u in props["sources"]
-            )
-            parts.append(f"<p><b>Sources</b>: {links}</p>")
+            parts.append(sources_html(props["sources"]))
         else:
-            parts.append(f"<p><b>{label}</b>: {html.escape(text)}</p>")
+            parts.append(f"<p><b>{label}</b>: {escape.html(text)}</p>")
     return "".join(parts)
+
+
+def sources_html(urls: Iterable[str]) -> str:
+    """The sources as links, by the map's one URL rule: what fails it stays text."""
+    items = []
+    for url in urls:
+        href = safe_url(url)
+        text = escape.html(url)
+        items.append(f'<a href="{escape.html(href)}">{text}</a>' if href else text)
+    return f"<p><b>Sources</b>: {', '.join(items)}</p>"
 
 
 def event_instant(props: dict[str, Any], timezone: str) -> dt.datetime | None:

@@ -10,7 +10,8 @@ from mapapp.itinerary.models import Place
 
 #: precision -> radius in metres when no measured radius is given.
 DERIVED_RADIUS_M: dict[int, int] = {1: 100, 2: 2_000, 3: 25_000}
-_LEVEL = {1: "an exact site", 2: "a neighbourhood or town", 3: "a region"}
+#: precision -> what the level means (the one table: the map's place line uses it too).
+PRECISION_LABEL: dict[int, str] = {1: "exact site", 2: "neighbourhood or town", 3: "region"}
 
 
 def uncertainty_of(place: Place, precision: int) -> tuple[int, str]:
@@ -29,6 +30,6 @@ def derived(precision: int) -> tuple[int, str]:
     defaults: the build, the version-1 upgrade and the map all use it)."""
     radius = DERIVED_RADIUS_M[precision]
     return radius, (
-        f"Derived from precision {precision} ({_LEVEL[precision]}): about {radius:,} m; "
+        f"Derived from precision {precision} ({PRECISION_LABEL[precision]}): about {radius:,} m; "
         "no measured radius recorded."
     )

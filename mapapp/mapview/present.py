@@ -11,10 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
-
-#: geo_precision -> what the level means (its default radius: itinerary.uncertainty).
-PRECISION: dict[int, str] = {1: "exact site", 2: "neighbourhood or town", 3: "region"}
+from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M, PRECISION_LABEL
 
 #: time_precision -> how sure the time is, for the timeline's legend and tooltips.
 TIME_PRECISION_LABEL: dict[str, str] = {
@@ -28,7 +25,7 @@ TIME_PRECISION_LABEL: dict[str, str] = {
 def precision_label(geo_precision: int) -> str:
     """The words for a precision level; ValueError for an unknown level."""
     try:
-        return PRECISION[int(geo_precision)]
+        return PRECISION_LABEL[int(geo_precision)]
     except KeyError:
         raise ValueError(f"geo_precision must be 1, 2 or 3, not {geo_precision!r}") from None
 

@@ -1,4 +1,4 @@
-"""Browser-test support shared by every tests/test_browser*.py module.
+"""Browser-test support shared by every browser test module.
 
 `mapapp app --offline` runs as a real Streamlit server; Playwright drives Debian's
 headless chromium (its own browser download cannot work here). Screenshots go to
@@ -30,6 +30,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
+from tools import require
 
 from mapapp.bench.browser import CHROMIUM_ARGS
 
@@ -47,7 +48,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("app")
     shutil.copytree(ROOT / "data", work / "data")
@@ -85,11 +86,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is not installed (apt-get install -y chromium)")
+    chromium = require("chromium", "Debian: apt-get install -y chromium")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from tools import require
 
 SHELL_LANGUAGES = {"", "sh", "bash", "shell", "console"}
 #: Examples that start a long-running server, or the whole suite (which runs this test).
@@ -55,8 +56,8 @@ def readme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("command", EXAMPLES)
 def test_readme_example_runs(command: str, readme_dir: Path) -> None:
-    if shutil.which("ogrinfo") is None and "ogrinfo" in command:
-        pytest.fail("ogrinfo is missing: install Debian's gdal-bin (quickstart.py test does)")
+    if "ogrinfo" in command:
+        require("ogrinfo", "Debian: apt-get install -y gdal-bin; quickstart.py test does")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
         ["bash", "-c", f"set -euo pipefail; {command}"],

@@ -19,7 +19,7 @@ from mapapp.mapview.render import render_html
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKYO_BAY = (139.62, 35.25, 139.95, 35.68)  # west, south, east, north: the bay and its shores
 
 # What the basemap drew: layers by id, with their vertices in the view and inside

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -21,11 +20,12 @@ import pytest
 from browser_support import Session
 from playwright.sync_api import Browser, Frame, Page
 from playwright.sync_api import Error as PlaywrightError
+from tools import require
 
 from mapapp.mapview.present import event_view
 from mapapp.mapview.render import render_html
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "itinerary.geojson"
+DATA = Path(__file__).resolve().parents[2] / "data" / "itinerary.geojson"
 pytestmark = pytest.mark.browser
 
 #: Metres per degree of latitude (close enough for offsets of a few km).
@@ -329,9 +329,7 @@ def axe_js(request: pytest.FixtureRequest) -> str:
     folder = Path(request.config.cache.mkdir("axe-core"))
     script = folder / "node_modules" / "axe-core" / "axe.min.js"
     if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is not installed (apt-get install -y npm)")
+        npm = require("npm", "Debian: apt-get install -y npm")
         subprocess.run(
             [npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), "axe-core@4"],
             check=True,

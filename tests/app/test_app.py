@@ -1,7 +1,7 @@
 """The Streamlit UI driven headlessly by Streamlit's AppTest: widgets, link parameters, exports.
 
 AppTest runs mapapp/app/page.py in-process without a browser. It does not render the
-st_folium map (a custom component); tests/test_browser.py covers the map itself.
+st_folium map (a custom component); tests/app/test_browser.py covers the map itself.
 The download buttons' bytes are read from the in-memory media file manager that
 AppTest creates for each run (see the `media` fixture).
 """

@@ -38,7 +38,7 @@ from mapapp.basemap.geometry import (
 from mapapp.basemap.pack import dumps, load
 from mapapp.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKS = ROOT / "data" / "basemap"
 EXTENT = Extent(139.0, 35.0, 139.4, 35.4)
 

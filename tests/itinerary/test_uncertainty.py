@@ -17,7 +17,7 @@ from mapapp.pipeline import build
 from mapapp.store import geojson_io
 from mapapp.store.schema import EventFeature
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = {"url": "https://example.org", "title": "t"}
 PLACE = {
     "id": "x",

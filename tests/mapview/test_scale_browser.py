@@ -3,13 +3,13 @@ on a canvas-drawn event still opens its details, in headless Chromium."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from tools import require
 
 from mapapp.bench.browser import CHROMIUM_ARGS, serve_folder
 from mapapp.bench.run import build_offline
@@ -41,9 +41,7 @@ def big_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def page(big_page: tuple[Path, str]) -> Iterator[tuple[Page, list[str]]]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is not installed (apt-get install -y chromium)")
+    chromium = require("chromium", "Debian: apt-get install -y chromium")
     folder, _ = big_page
     errors: list[str] = []
     with serve_folder(folder) as url, sync_playwright() as p:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 import folium
 import pytest
 from synthetic_events import synthetic_collection
+from tools import require
 
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 from mapapp.mapview import assets as mv_assets
@@ -44,7 +44,7 @@ from mapapp.mapview.style import (
     partner_tooltip_html,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "itinerary.geojson"
+DATA = Path(__file__).resolve().parents[2] / "data" / "itinerary.geojson"
 
 SCRIPT_XSS = "<script>alert(1)</script>"
 IMG_XSS = "<img src=x onerror=alert(1)>"
@@ -342,9 +342,7 @@ JS_DIR = Path(mv_assets.__file__).parent / "js"
 @pytest.mark.parametrize("name", ["lib.js", "events.js", "routes.js"])
 def test_javascript_files_parse(name: str) -> None:
     """node --check: V8's own parser, no npm packages, no build step."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed (apt-get install -y nodejs)")
+    node = require("node", "Debian: apt-get install -y nodejs")
     result = subprocess.run(
         [node, "--check", str(JS_DIR / name)], capture_output=True, text=True, check=False
     )

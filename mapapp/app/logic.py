@@ -14,8 +14,8 @@ import altair as alt
 import pandas as pd
 
 from mapapp.export.filters import available, events_of, key
-from mapapp.mapview import escape, present
-from mapapp.mapview.style import day_color
+from mapapp.presentation import escape, wording
+from mapapp.presentation.palette import day_color
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")
@@ -99,7 +99,7 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for f in sorted(events_of(collection), key=lambda f: f["properties"]["order"]):
         p = f["properties"]
-        view = present.event_view(p)
+        view = wording.event_view(p)
         rows.append(
             {
                 "#": p["order"],
@@ -146,7 +146,7 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     for f in events_of(collection):
         p = f["properties"]
         start, end = time_span(p)
-        precision = present.TIME_PRECISION_LABEL.get(p["time_precision"], p["time_precision"])
+        precision = wording.TIME_PRECISION_LABEL.get(p["time_precision"], p["time_precision"])
         for actor in p["actors"]:
             rows.append(
                 {
@@ -155,10 +155,10 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
                     "date": p["date"],
                     "start": start,
                     "end": end,
-                    "when": present.when_text(p),
+                    "when": wording.when_text(p),
                     "time precision": precision,
                     "exact": start == end,
-                    "event": present.heading(p),
+                    "event": wording.heading(p),
                     "actor": actor,
                 }
             )
@@ -261,10 +261,10 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
 
 
 def details_html(props: Props) -> str:
-    """The selected event's details panel, from the one event spec (present.py):
+    """The selected event's details panel, from the one event spec (mapapp/presentation/wording.py):
     the same strings as the map's popup, every value escaped, links http(s) only."""
     e = escape.html
-    view = present.event_view(props)
+    view = wording.event_view(props)
     parts = [
         f"<h4>{e(view.heading)}</h4>",
         f"<p>{e(view.when)}</p>",
@@ -286,7 +286,7 @@ def details_html(props: Props) -> str:
     return '<div style="overflow-wrap:anywhere">' + "".join(parts) + "</div>"
 
 
-def _source_html(source: present.SourceLink) -> str:
+def _source_html(source: wording.SourceLink) -> str:
     e = escape.html
     text = e(source.text)
     if source.href is not None:

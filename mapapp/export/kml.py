@@ -19,7 +19,7 @@ from mapapp.export.filters import FeatureCollection
 from mapapp.export.gdal import write_raw
 from mapapp.export.placemark import event_html, event_instant, event_name, sources_html
 from mapapp.export.tables import Layer, layers
-from mapapp.mapview import escape
+from mapapp.presentation import escape
 from mapapp.store.schema import METADATA_MEMBER
 
 Placemark = tuple[BaseGeometry, str, str, Any]  # geometry, name, description, UTC time

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mapapp.mapview import escape
-from mapapp.mapview.present import safe_url, when_text
+from mapapp.presentation import escape
+from mapapp.presentation.wording import safe_url, when_text
 
 
 def event_name(props: dict[str, Any]) -> str:

@@ -19,9 +19,9 @@ from mapapp.atomic import write_bytes_atomic
 from mapapp.basemap.geometry import Extent
 from mapapp.basemap.pack import load
 from mapapp.errors import InputError
-from mapapp.mapview import escape
 from mapapp.mapview.elements import HeadHtml, JsLayer
-from mapapp.mapview.style import BORDER_STYLES, LAND_COLOR, WATER_COLOR
+from mapapp.presentation import escape
+from mapapp.presentation.palette import BORDER_STYLES, LAND_COLOR, WATER_COLOR
 
 #: Where the packs live: data/basemap/ of the checkout, or $MAPAPP_BASEMAP_DIR.
 PACK_DIR = Path(__file__).resolve().parents[2] / "data" / "basemap"

@@ -4,7 +4,7 @@ One `folium.Marker` + `folium.Popup` per event costs seconds and megabytes at
 10,000 events. Here the events become columnar arrays; every string goes into
 a shared table (a quote or actor repeated a thousand times costs once), and
 every list of strings into a table of index lists. The strings are the event
-presentation of `mapapp.mapview.present`, computed once in Python; the JS
+presentation of `mapapp.presentation.wording`, computed once in Python; the JS
 only places them, with `textContent`, never `innerHTML` with data.
 """
 
@@ -16,10 +16,11 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from mapapp.mapview import escape
 from mapapp.mapview.elements import JsLayer
-from mapapp.mapview.present import event_view, uncertainty_m
-from mapapp.mapview.style import DAY_PALETTE, POINT_RADIUS_PX
+from mapapp.mapview.style import POINT_RADIUS_PX
+from mapapp.presentation import escape
+from mapapp.presentation.palette import DAY_PALETTE
+from mapapp.presentation.wording import event_view, uncertainty_m
 
 #: Up to this many events, each carries its visit-order number on the map.
 LABEL_MAX = 200

@@ -15,8 +15,8 @@ from typing import Any
 from branca.element import Element, Figure
 from folium.template import Template
 
-from mapapp.mapview import escape
-from mapapp.mapview.present import safe_url
+from mapapp.presentation import escape
+from mapapp.presentation.wording import safe_url
 
 #: Always part of the credits: the map library (BSD-2-Clause, asks for attribution).
 LEAFLET_CREDIT = "Map drawn with Leaflet (leafletjs.com)"

@@ -20,18 +20,15 @@ from shapely.geometry import shape
 
 from mapapp.basemap.geometry import Extent
 from mapapp.mapview import assets as asset_files
-from mapapp.mapview import escape
-from mapapp.mapview.basemap import CountryOutlines, geometry_json, simplified
 from mapapp.mapview.basemap_layer import add_basemap
+from mapapp.mapview.country_outlines import CountryOutlines, geometry_json, simplified
 from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
 from mapapp.mapview.overlay_layer import add_overlays
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import (
-    LINK_COLOR,
     MAP_CSS,
-    PARTNER_COLOR,
     LegendWords,
     capital_tooltip_html,
     hq_popup_html,
@@ -40,6 +37,8 @@ from mapapp.mapview.style import (
     partner_popup_html,
     partner_tooltip_html,
 )
+from mapapp.presentation import escape
+from mapapp.presentation.palette import LINK_COLOR, PARTNER_COLOR
 from mapapp.store.overlay import Overlay
 
 AssetMode = Literal["streamlit", "inline"]

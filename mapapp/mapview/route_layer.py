@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mapapp.mapview import escape
 from mapapp.mapview.elements import JsLayer
 from mapapp.mapview.event_layer import COORD_SCALE, object_json
-from mapapp.mapview.style import DAY_PALETTE
+from mapapp.presentation import escape
+from mapapp.presentation.palette import DAY_PALETTE
 
 #: Markers around the payload in the page, so tests and tools can find it.
 ROUTES_BEGIN = "/*MV_ROUTES_BEGIN*/"

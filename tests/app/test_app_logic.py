@@ -7,7 +7,7 @@ from typing import Any
 
 from mapapp.app import logic as app_logic
 from mapapp.export.filters import filter_collection
-from mapapp.mapview.style import day_color
+from mapapp.presentation.palette import day_color
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 

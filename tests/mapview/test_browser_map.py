@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Frame, Page
 from playwright.sync_api import Error as PlaywrightError
 from tools import require
 
-from mapapp.mapview.present import event_view
 from mapapp.mapview.render import render_html
+from mapapp.presentation.wording import event_view
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "itinerary.geojson"
 pytestmark = pytest.mark.browser

@@ -22,7 +22,6 @@ from tools import require
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
-from mapapp.mapview.escape import html as esc
 from mapapp.mapview.event_layer import (
     PAYLOAD_BEGIN,
     EventLayer,
@@ -31,18 +30,18 @@ from mapapp.mapview.event_layer import (
     extract_payload,
     payload_json,
 )
-from mapapp.mapview.present import event_view, uncertainty_m, when_text
 from mapapp.mapview.render import MIN_SPAN_DEG
 from mapapp.mapview.style import (
-    DAY_PALETTE,
     LegendWords,
-    day_color,
     hq_popup_html,
     legend_html,
     link_html,
     partner_popup_html,
     partner_tooltip_html,
 )
+from mapapp.presentation.escape import html as esc
+from mapapp.presentation.palette import DAY_PALETTE, day_color
+from mapapp.presentation.wording import event_view, uncertainty_m, when_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "itinerary.geojson"
 

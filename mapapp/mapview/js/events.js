@@ -38,7 +38,7 @@ mvLib.eventLayer = function (group, map, D) {
   }
   function textItem(li, text) { li.textContent = text; }
 
-  /* The popup: every string was computed in Python (mapapp/mapview/present.py). */
+  /* The popup: every string was computed in Python (mapapp/presentation/wording.py). */
   function popupNode(i, d) {
     function str(col) { return d.s[d.c[col][i]]; }
     function strs(col) { return lib.strings(d, d.c[col][i]); }

@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapapp.geodata import country_outline
 from mapapp.mapview.elements import RawMacro
-from mapapp.mapview.style import LAND_COLOR, LAND_EDGE_COLOR
+from mapapp.presentation.palette import LAND_COLOR, LAND_EDGE_COLOR
 
 #: Europe, Africa, Asia and Oceania: every country between NATO HQ and the IP4
 #: partners (JP, KR, AU, NZ). Codes countryinfo does not know are skipped.

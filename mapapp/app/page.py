@@ -25,7 +25,8 @@ from mapapp.export.formats import (
     trip_slug,
 )
 from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.render import build_map, region_label, render_html
+from mapapp.mapview.features import region_label
+from mapapp.mapview.render import build_map, render_html
 from mapapp.presentation import escape
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay

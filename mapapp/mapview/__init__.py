@@ -5,6 +5,7 @@ writes `render_html(...)` to a file.
 """
 
 from mapapp.mapview.assets import install_static
-from mapapp.mapview.render import build_map, render_html, view_bounds
+from mapapp.mapview.features import view_bounds
+from mapapp.mapview.render import build_map, render_html
 
 __all__ = ["build_map", "install_static", "render_html", "view_bounds"]

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 
@@ -19,7 +19,7 @@ from mapapp.atomic import write_bytes_atomic
 from mapapp.basemap.geometry import Extent
 from mapapp.basemap.pack import load
 from mapapp.errors import InputError
-from mapapp.mapview.elements import HeadHtml, JsLayer
+from mapapp.mapview.elements import HeadHtml, JsLayer, inert_json
 from mapapp.presentation import escape
 from mapapp.presentation.palette import BORDER_STYLES, LAND_COLOR, WATER_COLOR
 
@@ -170,11 +170,16 @@ def install_packs(static_dir: Path, folder: Path | None = None) -> None:
             write_bytes_atomic(target, data)
 
 
+#: The payload version js/basemap.js reads.
+VERSION = 1
+
+
 class BasemapLayer(JsLayer):
     """The packs, their credits and (online) the tiles, drawn by js/basemap.js."""
 
     js_file = "basemap.js"
     js_function = "basemap"
+    version: ClassVar[int] = VERSION
     payload_marks = (BASEMAP_BEGIN, BASEMAP_END)
 
 
@@ -211,6 +216,7 @@ def add_basemap(
     else:
         urls = [f"{static_prefix}{STATIC_SUBDIR}/{p.path.name}" for p in packs]
     head = {
+        "v": VERSION,
         "ids": ids,
         "urls": urls,
         "credits": [{"text": t, "url": u} for t, u in credits],
@@ -221,7 +227,7 @@ def add_basemap(
             :MAX_FOCUS
         ],
     }
-    payload = escape.script(json.dumps(head, ensure_ascii=False, separators=(",", ":")))
+    payload = inert_json(head)
     HeadHtml(f"<style>{BASEMAP_CSS}</style>", name="MvBasemapStyle").add_to(m)
     BasemapLayer(payload).add_to(m)
     return True

@@ -9,6 +9,8 @@ would be evaluated). These elements add plain text instead, and still offer a
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, ClassVar
@@ -102,10 +104,47 @@ class BodyHtml(_VerbatimHtml):
         return self.text
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def js_source(name: str) -> str:
     """The text of mapapp/mapview/js/NAME (read once per process)."""
     return (files("mapapp.mapview") / "js" / name).read_text(encoding="utf-8")
+
+
+#: The map's scripts, in load order: the shared library, then each layer's file.
+#: Every `JsLayer.js_file` is one of these (a test checks it).
+JS_FILES: tuple[str, ...] = (
+    "lib.js",
+    "basemap.js",
+    "context.js",
+    "routes.js",
+    "events.js",
+    "overlays.js",
+    "legend.js",
+    "control.js",
+)
+
+#: Inside a JSON string: what could end a <script>, open a comment, end a JS line,
+#: or be taken for a Jinja or streamlit-folium expression.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_INERT = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "{": "\\u007b",
+        "}": "\\u007d",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def inert_json(value: object) -> str:
+    """JSON of a payload, inert in a page: inside its strings `<`, `>`, `&`, braces
+    and U+2028/9 are \\u escapes, so no `</script>`, `<!--`, `{{ }}` or `{% %}` from
+    the data survives as such. JSON.parse and json.loads read it back unchanged."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _STRING.sub(lambda m: m.group(0).translate(_INERT), text)
 
 
 def find_map(element: Element) -> Element:
@@ -118,16 +157,36 @@ def find_map(element: Element) -> Element:
     return node
 
 
-class JsLayer(RawMacro):
-    """A layer drawn in the browser by `mvLib.<js_function>(group, map, payload)`,
-    defined in mapapp/mapview/js/<js_file> on top of the shared js/lib.js.
+class MapScripts(RawMacro):
+    """The map's own JavaScript (JS_FILES), once per page, before any layer's call.
 
-    The payload is JSON already made safe for a <script> element; `payload_marks`
-    surround it in the page so tests and tools can find it.
+    Added to the map before every layer (streamlit-folium and branca both emit
+    scripts in the order elements were added).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapScripts"
+
+    def script_js(self) -> str:
+        return "".join(js_source(name) for name in JS_FILES)
+
+
+class JsLayer(RawMacro):
+    """A layer drawn in the browser by `mvLib.draw(js_function, group, map, payload)`.
+
+    The function is registered by mapapp/mapview/js/<js_file> (`mvLib.layer(name,
+    version, draw)`), which reads payloads of one `version`: the payload's `v`
+    must match, or the page shows a notice instead of drawing garbage. The payload
+    is JSON already made inert (`inert_json`, or the layer's own encoder);
+    `payload_marks` surround it in the page so tests and tools can find it. Text
+    from the data travels only here: never in a Jinja template, never in an HTML
+    string Leaflet inserts.
     """
 
     js_file: ClassVar[str]
     js_function: ClassVar[str]
+    version: ClassVar[int]
     payload_marks: ClassVar[tuple[str, str]]
 
     def __init__(self, payload_text: str) -> None:
@@ -135,12 +194,16 @@ class JsLayer(RawMacro):
         self._name = type(self).__name__
         self.payload_text = payload_text
 
+    def more_args(self) -> list[str]:
+        """JS expressions passed after the payload (names of other layers)."""
+        return []
+
     def script_js(self) -> str:
         # Names are looked up at render time: streamlit-folium renames every
         # element before it asks for the script.
         begin, end = self.payload_marks
-        call = (
-            f"mvLib.{self.js_function}({self.parent_name()}, {find_map(self).get_name()}, "
-            f"{begin}{self.payload_text}{end});\n"
+        more = "".join(f", {arg}" for arg in self.more_args())
+        return (
+            f'mvLib.draw("{self.js_function}", {self.parent_name()}, '
+            f"{find_map(self).get_name()}, {begin}{self.payload_text}{end}{more});\n"
         )
-        return js_source("lib.js") + js_source(self.js_file) + call

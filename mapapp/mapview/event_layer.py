@@ -14,7 +14,7 @@ import base64
 import json
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, TypedDict
 
 from mapapp.mapview.elements import JsLayer
 from mapapp.mapview.style import POINT_RADIUS_PX
@@ -45,7 +45,46 @@ _DETAIL_STRINGS = ("head", "when", "place", "pnote", "quote")
 _DETAIL_LISTS = ("who", "src", "href", "srcn", "disc")
 
 
-def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> dict[str, Any]:
+#: The payload version js/events.js reads (`mvLib.layer("eventLayer", 3, ...)`).
+VERSION = 3
+
+
+class EventColumns(TypedDict):
+    """Per-event columns the drawing needs."""
+
+    order: list[int]
+    day: list[int]
+    lat: list[int]
+    lon: list[int]
+    unc: list[int]
+    pl: list[int]
+
+
+class EventDetails(TypedDict):
+    """Popup and tooltip text, dictionary encoded (see `encode_events`)."""
+
+    s: list[str]
+    l: list[list[int]]  # noqa: E741 - the payload's short key
+    c: dict[str, list[int]]
+
+
+class EventsPayload(TypedDict):
+    """What js/events.js reads; `d` may travel deflated as `dz` (see `payload_json`)."""
+
+    v: int
+    n: int
+    label_max: int
+    palette: list[str]
+    point_px: int
+    coord_scale: int
+    sel: str
+    ids: list[str]
+    c: EventColumns
+    s: list[str]
+    d: EventDetails
+
+
+def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> EventsPayload:
     """Event features (GeoJSON dicts) as a columnar payload, one entry per event.
 
     The drawing needs only `c` (order, day, lat, lon, uncertainty in metres, and
@@ -90,7 +129,7 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> di
     cols |= {name: [l_add(r, len(lists)) for r in rows[name]] for name in _DETAIL_LISTS}
     list_rows = [[s_add(text, len(strings)) for text in row] for row in lists]
     return {
-        "v": 3,
+        "v": VERSION,
         "n": len(feats),
         "label_max": LABEL_MAX,
         "palette": list(DAY_PALETTE),
@@ -164,6 +203,7 @@ class EventLayer(JsLayer):
 
     js_file = "events.js"
     js_function = "eventLayer"
+    version: ClassVar[int] = VERSION
     payload_marks = (PAYLOAD_BEGIN, PAYLOAD_END)
 
     def __init__(self, events: Sequence[Mapping[str, Any]], selected: str = "") -> None:

@@ -1,83 +1,93 @@
-"""Drawing uploaded foreign FeatureCollections as extra overlay layers.
+"""Uploaded foreign FeatureCollections, drawn by js/overlays.js as extra layers.
 
-Each overlay is one folium.GeoJson layer, listed in the layer control under its
-(escaped) file name. A feature's popup is a table of its own properties built
-here with every key and value escaped: the browser only ever sees them as text.
-Points are circle markers, so no marker image is fetched. The overlay has its
-own pane, so its shapes can be clicked above the events' canvas.
+Everything in an upload is the sender's: its property keys and values, and its
+file name (the layer's name in the control). They travel as inert JSON and the
+JS sets them as text; the features keep only their geometry. Points are circle
+markers, so no marker image is fetched. The overlays have their own pane, so
+their shapes can be clicked above the events' canvas.
 """
 
 from __future__ import annotations
 
-import html
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypedDict
 
-import folium
-
+from mapapp.mapview.elements import JsLayer, inert_json
 from mapapp.store.overlay import Overlay
 
 OVERLAY_COLOR = "#7b2cbf"
-POPUP_FIELD = "mapapp_popup"
 MAX_ROWS = 40
-PANE = "mvOverlay"
+POINT_PX = 6
+#: The payload version js/overlays.js reads.
+VERSION = 1
+
+STYLE = {"color": OVERLAY_COLOR, "weight": 3, "fillColor": OVERLAY_COLOR, "fillOpacity": 0.2}
+
+Row = list[str]  # [key, value as text]
 
 
-def add_overlays(m: folium.Map, overlays: Sequence[Overlay]) -> None:
-    if overlays:
-        # Above the events' canvas (z 450), which would otherwise take every click,
-        # and below the numbered markers (z 600), which stay clickable.
-        folium.map.CustomPane(PANE, z_index=460, pointer_events=True).add_to(m)
-    for overlay in overlays:
-        # Leaflet's layer control shows the name as HTML.
-        layer_name = html.escape(f"Upload: {overlay.name} ({overlay.count} features)")
-        folium.GeoJson(
-            _with_popups(overlay.collection),
-            name=layer_name,
-            control=True,
-            show=True,
-            marker=_point_marker(),
-            style_function=lambda _f: {
-                "color": OVERLAY_COLOR,
-                "weight": 3,
-                "fillColor": OVERLAY_COLOR,
-                "fillOpacity": 0.2,
-            },
-            popup=folium.GeoJsonPopup(fields=[POPUP_FIELD], labels=False, max_width=360),
-            zoom_on_click=False,
-            pane=PANE,
-        ).add_to(m)
+class OverlayPayload(TypedDict):
+    """What js/overlays.js reads: `fc`'s features carry their geometry and `i`, the
+    index of their rows in `rows`."""
+
+    v: int
+    style: dict[str, Any]
+    point_px: int
+    rows: list[list[Row]]
+    fc: dict[str, Any]
 
 
-def _point_marker() -> folium.CircleMarker:
-    marker = folium.CircleMarker(radius=6, fill=True, fill_opacity=0.8)
-    marker.options["pane"] = PANE  # folium's path options leave `pane` out
-    return marker
+def layer_name(overlay: Overlay) -> str:
+    """The overlay's name in the layer control (text, set with textContent)."""
+    return f"Upload: {overlay.name} ({overlay.count} features)"
 
 
-def _with_popups(collection: dict[str, Any]) -> dict[str, Any]:
-    """Features carrying only the escaped popup table (their raw properties stay out)."""
-    features = [
-        {
-            "type": "Feature",
-            "geometry": f.get("geometry"),
-            "properties": {POPUP_FIELD: popup_html(f.get("properties") or {})},
-        }
-        for f in collection["features"]
-        if f.get("geometry") is not None
-    ]
-    return {"type": "FeatureCollection", "features": features}
+def _geometry(geometry: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the members Leaflet draws (a foreign member is the sender's too)."""
+    if geometry.get("type") == "GeometryCollection":
+        return {"type": "GeometryCollection",
+                "geometries": [_geometry(g) for g in geometry.get("geometries") or ()]}  # fmt: skip
+    return {"type": geometry.get("type"), "coordinates": geometry.get("coordinates")}
 
 
-def popup_html(props: dict[str, Any]) -> str:
-    rows = [
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_text(v))}</td></tr>"
-        for k, v in list(props.items())[:MAX_ROWS]
-    ]
-    body = "".join(rows) or "<tr><td>(no properties)</td></tr>"
-    return f'<table class="mv-overlay-popup">{body}</table>'
+def popup_rows(props: Mapping[str, Any]) -> list[Row]:
+    """A feature's properties as [key, text] rows, at most MAX_ROWS."""
+    return [[str(k), _text(v)] for k, v in list(props.items())[:MAX_ROWS]]
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def encode_overlay(collection: Mapping[str, Any]) -> OverlayPayload:
+    features: list[dict[str, Any]] = []
+    rows: list[list[Row]] = []
+    for feature in collection["features"]:
+        geometry = feature.get("geometry")
+        if geometry is None:
+            continue
+        features.append(
+            {"type": "Feature", "geometry": _geometry(geometry), "properties": {"i": len(rows)}}
+        )
+        rows.append(popup_rows(feature.get("properties") or {}))
+    return {
+        "v": VERSION,
+        "style": STYLE,
+        "point_px": POINT_PX,
+        "rows": rows,
+        "fc": {"type": "FeatureCollection", "features": features},
+    }
+
+
+class OverlayLayer(JsLayer):
+    """One uploaded collection."""
+
+    js_file = "overlays.js"
+    js_function = "overlayLayer"
+    version: ClassVar[int] = VERSION
+    payload_marks = ("/*MV_OVERLAY_BEGIN*/", "/*MV_OVERLAY_END*/")
+
+    def __init__(self, overlay: Overlay) -> None:
+        self.payload = encode_overlay(overlay.collection)
+        super().__init__(inert_json(self.payload))

@@ -10,130 +10,50 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import folium
-import shapely
 from branca.element import Element, Figure
-from shapely.geometry import shape
 
 from mapapp.basemap.geometry import Extent
 from mapapp.mapview import assets as asset_files
 from mapapp.mapview.basemap_layer import add_basemap
-from mapapp.mapview.country_outlines import CountryOutlines, geometry_json, simplified
-from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
+from mapapp.mapview.context_layer import (
+    HqLayer,
+    LinkLayer,
+    PartnerLayer,
+    encode_links,
+    point_latlon,
+)
+from mapapp.mapview.control_layer import LayerControl
+from mapapp.mapview.country_outlines import CountryOutlines
+from mapapp.mapview.elements import HeadHtml, MapScripts, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
-from mapapp.mapview.overlay_layer import add_overlays
+from mapapp.mapview.features import (
+    Bounds,
+    ViewMode,
+    bounds_of_view,
+    legend_days,
+    map_words,
+    split_features,
+)
+from mapapp.mapview.legend_layer import LegendLayer, LegendWords
+from mapapp.mapview.overlay_layer import OverlayLayer, layer_name
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
 from mapapp.mapview.route_layer import RouteLayer
-from mapapp.mapview.style import (
-    MAP_CSS,
-    LegendWords,
-    capital_tooltip_html,
-    hq_popup_html,
-    hq_tooltip_html,
-    legend_html,
-    partner_popup_html,
-    partner_tooltip_html,
-)
+from mapapp.mapview.style import MAP_CSS
 from mapapp.presentation import escape
-from mapapp.presentation.palette import LINK_COLOR, PARTNER_COLOR
 from mapapp.store.overlay import Overlay
 
 AssetMode = Literal["streamlit", "inline"]
 BasemapMode = Literal["offline", "osm"]
-ViewMode = Literal["selection", "region"]
-
-#: ((south, west), (north, east)) in degrees, Leaflet's order.
-Bounds = tuple[tuple[float, float], tuple[float, float]]
+#: (name in the layer control, the layer, is a base layer)
+ControlEntry = tuple[str, Element, bool]
 
 BASEMAP_LAYER_NAME = "Basemap: country outlines (offline)"
 
-#: The smallest span fitted, in degrees, so one event does not zoom to street level.
-MIN_SPAN_DEG = 0.02
 MAX_FIT_ZOOM = 15
 LEGEND_CLEARANCE_PX = (280, 24)  # left, top: clear of the legend box (bottom left)
-
-
-@dataclass
-class Features:
-    """A collection's features, by kind."""
-
-    events: list[dict[str, Any]] = field(default_factory=list)
-    routes: list[dict[str, Any]] = field(default_factory=list)
-    partners: list[dict[str, Any]] = field(default_factory=list)
-    hqs: list[dict[str, Any]] = field(default_factory=list)
-
-
-def split_features(collection: Mapping[str, Any]) -> Features:
-    """Sort a FeatureCollection's features by `properties.kind`; others are ignored."""
-    out = Features()
-    by_kind = {"event": out.events, "route": out.routes, "partner": out.partners, "hq": out.hqs}
-    for feature in collection.get("features", []):
-        kind = (feature.get("properties") or {}).get("kind")
-        target = by_kind.get(kind) if isinstance(kind, str) else None
-        if target is not None:
-            target.append(feature)
-    return out
-
-
-def _bounds_of(lats: Sequence[float], lons: Sequence[float]) -> Bounds | None:
-    """Bounds of points, widened to MIN_SPAN_DEG; None if there are none."""
-    if not lats:
-        return None
-    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
-    if north - south < MIN_SPAN_DEG:
-        mid = (north + south) / 2
-        south, north = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
-    if east - west < MIN_SPAN_DEG:
-        mid = (east + west) / 2
-        west, east = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
-    return ((south, west), (north, east))
-
-
-def _point_latlon(feature: Mapping[str, Any]) -> tuple[float, float]:
-    lon, lat = feature["geometry"]["coordinates"][:2]
-    return (float(lat), float(lon))
-
-
-def _line_latlons(feature: Mapping[str, Any]) -> list[tuple[float, float]]:
-    return [(float(c[1]), float(c[0])) for c in feature["geometry"]["coordinates"]]
-
-
-def _capital(feature: Mapping[str, Any]) -> tuple[float, float]:
-    p = feature["properties"]
-    return (float(p["capital_lat"]), float(p["capital_lon"]))
-
-
-def view_bounds(collection: Mapping[str, Any], view: ViewMode) -> Bounds | None:
-    """The bounds the map opens on ((south, west), (north, east)).
-
-    "selection": the events and routes in the collection (a filtered collection
-    zooms to what is selected); with none, everything present. "region": every
-    partner's capital and NATO HQ, i.e. the alliance picture, Brussels to
-    Wellington.
-    """
-    return _view_bounds(split_features(collection), view)
-
-
-def _view_bounds(f: Features, view: ViewMode) -> Bounds | None:
-    if view not in ("selection", "region"):
-        raise ValueError(f"view must be 'selection' or 'region', not {view!r}")
-    region = [*map(_capital, f.partners), *map(_point_latlon, f.hqs)]
-    lats = [p[0] for p in region]
-    lons = [p[1] for p in region]
-    if view == "region":
-        return _bounds_of(lats, lons)
-    coords = [e["geometry"]["coordinates"] for e in f.events]
-    coords += [c for r in f.routes for c in r["geometry"]["coordinates"]]
-    if coords:
-        return _bounds_of([c[1] for c in coords], [c[0] for c in coords])
-    for partner in f.partners:
-        west, south, east, north = shape(partner["geometry"]).bounds
-        lats += [south, north]
-        lons += [west, east]
-    return _bounds_of(lats, lons)
 
 
 def _localise_assets(m: folium.Map, mode: AssetMode, static_prefix: str) -> None:
@@ -158,8 +78,9 @@ def _add_basemap(
     assets: AssetMode,
     prefix: str,
     events: Sequence[Mapping[str, Any]],
-) -> None:
-    """The vector packs (tiles on top when online); country outlines if no pack is found."""
+) -> list[ControlEntry]:
+    """The vector packs (tiles on top when online); country outlines if no pack is
+    found. Returns the layers it adds to the layer control."""
     if basemap not in ("offline", "osm"):
         raise ValueError(f"basemap must be 'offline' or 'osm', not {basemap!r}")
     view = None
@@ -167,130 +88,18 @@ def _add_basemap(
         (south, west), (north, east) = bounds
         view = Extent(west, south, east, north)
     online = basemap == "osm"
-    focus = [_point_latlon(e) for e in events]
+    focus = [(lat, lon) for lat, lon in map(point_latlon, events)]
     inline = assets == "inline"
     if add_basemap(m, online=online, view=view, inline=inline, static_prefix=prefix, focus=focus):
-        return
+        return []
+    entries: list[ControlEntry] = []
     if online:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
-    group = folium.FeatureGroup(name=BASEMAP_LAYER_NAME, control=True).add_to(m)
+        tiles = folium.TileLayer("OpenStreetMap", control=False).add_to(m)
+        entries.append(("OpenStreetMap (online)", tiles, True))
+    group = folium.FeatureGroup(name="mv_outlines", control=False).add_to(m)
     CountryOutlines().add_to(group)
-
-
-def _add_partners(group: folium.FeatureGroup, partners: Sequence[Mapping[str, Any]]) -> None:
-    for partner in partners:
-        p = partner["properties"]
-        geometry = geometry_json(simplified(shape(partner["geometry"]), 0.01))
-        outline = folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": geometry},
-            name=None,
-            control=False,
-            style_function=lambda _f: {
-                "color": PARTNER_COLOR,
-                "weight": 1.5,
-                "fillColor": PARTNER_COLOR,
-                "fillOpacity": 0.18,
-            },
-            tooltip=folium.Tooltip(partner_tooltip_html(p)),
-        )
-        # A plain Popup (folium's stubs only admit GeoJsonPopup as an argument).
-        outline.add_child(folium.Popup(partner_popup_html(p), max_width=360))
-        outline.add_to(group)
-        folium.CircleMarker(
-            _capital(partner),
-            radius=5,
-            color="#ffffff",
-            weight=1.5,
-            fill=True,
-            fill_color=PARTNER_COLOR,
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(capital_tooltip_html(p)),
-        ).add_to(group)
-
-
-def _add_hqs(group: folium.FeatureGroup, hqs: Sequence[Mapping[str, Any]]) -> None:
-    for hq in hqs:
-        p = hq["properties"]
-        folium.Marker(
-            _point_latlon(hq),
-            icon=folium.DivIcon(
-                html="★", icon_size=(22, 22), icon_anchor=(11, 11), class_name="mv-hq-icon"
-            ),
-            tooltip=folium.Tooltip(hq_tooltip_html(p)),
-            popup=folium.Popup(hq_popup_html(p), max_width=320),
-        ).add_to(group)
-
-
-@dataclass(frozen=True)
-class MapWords:
-    """Every name the map shows for a layer or view, taken from the data."""
-
-    partners: str | None
-    hq: str | None
-    links: str | None
-    region: str
-    home: Mapping[str, Any] | None  # the partner the trip took place in, if any
-
-
-def _names(features: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [str(f["properties"].get("name") or "") for f in features]
-
-
-def _home_partner(f: Features) -> Mapping[str, Any] | None:
-    """The partner whose outline holds most of the events: where the links start."""
-    if not f.partners or not f.events:
-        return None
-    points = shapely.points([e["geometry"]["coordinates"][:2] for e in f.events])
-    counts = [int(shapely.contains(shape(p["geometry"]), points).sum()) for p in f.partners]
-    best = max(range(len(counts)), key=counts.__getitem__)
-    return f.partners[best] if counts[best] else None
-
-
-def map_words(f: Features) -> MapWords:
-    """Layer, view and legend names for these features."""
-    partners, hqs = _names(f.partners), _names(f.hqs)
-    home = _home_partner(f)
-    origin = str(home["properties"].get("capital") or "") if home else ""
-    region = ", ".join([*partners, *hqs])
-    return MapWords(
-        partners=f"Partners: {', '.join(partners)}" if partners else None,
-        hq=", ".join(hqs) or None,
-        links=f"Links from {origin}" if origin and len(f.partners) + len(f.hqs) > 1 else None,
-        region=f"Region ({region})" if region else "Region",
-        home=home,
-    )
-
-
-def region_label(collection: Mapping[str, Any]) -> str:
-    """The name of the "region" view for this collection."""
-    return map_words(split_features(collection)).region
-
-
-def _add_links(group: folium.FeatureGroup, f: Features, home: Mapping[str, Any]) -> None:
-    """Thin dashed lines from the home partner's capital to the other capitals and HQ."""
-    start = _capital(home)
-    origin = str(home["properties"].get("capital") or "")
-    ends = [
-        (_capital(p), str(p["properties"].get("capital", ""))) for p in f.partners if p is not home
-    ]
-    ends += [(_point_latlon(h), str(h["properties"].get("name", ""))) for h in f.hqs]
-    for end, label in ends:
-        folium.PolyLine(
-            [start, end],
-            color=LINK_COLOR,
-            weight=1.5,
-            opacity=0.7,
-            dash_array="6 6",
-            tooltip=folium.Tooltip(escape.html(f"{origin} – {label}")),
-        ).add_to(group)
-
-
-def _legend_days(events: Sequence[Mapping[str, Any]]) -> dict[int, str]:
-    days: dict[int, str] = {}
-    for event in events:
-        p = event["properties"]
-        days.setdefault(int(p["day"]), str(p.get("date") or ""))
-    return days
+    entries.append((BASEMAP_LAYER_NAME, group, False))
+    return entries
 
 
 class MapRegion(RawMacro):
@@ -348,7 +157,7 @@ def build_map(
     """
     f = split_features(collection)
     words = map_words(f)
-    bounds = _view_bounds(f, view)
+    bounds = bounds_of_view(f, view)
     if bounds is None:
         location, zoom = [20.0, 80.0], 2
     else:
@@ -363,33 +172,37 @@ def build_map(
     m.options["keyboard"] = False
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix)
-    _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
+    MapScripts().add_to(m)  # the map's JS, once, before any layer
+    control = _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
-
-    def group(name: str) -> folium.FeatureGroup:
-        layer = folium.FeatureGroup(name=name, control=True)
-        layer.add_to(m)
-        return layer
-
-    # Drawing order: partners under links under routes under HQ and events.
-    if words.partners:
-        _add_partners(group(words.partners), f.partners)
-    if words.links and words.home is not None:
-        _add_links(group(words.links), f, words.home)
-    RouteLayer(f.routes).add_to(group("Routes"))
-    if words.hq:
-        _add_hqs(group(words.hq), f.hqs)
-    EventLayer(f.events, selected).add_to(group("Events"))
-
-    add_overlays(m, overlays)  # uploaded foreign collections, before the layer control
+    # The legend before the events: events.js folds it on a small map.
     legend = LegendWords(
         partners=f"{words.partners} (outline)" if words.partners else None,
         capitals="capital of a partner" if f.partners else None,
         hq=words.hq,
         links=f"{words.links} to the other capitals" if words.links else None,
     )
-    BodyHtml(legend_html(_legend_days(f.events), legend), name="MvLegend").add_to(m)
-    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    LegendLayer(legend_days(f.events), legend).add_to(m)
+
+    def group(name: str, layer: RawMacro) -> None:
+        """A group for one layer, listed in the control by `name` (text from the data)."""
+        feature_group = folium.FeatureGroup(name=f"mv_group_{len(control)}", control=False)
+        feature_group.add_to(m)
+        layer.add_to(feature_group)
+        control.append((name, feature_group, False))
+
+    # Drawing order: partners under links under routes under HQ and events.
+    if words.partners:
+        group(words.partners, PartnerLayer(f.partners))
+    if words.links and words.home is not None:
+        group(words.links, LinkLayer(encode_links(words.home, f.partners, f.hqs)))
+    group("Routes", RouteLayer(f.routes))
+    if words.hq:
+        group(words.hq, HqLayer(f.hqs))
+    group("Events", EventLayer(f.events, selected))
+    for overlay in overlays:  # uploaded foreign collections
+        group(layer_name(overlay), OverlayLayer(overlay))
+    LayerControl(control, position="topright", collapsed=True).add_to(m)
     if bounds is not None:
         # The legend sits bottom-left: keep the fitted points clear of it.
         m.fit_bounds(

@@ -5,11 +5,10 @@ a kilobyte of HTML each, which a long trip (thousands of days) cannot afford."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, TypedDict
 
-from mapapp.mapview.elements import JsLayer
-from mapapp.mapview.event_layer import COORD_SCALE, object_json
-from mapapp.presentation import escape
+from mapapp.mapview.elements import JsLayer, inert_json
+from mapapp.mapview.event_layer import COORD_SCALE
 from mapapp.presentation.palette import DAY_PALETTE
 
 #: Markers around the payload in the page, so tests and tools can find it.
@@ -17,7 +16,28 @@ ROUTES_BEGIN = "/*MV_ROUTES_BEGIN*/"
 ROUTES_END = "/*MV_ROUTES_END*/"
 
 
-def encode_routes(routes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+#: The payload version js/routes.js reads.
+VERSION = 1
+
+
+class RouteColumns(TypedDict):
+    day: list[int]
+    date: list[int]  # index into `s`
+    km: list[float]
+
+
+class RoutesPayload(TypedDict):
+    """What js/routes.js reads."""
+
+    v: int
+    palette: list[str]
+    coord_scale: int
+    s: list[str]
+    c: RouteColumns
+    xy: list[list[int]]
+
+
+def encode_routes(routes: Sequence[Mapping[str, Any]]) -> RoutesPayload:
     """Route features as columns; each route's line is a flat [lat, lon, lat, lon, ...]
     in integer units of 1/`coord_scale` degree."""
     props = [f["properties"] for f in routes]
@@ -31,6 +51,7 @@ def encode_routes(routes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for f in routes
     ]
     return {
+        "v": VERSION,
         "palette": list(DAY_PALETTE),
         "coord_scale": COORD_SCALE,
         "s": list(dates),
@@ -44,8 +65,9 @@ class RouteLayer(JsLayer):
 
     js_file = "routes.js"
     js_function = "routeLayer"
+    version: ClassVar[int] = VERSION
     payload_marks = (ROUTES_BEGIN, ROUTES_END)
 
     def __init__(self, routes: Sequence[Mapping[str, Any]]) -> None:
         self.payload = encode_routes(routes)
-        super().__init__(escape.script(object_json(self.payload)))
+        super().__init__(inert_json(self.payload))

@@ -1,16 +1,8 @@
-"""Colours, the legend, the map's CSS and the escaped popups of partners and HQ.
-
-Event text comes from `mapapp.presentation.wording`; every value that reaches HTML
-goes through `mapapp.presentation.escape.html`.
-"""
+"""The map's CSS: legend, numbered markers, popups, notices. No data here: every
+layer's text is set by its JS (see elements.JsLayer)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from mapapp.presentation.escape import html as esc
 from mapapp.presentation.palette import (
     BORDER_STYLES,
     HQ_COLOR,
@@ -18,134 +10,10 @@ from mapapp.presentation.palette import (
     PARTNER_COLOR,
     SEA_COLOR,
     WATER_COLOR,
-    day_color,
 )
-from mapapp.presentation.wording import safe_url
 
 #: Pixel radius of an exact-site (precision 1) event drawn as a point.
 POINT_RADIUS_PX = 6
-
-
-def link_html(url: object) -> str:
-    """A link for an http(s) URL, the escaped text for anything else."""
-    href = safe_url(url)
-    if href is None:
-        return esc(url)
-    return f'<a href="{esc(href)}" target="_blank" rel="noopener noreferrer">{esc(href)}</a>'
-
-
-def _list_html(items: Iterable[str], *, links: bool = False) -> str:
-    lis = "".join(f"<li>{link_html(i) if links else esc(i)}</li>" for i in items)
-    return f"<ul>{lis}</ul>" if lis else ""
-
-
-def partner_tooltip_html(props: Mapping[str, Any]) -> str:
-    """Tooltip of a partner country's outline."""
-    return esc(props.get("name", ""))
-
-
-def partner_popup_html(props: Mapping[str, Any]) -> str:
-    """Popup of a partner country: capital, the article's quotes and the sources."""
-    rows = [
-        f'<div class="mv-popup"><h4>{esc(props.get("name", ""))}</h4>',
-        f'<div class="mv-place">Capital: {esc(props.get("capital", ""))}</div>',
-    ]
-    rows += [f"<blockquote>{esc(q)}</blockquote>" for q in props.get("quotes", [])]
-    if props.get("sources"):
-        rows.append(f'<div class="mv-sec">Sources</div>{_list_html(props["sources"], links=True)}')
-    rows.append("</div>")
-    return "".join(rows)
-
-
-def capital_tooltip_html(props: Mapping[str, Any]) -> str:
-    """Tooltip of a partner's capital marker."""
-    return esc(f"{props.get('capital', '')} (capital of {props.get('name', '')})")
-
-
-def hq_tooltip_html(props: Mapping[str, Any]) -> str:
-    """Tooltip of the NATO HQ marker."""
-    return esc(f"{props.get('name', '')}, {props.get('city', '')}")
-
-
-def hq_popup_html(props: Mapping[str, Any]) -> str:
-    """Popup of the NATO HQ marker."""
-    rows = [
-        f'<div class="mv-popup"><h4>{esc(props.get("name", ""))}</h4>',
-        f'<div class="mv-place">{esc(props.get("city", ""))}, {esc(props.get("country", ""))}'
-        "</div>",
-    ]
-    if props.get("sources"):
-        rows.append(f'<div class="mv-sec">Sources</div>{_list_html(props["sources"], links=True)}')
-    rows.append("</div>")
-    return "".join(rows)
-
-
-#: Up to this many days the legend lists each; beyond, one row per colour.
-LEGEND_MAX_DAYS = 10
-
-
-@dataclass(frozen=True)
-class LegendWords:
-    """What the legend says about the non-event layers; None leaves a row out."""
-
-    partners: str | None = None
-    capitals: str | None = None
-    hq: str | None = None
-    links: str | None = None
-
-
-def legend_html(days: Mapping[int, str], words: LegendWords) -> str:
-    """A small legend: day colours, then every other symbol the map can show.
-
-    `days` maps day number to a label (usually the date). A long trip gets one
-    row per palette colour ("Days 1, 8, 15, …") instead of one per day.
-    """
-    if len(days) <= LEGEND_MAX_DAYS:
-        entries = [
-            (day_color(d), f"Day {d}{': ' + label if label else ''}")
-            for d, label in sorted(days.items())
-        ]
-    else:
-        by_color: dict[str, list[int]] = {}
-        for d in sorted(days):
-            by_color.setdefault(day_color(d), []).append(d)
-        entries = [
-            (color, "Days " + ", ".join(map(str, ds[:3])) + (", …" if len(ds) > 3 else ""))
-            for color, ds in by_color.items()
-        ]
-    rows = [
-        f'<li class="mv-row"><span class="mv-swatch mv-day" style="background:{esc(color)}">'
-        f'</span><span class="mv-line" style="background:{esc(color)}"></span>{esc(text)}</li>'
-        for color, text in entries
-    ]
-    symbols = [
-        ("mv-num-demo", "1", "event, numbered in visit order (Tab reaches each; Enter opens it)"),
-        ("mv-line-demo", "", "the day's route between its events"),
-        ("mv-ring", "", "dashed circle: the area the event's place may be in, to scale"),
-        ("mv-leader", "", "short line: markers spread apart, drawn from the true spot"),
-        ("mv-label-demo", "Aa", "place name, where it fits"),
-        ("mv-water", "", "water (basemap)"),
-        ("mv-border-major", "", "prefecture or state border"),
-        ("mv-border-minor", "", "city, ward or country border"),
-    ]
-    optional = [
-        ("mv-partner", "", words.partners),
-        ("mv-capital", "", words.capitals),
-        ("mv-hq", "★", words.hq),
-        ("mv-link", "", words.links),
-    ]
-    symbols += [(cls, mark, text) for cls, mark, text in optional if text]
-    rows += [
-        f'<li class="mv-row"><span class="mv-swatch {cls}" aria-hidden="true">{esc(mark)}</span>'
-        f"{esc(text)}</li>"
-        for cls, mark, text in symbols
-    ]
-    return (
-        '<section class="mv-legend" aria-label="Map legend"><details open>'
-        '<summary class="mv-legend-title">Legend</summary><ul>'
-        + "".join(rows)
-        + "</ul></details></section>"
-    )
 
 
 #: CSS for the legend, numbered markers and popups; no external fonts or images.
@@ -209,4 +77,6 @@ MAP_CSS = f"""
 .mv-popup a {{ word-break: break-all; }}
 .mv-sec {{ font-weight: 600; margin-top: 4px; }}
 .mv-when, .mv-place {{ color: #333; }}
+.mv-notice {{ background: #fff8e1; color: #4a3b00; border: 1px solid #c9a227;
+  padding: 4px 8px; border-radius: 4px; font-size: 12px; max-width: 260px; }}
 """

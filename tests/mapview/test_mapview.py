@@ -22,6 +22,8 @@ from tools import require
 from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
+from mapapp.mapview.context_layer import encode_hqs, encode_partners
+from mapapp.mapview.elements import JS_FILES, JsLayer, inert_json
 from mapapp.mapview.event_layer import (
     PAYLOAD_BEGIN,
     EventLayer,
@@ -30,15 +32,8 @@ from mapapp.mapview.event_layer import (
     extract_payload,
     payload_json,
 )
-from mapapp.mapview.render import MIN_SPAN_DEG
-from mapapp.mapview.style import (
-    LegendWords,
-    hq_popup_html,
-    legend_html,
-    link_html,
-    partner_popup_html,
-    partner_tooltip_html,
-)
+from mapapp.mapview.features import MIN_SPAN_DEG
+from mapapp.mapview.legend_layer import LegendWords, legend_rows
 from mapapp.presentation.escape import html as esc
 from mapapp.presentation.palette import DAY_PALETTE, day_color
 from mapapp.presentation.wording import event_view, uncertainty_m, when_text
@@ -176,7 +171,7 @@ def test_offline_page_loads_nothing_from_off_the_machine(seed: dict[str, Any], m
     for cdn in ("cdn.jsdelivr", "code.jquery.com", "cdnjs", "bootstrap", "font-awesome"):
         assert cdn not in html
     assert "tile.openstreetmap.org" not in html
-    assert "mvLib.basemap(" in html  # the offline basemap packs
+    assert 'mvLib.draw("basemap"' in html  # the offline basemap packs
     if mode == "inline":
         assert urls == []
         assert "jQuery v3.7.1" in html
@@ -225,11 +220,19 @@ def test_layers_control_and_legend(seed: dict[str, Any]) -> None:
         "NATO Headquarters",
         "Links from Tokyo",
     )
-    for name in names:
-        assert name in html
-    assert "L.control.layers(" in html
-    assert 'class="mv-legend"' in html
-    assert "Day 1: 2025-04-08" in html and "Day 2: 2025-04-09" in html
+    control = _payload(html, "/*MV_CONTROL_BEGIN*/", "/*MV_CONTROL_END*/")
+    assert [e["name"] for e in control["entries"]] == [
+        names[2],
+        names[4],
+        names[1],
+        names[3],
+        names[0],
+    ]
+    assert "L.control.layers(" not in html  # Leaflet's own sets names as HTML
+    legend = _payload(html, "/*MV_LEGEND_BEGIN*/", "/*MV_LEGEND_END*/")
+    texts = [row["text"] for row in legend["rows"]]
+    assert "Day 1: 2025-04-08" in texts and "Day 2: 2025-04-09" in texts
+    assert f"{names[2]} (outline)" in texts and names[3] in texts
     assert "dashed circle" in html and "short line: markers spread apart" in html
     # The basemap's symbols are explained too, in the colours the basemap draws.
     from mapapp.mapview.basemap_layer import STYLES
@@ -246,6 +249,12 @@ def test_links_start_at_the_partner_the_events_are_in(seed: dict[str, Any]) -> N
         event["geometry"]["coordinates"] = [126.978, 37.5665]
     html = render_html(seoul)
     assert "Links from Seoul" in html and "Links from Tokyo" not in html
+    links = _payload(html, "/*MV_LINKS_BEGIN*/", "/*MV_LINKS_END*/")
+    korea = next(
+        p["properties"] for p in _of_kind(seed, "partner") if p["properties"]["capital"] == "Seoul"
+    )
+    assert links["start"] == [korea["capital_lat"], korea["capital_lon"]]
+    assert {k["tip"] for k in links["links"]} >= {"Seoul – Tokyo", "Seoul – NATO Headquarters"}
     alone = {"type": "FeatureCollection", "features": _events(seed)}
     html = render_html(alone)
     assert "Links from" not in html and "Partners:" not in html
@@ -338,7 +347,7 @@ def test_when_text_never_repeats_the_time() -> None:
 JS_DIR = Path(mv_assets.__file__).parent / "js"
 
 
-@pytest.mark.parametrize("name", ["lib.js", "events.js", "routes.js"])
+@pytest.mark.parametrize("name", JS_FILES)
 def test_javascript_files_parse(name: str) -> None:
     """node --check: V8's own parser, no npm packages, no build step."""
     node = require("node", "Debian: apt-get install -y nodejs")
@@ -352,24 +361,55 @@ def test_each_layer_is_its_js_file_called_with_its_payload(seed: dict[str, Any])
     m = folium.Map(tiles=None)
     layer = EventLayer(_events(seed))
     layer.add_to(m)
-    script = layer.script_js()
-    lib, events = ((JS_DIR / n).read_text(encoding="utf-8") for n in ("lib.js", "events.js"))
-    assert script.startswith(lib + events)
-    call = script[len(lib + events) :]
-    assert call.startswith(f"mvLib.eventLayer({m.get_name()}, {m.get_name()}, {PAYLOAD_BEGIN}")
-    assert call.endswith(");\n") and call.count("mvLib.") == 1
+    call = layer.script_js()
+    assert call.startswith(f'mvLib.draw("eventLayer", {m.get_name()}, {m.get_name()}, ')
+    assert PAYLOAD_BEGIN in call and call.endswith(");\n") and call.count("mvLib.") == 1
 
 
-def _JS_SOURCE(layer: EventLayer) -> str:
-    m = folium.Map(tiles=None)
-    layer.add_to(m)
-    return layer.script_js()
+def _layer_classes() -> list[type[JsLayer]]:
+    import mapapp.mapview.render  # noqa: F401 - imports every layer
+
+    found: list[type[JsLayer]] = []
+    todo = [JsLayer]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
 
 
-def test_event_js_never_puts_data_into_inner_html(seed: dict[str, Any]) -> None:
-    js = _JS_SOURCE(EventLayer(_events(seed)))
-    assert "innerHTML" not in js
-    assert "textContent" in js
+def test_every_layer_names_a_registered_js_function_of_its_version() -> None:
+    """Each payload's version is declared once in Python; its JS file registers the
+    function with the same version (a mismatch shows a notice in the browser)."""
+    classes = _layer_classes()
+    assert len(classes) >= 8
+    for cls in classes:
+        assert cls.js_file in JS_FILES
+        js = (JS_DIR / cls.js_file).read_text(encoding="utf-8")
+        assert f'mvLib.layer("{cls.js_function}", {cls.version},' in js.replace(
+            'lib.layer("', 'mvLib.layer("'
+        ), cls
+
+
+def test_the_map_scripts_are_in_the_page_once(seed: dict[str, Any]) -> None:
+    html = render_html(seed)
+    for name in JS_FILES:
+        first_line = (JS_DIR / name).read_text(encoding="utf-8").splitlines()[0]
+        assert html.count(first_line) == 1, name
+
+
+def _payload(html: str, begin: str, end: str) -> dict[str, Any]:
+    start = html.index(begin) + len(begin)
+    loaded: dict[str, Any] = json.loads(html[start : html.index(end, start)])
+    return loaded
+
+
+def test_inert_json_round_trips_and_hides_every_delimiter() -> None:
+    value = {"k{{": ["</script><!--", "{% for %}", "a & b", "\u2028", "`${x}`"], "n": 1.5}
+    text = inert_json(value)
+    assert json.loads(text) == value
+    assert not re.search(r"[<>&{}\u2028](?![^\"]*\":)", text.replace('{"', "").replace("}", ""))
+    assert "{{" not in text and "{%" not in text and "<" not in text
 
 
 # --- escaping ---------------------------------------------------------------
@@ -384,7 +424,9 @@ def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> No
     assert not re.search(r"<img[^>]*onerror", html)
     # Jinja syntax in data is shown, never evaluated.
     assert "jinjaevaluated" not in html
-    assert "&#123;% if 1 %&#125;stmt&#123;% endif %&#125;" in html
+    assert "{% if 1 %}" not in html and "{{" not in html.split("jQuery v3.7.1")[-1]
+    partners = _payload(html, "/*MV_PARTNERS_BEGIN*/", "/*MV_PARTNERS_END*/")
+    assert partners["partners"][0]["quotes"] == [IMG_XSS, JINJA, TEMPLATE_LITERAL]
     # The JSON payload cannot end its <script> or open a comment.
     start = html.index(PAYLOAD_BEGIN)
     end = html.index("/*MV_EVENTS_END*/")
@@ -400,8 +442,8 @@ def test_hostile_text_is_inert_everywhere(seed: dict[str, Any], mode: str) -> No
     assert got["src"][0] == "javascript:alert(1)" and got["href"][0] == ""
     assert got["href"][1] == 'https://example.org/"onmouseover="alert(1)'
     assert got["href"][2] == "" and got["src"][2] == f"https://example.org/{IMG_XSS}"
-    # Partner popups/tooltips go through folium's JS template literals.
-    assert "${alert" not in html.split(PAYLOAD_BEGIN)[0].split("jQuery v3.7.1")[-1]
+    # No folium Popup/Tooltip is left: their JS template literals held text.
+    assert "bindTooltip(\n" not in html and "${alert" not in html.split("jQuery v3.7.1")[-1]
 
 
 def test_payload_json_escapes_script_breakers() -> None:
@@ -426,16 +468,25 @@ def test_payload_json_escapes_script_breakers() -> None:
         assert decoded["ids"] == ["x</script><script>"]
 
 
-def test_html_helpers_escape(seed: dict[str, Any]) -> None:
-    assert link_html("javascript:alert(1)") == "javascript:alert(1)"
-    assert link_html("data:text/html,<b>") == "data:text/html,&lt;b&gt;"
-    partner = _of_kind(_evil(seed), "partner")[0]["properties"]
-    hq = _of_kind(_evil(seed), "hq")[0]["properties"]
-    for html in (partner_popup_html(partner), partner_tooltip_html(partner), hq_popup_html(hq)):
-        assert SCRIPT_XSS not in html and IMG_XSS not in html and "`" not in html
+def test_context_text_travels_as_text(seed: dict[str, Any]) -> None:
+    partner = encode_partners(_of_kind(_evil(seed), "partner"))["partners"][0]
+    assert partner["head"] == f"{SCRIPT_XSS}{TEMPLATE_LITERAL}"
+    assert partner["capital_tip"] == f"{IMG_XSS} (capital of {SCRIPT_XSS}{TEMPLATE_LITERAL})"
+    assert partner["quotes"] == [IMG_XSS, JINJA, TEMPLATE_LITERAL]
+    hq = encode_hqs(_of_kind(_evil(seed), "hq"))["hqs"][0]
+    assert hq["tip"].startswith(SCRIPT_XSS)
+    evil_sources = encode_partners(
+        [{**_of_kind(seed, "partner")[0], "properties": {
+            **_of_kind(seed, "partner")[0]["properties"],
+            "sources": ["javascript:alert(1)", "https://example.org/a"]}}]
+    )["partners"][0]["sources"]  # fmt: skip
+    assert evil_sources == [
+        {"text": "javascript:alert(1)", "href": ""},
+        {"text": "https://example.org/a", "href": "https://example.org/a"},
+    ]
     assert esc("<a href='x'>") == "&lt;a href=&#x27;x&#x27;&gt;"
-    legend = legend_html({1: SCRIPT_XSS}, LegendWords(partners=IMG_XSS))
-    assert SCRIPT_XSS not in legend and "&lt;script&gt;" in legend and IMG_XSS not in legend
+    rows = legend_rows({1: SCRIPT_XSS}, LegendWords(partners=IMG_XSS))
+    assert rows[0]["text"] == f"Day 1: {SCRIPT_XSS}" and rows[-1]["text"] == IMG_XSS
 
 
 def test_day_colours_cycle() -> None:
@@ -443,8 +494,8 @@ def test_day_colours_cycle() -> None:
     assert len({day_color(d) for d in range(1, n + 1)}) == n
     assert day_color(1) == day_color(1 + n) == day_color(1 + 5 * n)
     # A long trip gets one legend row per colour, not one per day.
-    legend = legend_html({d: "" for d in range(1, 400)}, LegendWords())
-    assert legend.count('class="mv-swatch mv-day"') == n
+    rows = legend_rows({d: "" for d in range(1, 400)}, LegendWords())
+    assert len([r for r in rows if "color" in r]) == n
 
 
 # --- bounds -----------------------------------------------------------------

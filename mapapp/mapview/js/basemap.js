@@ -3,7 +3,7 @@
    credits in the attribution, and, online, OpenStreetMap tiles on top with a
    notice when they fail (the vectors then show through).
 
-   payload: {ids: [id of a JSON script element], urls: [url], credits: [{text, url}], styles: {kind: style},
+   payload: {v, ids: [id of a JSON script element], urls: [url], credits: [{text, url}], styles: {kind: style},
              tiles: {url, attribution, maxZoom} | null, notice: text}
    A pack's geometry: {"P": [[ring, ...], ...]} or {"L": [line, ...]}, each ring or
    line [x0, y0, dx1, dy1, ...] in 1/scale degrees (mapapp/basemap/codec.py). */
@@ -179,7 +179,7 @@
     return layer;
   }
 
-  lib.basemap = function (group, map, payload) {
+  lib.layer("basemap", 1, function (group, map, payload) {
     var base = new Basemap(map, payload);
     map.mvBasemap = base;
     L.DomUtil.addClass(map.getContainer(), "mv-has-basemap");
@@ -201,5 +201,5 @@
         .catch(function (err) { console.warn("basemap pack not loaded:", err); });
     });
     return base;
-  };
+  });
 })(window.mvLib);

@@ -6,7 +6,7 @@
    true spot, with a leader line back to it, so every event takes a real click.
    Beyond label_max, events are canvas dots (mouse only). Uncertainty circles are
    drawn to scale, only when they are larger than a marker, and never take clicks. */
-mvLib.eventLayer = function (group, map, D) {
+mvLib.layer("eventLayer", 3, function (group, map, D) {
   "use strict";
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
   var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14, LEGEND_OPEN_MIN_HEIGHT = 760;
@@ -281,4 +281,4 @@ mvLib.eventLayer = function (group, map, D) {
   if (D.dz) { setTimeout(function () { lib.details(D).catch(function () {}); }, 300); }
   (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: layers,
                                                   rings: rings, labels: labels});
-};
+});

@@ -1,10 +1,47 @@
-/* Shared helpers of mapapp's map layers: escaping, panes, colours, DOM nodes and
-   payload decoding. Loaded before every layer; defining it twice is harmless. */
+/* Shared helpers of mapapp's map layers: the layer registry, escaping, panes,
+   colours, DOM nodes and payload decoding. Loaded once per page, before the
+   layers' files; defining it twice is harmless. */
 var mvLib = (function (existing) {
   "use strict";
   if (existing) { return existing; }
   var lib = {};
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+
+  var registry = {};
+
+  /* A layer's drawing function, with the payload version it reads (each layer's
+     payload is declared once in Python, with the same version number). */
+  lib.layer = function (name, version, draw) {
+    registry[name] = {version: version, draw: draw};
+  };
+
+  /* A notice on the map, as text. */
+  lib.notice = function (map, text) {
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+      var div = lib.el(null, "div", "mv-notice", text);
+      div.setAttribute("role", "alert");
+      return div;
+    };
+    control.addTo(map);
+    return control;
+  };
+
+  /* Draw layer `name` from its payload: draw(group, map, payload, ...more). A
+     payload of another version (a page made by another mapapp) is refused with a
+     console error and a notice, never half-read. */
+  lib.draw = function (name, group, map, payload) {
+    var layer = registry[name], got = payload ? payload.v : undefined;
+    if (!layer || got !== layer.version) {
+      var message = "mapapp: the " + name + " layer was not drawn: " +
+        (layer ? "its script reads payload version " + layer.version + ", this page has " + got
+               : "its script is missing") + ". Make the page again with this mapapp.";
+      console.error(message);
+      lib.notice(map, message);
+      return null;
+    }
+    return layer.draw.apply(null, Array.prototype.slice.call(arguments, 1));
+  };
 
   /* HTML-escaped text, for the few Leaflet APIs that take a string of HTML. */
   lib.esc = function (text) {

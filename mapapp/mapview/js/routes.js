@@ -1,6 +1,6 @@
 /* The day routes: one canvas polyline per route, coloured by day.
-   R = {palette, coord_scale, s: dates, c: {day, date, km}, xy: [[lat, lon, lat, lon, ...]]} */
-mvLib.routeLayer = function (group, map, R) {
+   R = {v, palette, coord_scale, s: dates, c: {day, date, km}, xy: [[lat, lon, lat, lon, ...]]} */
+mvLib.layer("routeLayer", 1, function (group, map, R) {
   "use strict";
   var C = R.c;
   // Above the partner outlines (SVG), below the events.
@@ -18,4 +18,4 @@ mvLib.routeLayer = function (group, map, R) {
                                C.km[i].toFixed(1) + " km"), {sticky: true});
     line.addTo(group);
   });
-};
+});

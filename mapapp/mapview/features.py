@@ -1,0 +1,155 @@
+"""What the map is made of: a collection's features by kind, the names the map
+gives its layers and views (taken from the data), and the bounds it opens on.
+
+Pure Python over GeoJSON dicts; render.py composes the layers from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import shapely
+from shapely.geometry import shape
+
+ViewMode = Literal["selection", "region"]
+
+#: ((south, west), (north, east)) in degrees, Leaflet's order.
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+#: The smallest span fitted, in degrees, so one event does not zoom to street level.
+MIN_SPAN_DEG = 0.02
+
+
+@dataclass
+class Features:
+    """A collection's features, by kind."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[dict[str, Any]] = field(default_factory=list)
+    hqs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def split_features(collection: Mapping[str, Any]) -> Features:
+    """Sort a FeatureCollection's features by `properties.kind`; others are ignored."""
+    out = Features()
+    by_kind = {"event": out.events, "route": out.routes, "partner": out.partners, "hq": out.hqs}
+    for feature in collection.get("features", []):
+        kind = (feature.get("properties") or {}).get("kind")
+        target = by_kind.get(kind) if isinstance(kind, str) else None
+        if target is not None:
+            target.append(feature)
+    return out
+
+
+def _bounds_of(lats: Sequence[float], lons: Sequence[float]) -> Bounds | None:
+    """Bounds of points, widened to MIN_SPAN_DEG; None if there are none."""
+    if not lats:
+        return None
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    if north - south < MIN_SPAN_DEG:
+        mid = (north + south) / 2
+        south, north = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
+    if east - west < MIN_SPAN_DEG:
+        mid = (east + west) / 2
+        west, east = mid - MIN_SPAN_DEG / 2, mid + MIN_SPAN_DEG / 2
+    return ((south, west), (north, east))
+
+
+def _point_latlon(feature: Mapping[str, Any]) -> tuple[float, float]:
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return (float(lat), float(lon))
+
+
+def _line_latlons(feature: Mapping[str, Any]) -> list[tuple[float, float]]:
+    return [(float(c[1]), float(c[0])) for c in feature["geometry"]["coordinates"]]
+
+
+def _capital(feature: Mapping[str, Any]) -> tuple[float, float]:
+    p = feature["properties"]
+    return (float(p["capital_lat"]), float(p["capital_lon"]))
+
+
+def view_bounds(collection: Mapping[str, Any], view: ViewMode) -> Bounds | None:
+    """The bounds the map opens on ((south, west), (north, east)).
+
+    "selection": the events and routes in the collection (a filtered collection
+    zooms to what is selected); with none, everything present. "region": every
+    partner's capital and NATO HQ, i.e. the alliance picture, Brussels to
+    Wellington.
+    """
+    return bounds_of_view(split_features(collection), view)
+
+
+def bounds_of_view(f: Features, view: ViewMode) -> Bounds | None:
+    if view not in ("selection", "region"):
+        raise ValueError(f"view must be 'selection' or 'region', not {view!r}")
+    region = [*map(_capital, f.partners), *map(_point_latlon, f.hqs)]
+    lats = [p[0] for p in region]
+    lons = [p[1] for p in region]
+    if view == "region":
+        return _bounds_of(lats, lons)
+    coords = [e["geometry"]["coordinates"] for e in f.events]
+    coords += [c for r in f.routes for c in r["geometry"]["coordinates"]]
+    if coords:
+        return _bounds_of([c[1] for c in coords], [c[0] for c in coords])
+    for partner in f.partners:
+        west, south, east, north = shape(partner["geometry"]).bounds
+        lats += [south, north]
+        lons += [west, east]
+    return _bounds_of(lats, lons)
+
+
+@dataclass(frozen=True)
+class MapWords:
+    """Every name the map shows for a layer or view, taken from the data."""
+
+    partners: str | None
+    hq: str | None
+    links: str | None
+    region: str
+    home: Mapping[str, Any] | None  # the partner the trip took place in, if any
+
+
+def _names(features: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(f["properties"].get("name") or "") for f in features]
+
+
+def _home_partner(f: Features) -> Mapping[str, Any] | None:
+    """The partner whose outline holds most of the events: where the links start."""
+    if not f.partners or not f.events:
+        return None
+    points = shapely.points([e["geometry"]["coordinates"][:2] for e in f.events])
+    counts = [int(shapely.contains(shape(p["geometry"]), points).sum()) for p in f.partners]
+    best = max(range(len(counts)), key=counts.__getitem__)
+    return f.partners[best] if counts[best] else None
+
+
+def map_words(f: Features) -> MapWords:
+    """Layer, view and legend names for these features."""
+    partners, hqs = _names(f.partners), _names(f.hqs)
+    home = _home_partner(f)
+    origin = str(home["properties"].get("capital") or "") if home else ""
+    region = ", ".join([*partners, *hqs])
+    return MapWords(
+        partners=f"Partners: {', '.join(partners)}" if partners else None,
+        hq=", ".join(hqs) or None,
+        links=f"Links from {origin}" if origin and len(f.partners) + len(f.hqs) > 1 else None,
+        region=f"Region ({region})" if region else "Region",
+        home=home,
+    )
+
+
+def region_label(collection: Mapping[str, Any]) -> str:
+    """The name of the "region" view for this collection."""
+    return map_words(split_features(collection)).region
+
+
+def legend_days(events: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+    days: dict[int, str] = {}
+    for event in events:
+        p = event["properties"]
+        days.setdefault(int(p["day"]), str(p.get("date") or ""))
+    return days

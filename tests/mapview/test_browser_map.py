@@ -128,6 +128,26 @@ def test_every_event_is_reached_by_tab_and_opened_by_enter(
     page.close()
 
 
+def test_escape_closes_the_details_and_gives_the_focus_back_to_the_marker(
+    browser: Browser, tmp_path: Path
+) -> None:
+    page, errors = _open(browser, tmp_path, _seed())
+    first = _event_ids(_seed())[0]
+    marker = page.locator(f'.mv-num[data-event-id="{first}"]')
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(f'.mv-popup[data-event-id="{first}"]')
+    popup.wait_for(timeout=5000)
+    assert page.evaluate("() => document.activeElement.tagName") == "H4"  # focus in the popup
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached", timeout=5000)
+    assert page.locator(".leaflet-popup").count() == 0
+    focused = page.evaluate("() => document.activeElement.getAttribute('data-event-id')")
+    assert focused == first
+    assert errors == []
+    page.close()
+
+
 def test_each_route_vertex_sits_at_its_events_true_spot(browser: Browser, tmp_path: Path) -> None:
     """Catches latitude and longitude swapped in the route layer: on screen, every
     event's true spot (its marker, or the foot of its leader line) is a route vertex."""

@@ -13,7 +13,7 @@ from mapapp.mapview.present import safe_url, when_text
 
 def event_name(props: dict[str, Any]) -> str:
     """The visit number and title, as shown on the map's markers."""
-    return f"{props['order']}. {props['title']}"
+    return f"{props['seq']}. {props['title']}"
 
 
 def event_lines(props: dict[str, Any]) -> list[tuple[str, str]]:

@@ -116,7 +116,7 @@ def test_geojson_properties_have_the_declared_names_and_json_types_whatever_the_
     }
     for label, args in FILTERS.items():
         data = json.loads(export(workdir, "geojson", args, label).read_text("utf-8"))
-        assert data["mapapp_schema"] == 2
+        assert data["mapapp_schema"] == 3
         assert counts(data) == counts(expected(built, args))
         assert len(read(export(workdir, "geojson", args, label))[2]) == len(data["features"])
         for feature in data["features"]:
@@ -208,16 +208,16 @@ def test_gpx_has_a_waypoint_per_event_with_times_and_a_track_per_day(
     names, times, desc = waypoints["name"], waypoints["time"], waypoints["desc"]
     events = events_of(built)
     assert names.tolist() == [
-        f"{e['properties']['order']}. {e['properties']['title']}" for e in events
+        f"{e['properties']['seq']}. {e['properties']['title']}" for e in events
     ]
     timed = [e["properties"] for e in events if e["properties"]["time"]]
     assert timed, "the seed data has timed events"
     for props in timed:
-        index = props["order"] - 1
+        index = props["seq"] - 1
         hours, minutes = map(int, props["time"].split(":"))
         utc = times[index].astype("datetime64[m]").astype(object)
         assert ((utc.hour + 9) % 24, utc.minute) == (hours, minutes)  # Asia/Tokyo is UTC+9
-    untimed = [e["properties"]["order"] - 1 for e in events if not e["properties"]["time"]]
+    untimed = [e["properties"]["seq"] - 1 for e in events if not e["properties"]["time"]]
     assert all(str(times[i]) == "NaT" for i in untimed)
     assert all("Sources: https://" in d for d in desc.tolist())
     tracks = values(path, ["name"], layer="tracks")["name"].tolist()
@@ -282,7 +282,7 @@ def test_one_filter_gives_the_same_events_in_every_format(
     args = ["--day", "2", "--actor", "yoji muto"]
     want = expected(built, args)
     ids = [e["id"] for e in events_of(want)]
-    order = {e["id"]: e["properties"]["order"] for e in events_of(want)}
+    order = {e["id"]: e["properties"]["seq"] for e in events_of(want)}
     numbers = sorted(order.values())
     assert len(ids) == 2
     got = {}
@@ -307,7 +307,7 @@ def test_placemarks_word_time_and_links_as_the_map_does() -> None:
     from mapapp.export.placemark import event_html, event_text
 
     props = {
-        "order": 7, "title": "Meeting", "day": 2, "date": "2025-04-09", "time": "18:10",
+        "seq": 7, "title": "Meeting", "day": 2, "date": "2025-04-09", "time": "18:10",
         "time_label": "18:10, about 45 minutes", "quote": "q", "place_name": "Kantei",
         "sources": ["javascript:alert(1)", "https://example.org/a"],
     }  # fmt: skip

@@ -68,7 +68,9 @@ class EventProps(_Props):
     seq: int = Field(ge=1, description="visit order across the whole trip, from 1")
     day: int = Field(ge=1, description="day of the trip, from 1")
     date: IsoDate
-    time: str | None = Field(description="local start time HH:MM, or null when not known")
+    time: str | None = Field(
+        pattern=r"^\d{2}:\d{2}$", description="local start time HH:MM, or null when not known"
+    )
     time_precision: str = Field(description="minute, hour, part-of-day or day")
     time_label: str = Field(description="what a reader sees, e.g. 'afternoon' (may be empty)")
     start_local: LocalDateTime = Field(
@@ -94,7 +96,9 @@ class EventProps(_Props):
     uncertainty_m: int = Field(ge=0, description="radius in metres the event lies within")
     uncertainty_note: str = Field(description="why that radius, and its source")
     geocoder: str = Field(description="'override' (a curator's pin) or the geocoder used")
-    location_source: str | None = Field(description="URL the coordinates come from")
+    location_source: str | None = Field(
+        min_length=1, description="URL the coordinates come from, or null"
+    )
     quote: str = Field(description="the article's exact words about the event")
     quote_start: int = Field(ge=0, description="start offset of the quote (code points)")
     quote_end: int = Field(ge=0, description="end offset of the quote (code points)")

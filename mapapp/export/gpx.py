@@ -65,7 +65,8 @@ def gpx_bytes(collection: FeatureCollection) -> bytes:
         for x, y, *_ in geometry.coords:
             ET.SubElement(segment, "trkpt", lat=repr(y), lon=repr(x))
     ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
 
 
 def route_text(props: dict[str, Any], points: int) -> str:

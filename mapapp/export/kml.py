@@ -98,7 +98,8 @@ def kml_bytes(collection: FeatureCollection) -> bytes:
         _data(mark, "hq", props)
         _geometry(mark, geometry)
     ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
 
 
 def _pairs(layer: Layer) -> list[tuple[BaseGeometry, dict[str, Any]]]:

@@ -6,7 +6,8 @@
 
 It creates .venv/ beside this file, installs mapapp into it (again only when
 pyproject.toml changes), and for the tests installs Debian's chromium, gdal-bin and
-gpsbabel when they are missing and we are root (and python3-qgis under CI=true). Extra arguments go to the command it runs.
+gpsbabel when they are missing and we are root (and python3-qgis under CI=true).
+Extra arguments go to the command it runs.
 """
 
 from __future__ import annotations

@@ -138,7 +138,13 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Write the filtered subset of the built data, in the same schema, in any format."""
+    """Write the filtered subset of the built data, in the same schema, in any format.
+
+    --day, --actor and --type select events (routes are rebuilt from them); the
+    partners and the headquarters are context and are kept whatever those filters
+    say: leave them out with --kind (e.g. --kind event --kind route). The app's
+    downloads follow the same rule. A CSV comes with .csvt and .prj files beside it.
+    """
     from mapapp.export.filters import check_data, check_filters, filter_collection
     from mapapp.export.formats import FORMATS, export_files, filter_parts, infer_format
     from mapapp.store import geojson_io

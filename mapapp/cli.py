@@ -138,12 +138,18 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Write the filtered subset of the built data, in the same schema, in any format."""
+    """Write the filtered subset of the built data, in the same schema, in any format.
+
+    --day, --actor and --type select events (routes are rebuilt from them); the
+    partners and the headquarters are context and are kept whatever those filters
+    say: leave them out with --kind (e.g. --kind event --kind route). The app's
+    downloads follow the same rule. A CSV comes with .csvt and .prj files beside it.
+    """
     from mapapp.export.filters import check_data, check_filters, filter_collection
-    from mapapp.export.formats import FORMATS, export_bytes, filter_parts, infer_format
+    from mapapp.export.formats import FORMATS, export_files, filter_parts, infer_format
     from mapapp.store import geojson_io
 
-    def action() -> tuple[str, dict[str, Any], bytes]:
+    def action() -> tuple[str, dict[str, Any], dict[str, bytes]]:
         if output != "-":
             check_output(Path(output), "--output")
         chosen = infer_format(output, fmt)
@@ -152,15 +158,21 @@ def export(
         check_filters(collection, str(data), days=day, actors=actor, kinds=kind, types=event_type)
         subset = filter_collection(collection, days=day, actors=actor, kinds=kind, types=event_type)
         note = " ".join(filter_parts(day or [], actor or [], event_type or [], kind or []))
-        return chosen, subset, export_bytes(subset, chosen, note or "all")
+        return chosen, subset, export_files(subset, chosen, note or "all")
 
-    chosen, subset, content = _run(action)
+    chosen, subset, files = _run(action)
     if output == "-":
-        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.write(files[FORMATS[chosen].extension])
     else:
-        from mapapp.atomic import write_bytes_atomic
+        from mapapp.atomic import write_many_atomic
 
-        _run(lambda: write_bytes_atomic(Path(output), content))
+        out = Path(output)
+        # The file keeps its name; its sidecars (a CSV's .csvt and .prj) go beside it.
+        named = [
+            (out if ext == FORMATS[chosen].extension else out.with_suffix(ext), content)
+            for ext, content in files.items()
+        ]
+        _run(lambda: write_many_atomic(named))
         held = FORMATS[chosen].kinds  # FlatGeobuf and CSV hold the events only
         kept = [f for f in subset["features"] if f["properties"]["kind"] in held]
         typer.echo(f"wrote {output} ({_count_kinds({'features': kept})})", err=True)

@@ -82,7 +82,7 @@ def synthetic_collection(
         lon += rng.uniform(-3.0, 3.0)
         f["geometry"]["coordinates"] = [round(lon, 6), round(lat, 6)]
         f["id"] = p["event_id"] = f"{p['event_id']}-{i}"
-        p["order"] = i + 1
+        p["seq"] = i + 1
         p["day"] = 1 + (i * days) // n_events
         p["title"] = f"{p['title']} (#{i + 1})"
         p["lat"], p["lon"] = round(lat, 6), round(lon, 6)

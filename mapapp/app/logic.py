@@ -16,6 +16,7 @@ import pandas as pd
 from mapapp.export.filters import available, events_of, key
 from mapapp.presentation import escape, wording
 from mapapp.presentation.palette import day_color
+from mapapp.store.times import PART_OF_DAY_HOURS
 
 Props = dict[str, Any]
 QUERY_KEYS = ("day", "actor", "type")
@@ -97,12 +98,12 @@ def _add(items: list[Any], value: Any) -> None:
 def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
     """The itinerary table: exactly the events in the collection, in visit order."""
     rows = []
-    for f in sorted(events_of(collection), key=lambda f: f["properties"]["order"]):
+    for f in sorted(events_of(collection), key=lambda f: f["properties"]["seq"]):
         p = f["properties"]
         view = wording.event_view(p)
         rows.append(
             {
-                "#": p["order"],
+                "#": p["seq"],
                 "event_id": p["event_id"],
                 "day": p["day"],
                 "when": view.when,
@@ -114,15 +115,6 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-#: Hours a part-of-day label covers; any other inexact time spans the whole day.
-PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
-    "morning": (6, 12),
-    "afternoon": (12, 18),
-    "evening": (18, 24),
-    "night": (20, 24),
-}
 
 
 def time_span(props: Props) -> tuple[str, str]:
@@ -150,7 +142,7 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
         for actor in p["actors"]:
             rows.append(
                 {
-                    "order": p["order"],
+                    "order": p["seq"],
                     "day": p["day"],
                     "date": p["date"],
                     "start": start,
@@ -237,7 +229,7 @@ def event_for_click(
         if match:
             order = int(match.group(1))
             for props in events:
-                if props["order"] == order:
+                if props["seq"] == order:
                     return props
     if latlng and "lat" in latlng and "lng" in latlng:
         lat, lng = float(latlng["lat"]), float(latlng["lng"])
@@ -252,7 +244,7 @@ def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
     for f in collection["features"]:
         p = f["properties"]
         if p["kind"] == "event":
-            spans.append((p["quote_start"], p["quote_end"], f"{p['order']}. {p['title']}"))
+            spans.append((p["quote_start"], p["quote_end"], f"{p['seq']}. {p['title']}"))
         elif p["kind"] == "partner":
             spans += [
                 (s, e, p["name"]) for s, e in zip(p["quote_starts"], p["quote_ends"], strict=True)

@@ -4,7 +4,9 @@ Events match every given filter (day, actor, event type). Actor names and event
 types match case-insensitively, on the whole value, in the CLI, links and app
 alike. Routes are rebuilt from the events that remain, so an export is exactly
 the filtered view. Partner and HQ features carry no day or actor: they are
-context, kept unless `kinds` leaves them out.
+context, kept by the day, actor and type filters (a day's export still shows
+the partners and the HQ), and left out only by `kinds`. The CLI's `--help`, the
+README and the app's downloads follow this rule, which lives only here.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """The export formats: one entry point that writes a filtered collection in any of them.
 
 The CLI and the app both call `export_bytes`, so a filter gives the same file
-from either. Everything but GeoJSON is written by GDAL (pyogrio).
+from either. GeoPackage and FlatGeobuf are written by GDAL (pyogrio); KML, GPX
+and CSV by the standard library's XML and text writers (see each module for
+why); every format is read back by GDAL in the tests. A CSV comes with two
+sidecars (`.csvt`, `.prj`), which the CLI writes beside it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.errors import InputError, Problem
+from mapapp.export.csv_table import WGS84_PRJ, csv_text, csvt_text
 from mapapp.export.filters import FeatureCollection
-from mapapp.export.gdal import write_layer, write_table
+from mapapp.export.gdal import write_layer
 from mapapp.export.gpkg import write_gpkg
 from mapapp.export.gpx import write_gpx
 from mapapp.export.kml import write_kml
-from mapapp.export.tables import Table, layers
+from mapapp.export.tables import layers
 from mapapp.store import geojson_io
 from mapapp.store.schema import KINDS, METADATA_MEMBER
 
@@ -31,6 +35,7 @@ class Format:
     mime: str
     label: str
     kinds: tuple[str, ...] = KINDS  # what a file of this format holds
+    sidecars: tuple[str, ...] = ()  # extensions of the files that go beside it
 
     @property
     def short(self) -> str:
@@ -52,7 +57,9 @@ FORMATS: dict[str, Format] = {
             "GPX (waypoints and day tracks)",
             ("event", "route"),
         ),
-        Format("csv", ".csv", "text/csv", "CSV (events, one row each)", ("event",)),
+        Format(
+            "csv", ".csv", "text/csv", "CSV (events, one row each)", ("event",), (".csvt", ".prj")
+        ),
     )
 }
 ALIASES = {".json": "geojson", ".gpx": "gpx", ".kml": "kml", ".csv": "csv", ".fgb": "fgb"}
@@ -87,28 +94,33 @@ def infer_format(output: str, explicit: str | None) -> str:
 
 
 def export_bytes(collection: FeatureCollection, fmt: str, filter_note: str = "all") -> bytes:
-    """The file's content: written in a private temporary folder, then read back."""
+    """The file's content (without its sidecars)."""
+    return export_files(collection, fmt, filter_note)[FORMATS[fmt].extension]
+
+
+def export_files(
+    collection: FeatureCollection, fmt: str, filter_note: str = "all"
+) -> dict[str, bytes]:
+    """The file's content and its sidecars', by extension: written in a private
+    temporary folder, then read back."""
     if fmt == "geojson":
-        return geojson_io.dumps(collection).encode("utf-8")
+        return {".geojson": geojson_io.dumps(collection).encode("utf-8")}
+    if fmt == "csv":
+        events = layers(collection)["event"]
+        return {
+            ".csv": csv_text(events).encode("utf-8"),
+            ".csvt": csvt_text(events).encode("utf-8"),
+            ".prj": WGS84_PRJ.encode("utf-8"),
+        }
+    extension = FORMATS[fmt].extension
     with tempfile.TemporaryDirectory(prefix="mapapp-export-") as tmp:
-        path = Path(tmp) / f"export{FORMATS[fmt].extension}"
+        path = Path(tmp) / f"export{extension}"
         WRITERS[fmt](collection, path, filter_note)
-        return path.read_bytes()
+        return {extension: path.read_bytes()}
 
 
 def _fgb(collection: FeatureCollection, path: Path, _note: str) -> None:
     write_layer(path, layers(collection)["event"], "FlatGeobuf")
-
-
-def _csv(collection: FeatureCollection, path: Path, _note: str) -> None:
-    events = layers(collection)["event"]
-    table = Table(
-        "events",
-        events.description,
-        [(c.name, c.type) for c in events.columns],
-        [tuple(row.values()) for row in events.rows()],
-    )
-    write_table(path, table, "CSV")
 
 
 WRITERS: dict[str, Callable[[FeatureCollection, Path, str], None]] = {
@@ -116,7 +128,6 @@ WRITERS: dict[str, Callable[[FeatureCollection, Path, str], None]] = {
     "fgb": _fgb,
     "kml": lambda c, p, _note: write_kml(c, p),
     "gpx": lambda c, p, _note: write_gpx(c, p),
-    "csv": _csv,
 }
 
 

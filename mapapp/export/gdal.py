@@ -12,9 +12,12 @@ from numpy.typing import NDArray
 from pyogrio.raw import write
 
 from mapapp.export.tables import Layer, Table, as_json_text
+from mapapp.store.schema import Column
 
 #: schema type -> numpy dtype given to GDAL (lists travel as JSON text).
 DTYPES = {"integer": "int64", "real": "float64"}
+#: GDAL's time zone flag: 100 is UTC, each step a quarter of an hour east.
+UTC_FLAG = 100
 
 
 def column_array(values: list[Any], type_name: str) -> NDArray[Any]:
@@ -22,6 +25,31 @@ def column_array(values: list[Any], type_name: str) -> NDArray[Any]:
     if type_name.startswith("list"):
         return np.array([as_json_text(v) for v in values], dtype=object)
     return np.array(values, dtype=DTYPES.get(type_name, object))
+
+
+def typed_column(
+    column: Column, values: list[Any], *, local_as_text: bool
+) -> tuple[NDArray[Any], NDArray[Any] | None]:
+    """A column as GDAL should type it, and its time zone flags for a date-time.
+
+    `date` becomes a Date, the UTC span a DateTime in UTC, the local span a
+    DateTime with its offset, or ISO 8601 text where the format keeps no offset
+    (GeoPackage's DATETIME is UTC by its specification).
+    """
+    if column.gis == "Date":
+        return np.array(values, dtype="datetime64[D]"), None
+    if column.gis == "DateTime" or (column.gis == "LocalDateTime" and not local_as_text):
+        local = np.array([v[:19] for v in values], dtype="datetime64[s]")
+        return local, np.array([UTC_FLAG + offset_quarters(v[19:]) for v in values], dtype=int)
+    return column_array(values, column.type), None
+
+
+def offset_quarters(offset: str) -> int:
+    """'Z', '+09:00' or '-03:30' as quarters of an hour east of UTC."""
+    if offset in ("", "Z"):
+        return 0
+    sign = -1 if offset[0] == "-" else 1
+    return sign * (int(offset[1:3]) * 4 + int(offset[4:6]) // 15)
 
 
 def write_layer(
@@ -35,7 +63,12 @@ def write_layer(
 ) -> None:
     """One kind's layer, every declared column, a single geometry type."""
     fields = [c.name for c in layer.columns]
-    data = [column_array(layer.values[c.name], c.type) for c in layer.columns]
+    data, zones = [], {}
+    for c in layer.columns:
+        array, flags = typed_column(c, layer.values[c.name], local_as_text=driver == "GPKG")
+        data.append(array)
+        if flags is not None:
+            zones[c.name] = flags
     write_raw(
         path,
         shapely.to_wkb(np.array(layer.geometries, dtype=object)),
@@ -48,6 +81,7 @@ def write_layer(
         append=append,
         layer_options=layer_options,
         dataset_options=dataset_options,
+        gdal_tz_offsets=zones or None,
     )
 
 

@@ -132,7 +132,7 @@ def metadata_table(collection: FeatureCollection, filter_note: str) -> Table:
     return Table(
         "metadata",
         "The trip, the article, the build and the filter of this export",
-        [("key", "string"), ("value", "string")],
+        [("name", "string"), ("value", "string")],
         rows,
     )
 

@@ -138,7 +138,7 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
         "sel": selected,
         "ids": [p["event_id"] for p in props],
         "c": {
-            "order": [p["order"] for p in props],
+            "order": [p["seq"] for p in props],
             "day": [p["day"] for p in props],
             # Integers in units of 1e-5 degree (~1 m): shorter than floats, faster to write.
             "lat": [round(c[1] * COORD_SCALE) for c in coords],

@@ -69,7 +69,7 @@ class SourceLink(NamedTuple):
 
 def heading(props: Mapping[str, Any]) -> str:
     """ "N. title": the order number first, so a click's tooltip names its event."""
-    return f"{props['order']}. {props['title']}"
+    return f"{props['seq']}. {props['title']}"
 
 
 def when_text(props: Mapping[str, Any]) -> str:

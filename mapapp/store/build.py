@@ -32,6 +32,7 @@ from mapapp.store.schema import (
     PartnerFeature,
     PartnerProps,
 )
+from mapapp.store.times import local_span
 
 #: A feature as plain JSON data (what the file, filters and views exchange).
 Feature = dict[str, Any]
@@ -43,8 +44,8 @@ def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> Fe
     """The store: events, their day routes, partners and HQ, with the schema version."""
     it = loaded.itinerary
     events = [
-        _dump(event_feature(it, event, places[event.place], order))
-        for order, event in enumerate(ordered_events(it.events), start=1)
+        _dump(event_feature(it, event, places[event.place], seq))
+        for seq, event in enumerate(ordered_events(it.events), start=1)
     ]
     features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
     if it.hq is not None:
@@ -89,8 +90,10 @@ def ordered_events(events: list[Event]) -> list[Event]:
     return [event for _, event in indexed]
 
 
-def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> EventFeature:
+def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> EventFeature:
     place = it.place(event.place)
+    date = event.date.isoformat()
+    span = local_span(date, event.time, event.time_precision, event.time_label, it.trip.timezone)
     actors = [it.actor(part.actor) for part in event.actors]
     lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
     radius, note = uncertainty_of(place, where.precision)
@@ -101,12 +104,16 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, order: int) -> E
         properties=EventProps(
             kind="event",
             event_id=event.id,
-            order=order,
+            seq=seq,
             day=event.day,
-            date=event.date.isoformat(),
+            date=date,
             time=event.time,
             time_precision=event.time_precision,
             time_label=event.time_label,
+            start_local=span.start_local,
+            end_local=span.end_local,
+            start_utc=span.start_utc,
+            end_utc=span.end_utc,
             title=event.title,
             event_type=event.type,
             actors=[a.name for a in actors],

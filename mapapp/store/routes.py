@@ -21,7 +21,7 @@ Feature = dict[str, Any]
 def route_features(events: list[Feature]) -> list[Feature]:
     """Routes derived from event features, so a filtered view gets matching routes."""
     by_day: dict[int, list[Feature]] = defaultdict(list)
-    for event in sorted(events, key=lambda f: f["properties"]["order"]):
+    for event in sorted(events, key=lambda f: f["properties"]["seq"]):
         by_day[event["properties"]["day"]].append(event)
     routes = []
     for day in sorted(by_day):

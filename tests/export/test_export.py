@@ -122,3 +122,31 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(workdir: Path) -> Non
     assert bad.returncode == 2
     assert "taken.gpkg [--output]: is a directory" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_day_actor_and_type_filters_keep_partners_and_hq_in_the_cli_and_the_app(
+    workdir: Path, built: dict[str, Any]
+) -> None:
+    """The one rule (export/filters.py): partners and HQ are context, kept by the
+    day, actor and type filters, dropped only by --kind; the app's download, built
+    from its Filters, is the same file as the CLI's."""
+    from typer.testing import CliRunner
+
+    from mapapp.app.logic import Filters
+    from mapapp.cli import app
+    from mapapp.export.formats import export_bytes
+
+    context = {"partner": 4, "hq": 1}
+    shown = filter_collection(built, **Filters(days=(2,), actors=("Yoji Muto",)).as_kwargs())
+    kinds = [f["properties"]["kind"] for f in shown["features"]]
+    assert {k: kinds.count(k) for k in context} == context
+    out = workdir / "muto.geojson"
+    data = workdir / "data" / "itinerary.geojson"
+    args = ["export", "--data", str(data), "--day", "2", "--actor", "Yoji Muto", "-o", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert out.read_bytes() == export_bytes(shown, "geojson")
+    only_events = filter_collection(built, days=[2], kinds=["event", "route"])
+    assert {f["properties"]["kind"] for f in only_events["features"]} == {"event", "route"}
+    assert "kept whatever those filters" in " ".join(
+        CliRunner().invoke(app, ["export", "--help"]).output.split()
+    )

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from mapapp.cli import app
 from mapapp.export.filters import events_of, filter_collection
 from mapapp.export.formats import export_bytes
+from mapapp.export.kml import data_columns
 from mapapp.store.schema import KINDS, columns
 
 FILTERS: dict[str, list[str]] = {
@@ -75,12 +76,31 @@ def test_every_filter_gives_the_same_layers_fields_and_types(
         got = feature_counts(path, fmt)
         assert got == {k: want[k] for k in got}, (label, got, want)
     first = schemas["all"]
+    if fmt == "kml":
+        # GDAL gives a KML folder the fields of the placemarks it holds (an empty
+        # day has none of the event's): the same layers, and the events' fields
+        # wherever there are events.
+        assert all(list(s) == list(first) for s in schemas.values()), schemas
+        wanted = {c.name for c in data_columns("event")}
+        for label, schema in schemas.items():
+            for name, fields in schema.items():
+                if name.startswith("Day ") and feature_counts_of(workdir / label, name):
+                    assert wanted <= {f for f, _ in fields}, (label, name)
+        return
     assert all(s == first for s in schemas.values()), schemas
     if fmt in ("gpkg", "fgb", "csv"):
         events = dict(first["events" if fmt != "csv" else "out"])
-        assert [n for n in events] == [c.name for c in columns("event")]
+        names = [n for n in events if n != "WKT"]  # the CSV's geometry column
+        assert names == [c.name for c in columns("event")]
         assert events["time"] == "OFTString"
         assert events["discrepancies"] == "OFTString"
+        assert events["seq"] == "OFTInteger64"
+        assert events["start_utc"] == "OFTDateTime"
+        assert events["date"] == ("OFTDateTime" if fmt == "fgb" else "OFTDate")
+
+
+def feature_counts_of(folder: Path, layer: str) -> int:
+    return int(pyogrio.read_info(folder / "out.kml", layer=layer)["features"])
 
 
 def feature_counts(path: Path, fmt: str) -> dict[str, int]:
@@ -116,7 +136,7 @@ def test_geojson_properties_have_the_declared_names_and_json_types_whatever_the_
     }
     for label, args in FILTERS.items():
         data = json.loads(export(workdir, "geojson", args, label).read_text("utf-8"))
-        assert data["mapapp_schema"] == 2
+        assert data["mapapp_schema"] == 3
         assert counts(data) == counts(expected(built, args))
         assert len(read(export(workdir, "geojson", args, label))[2]) == len(data["features"])
         for feature in data["features"]:
@@ -184,6 +204,7 @@ def test_kml_placemarks_are_named_and_described(workdir: Path) -> None:
         "Day 1",
         "Day 2",
         "Partners",
+        "Partner outlines",
         "Headquarters",
     ]
     assert len(read(path, layer="Day 1")[2]) == 0
@@ -197,7 +218,7 @@ def test_kml_placemarks_are_named_and_described(workdir: Path) -> None:
     text = path.read_text("utf-8")
     assert "<Polygon>" in text and "<LineString>" in text
     folders = ElementTree.fromstring(text).findall(".//{http://www.opengis.net/kml/2.2}Folder")
-    assert len(folders) == 4  # well-formed XML, one Document holding every folder
+    assert len(folders) == 5  # well-formed XML, one Document holding every folder
 
 
 def test_gpx_has_a_waypoint_per_event_with_times_and_a_track_per_day(
@@ -208,16 +229,16 @@ def test_gpx_has_a_waypoint_per_event_with_times_and_a_track_per_day(
     names, times, desc = waypoints["name"], waypoints["time"], waypoints["desc"]
     events = events_of(built)
     assert names.tolist() == [
-        f"{e['properties']['order']}. {e['properties']['title']}" for e in events
+        f"{e['properties']['seq']}. {e['properties']['title']}" for e in events
     ]
     timed = [e["properties"] for e in events if e["properties"]["time"]]
     assert timed, "the seed data has timed events"
     for props in timed:
-        index = props["order"] - 1
+        index = props["seq"] - 1
         hours, minutes = map(int, props["time"].split(":"))
         utc = times[index].astype("datetime64[m]").astype(object)
         assert ((utc.hour + 9) % 24, utc.minute) == (hours, minutes)  # Asia/Tokyo is UTC+9
-    untimed = [e["properties"]["order"] - 1 for e in events if not e["properties"]["time"]]
+    untimed = [e["properties"]["seq"] - 1 for e in events if not e["properties"]["time"]]
     assert all(str(times[i]) == "NaT" for i in untimed)
     assert all("Sources: https://" in d for d in desc.tolist())
     tracks = values(path, ["name"], layer="tracks")["name"].tolist()
@@ -227,7 +248,7 @@ def test_gpx_has_a_waypoint_per_event_with_times_and_a_track_per_day(
 def test_csv_has_lat_lon_and_lists_as_json(workdir: Path, built: dict[str, Any]) -> None:
     path = export(workdir, "csv", ["--actor", "Yoji Muto"])
     raw = path.read_bytes()
-    assert raw.startswith(b"kind,event_id,")
+    assert raw.startswith(b"WKT,kind,event_id,")
     fields = pyogrio.read_info(path)["fields"].tolist()
     values = dict(zip(fields, read(path)[3], strict=True))
     assert values["event_id"].tolist() == ["meeting-with-yoji-muto", "meeting-with-tech-startups"]
@@ -265,7 +286,7 @@ def test_hostile_text_survives_every_format(built: dict[str, Any], tmp_path: Pat
         paths[fmt] = tmp_path / f"evil.{fmt}"
         paths[fmt].write_bytes(export_bytes(data, fmt))
     kml = values(paths["kml"], ["Name", "description"], layer="Day 1")
-    assert kml["Name"][0] == '1. A ]] > <script>alert(1)</script> & "q" é, 日本'
+    assert kml["Name"][0] == f"1. {evil}"  # escaped by the XML writer, no CDATA to break
     assert "&lt;script&gt;" in kml["description"][0]
     assert values(paths["gpx"], ["name"], layer="waypoints")["name"][0] == f"1. {evil}"
     fields = pyogrio.read_info(paths["csv"])["fields"].tolist()
@@ -282,7 +303,7 @@ def test_one_filter_gives_the_same_events_in_every_format(
     args = ["--day", "2", "--actor", "yoji muto"]
     want = expected(built, args)
     ids = [e["id"] for e in events_of(want)]
-    order = {e["id"]: e["properties"]["order"] for e in events_of(want)}
+    order = {e["id"]: e["properties"]["seq"] for e in events_of(want)}
     numbers = sorted(order.values())
     assert len(ids) == 2
     got = {}
@@ -307,7 +328,7 @@ def test_placemarks_word_time_and_links_as_the_map_does() -> None:
     from mapapp.export.placemark import event_html, event_text
 
     props = {
-        "order": 7, "title": "Meeting", "day": 2, "date": "2025-04-09", "time": "18:10",
+        "seq": 7, "title": "Meeting", "day": 2, "date": "2025-04-09", "time": "18:10",
         "time_label": "18:10, about 45 minutes", "quote": "q", "place_name": "Kantei",
         "sources": ["javascript:alert(1)", "https://example.org/a"],
     }  # fmt: skip

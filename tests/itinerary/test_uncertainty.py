@@ -80,7 +80,7 @@ def test_a_collection_built_before_radii_still_reads() -> None:
     for props in events:
         del props["uncertainty_m"], props["uncertainty_note"]
     read = geojson_io.loads(json.dumps(data), "old.geojson")
-    assert read["mapapp_schema"] == 2
+    assert read["mapapp_schema"] == 3
     for feature in read["features"]:
         props = feature["properties"]
         if props["kind"] == "event":

@@ -71,7 +71,7 @@ def _open(browser: Browser, tmp_path: Path, collection: dict[str, Any]) -> tuple
 def _event_ids(collection: dict[str, Any]) -> list[str]:
     return [
         f["properties"]["event_id"]
-        for f in sorted(collection["features"], key=lambda f: f["properties"].get("order", 0))
+        for f in sorted(collection["features"], key=lambda f: f["properties"].get("seq", 0))
         if f["properties"]["kind"] == "event"
     ]
 

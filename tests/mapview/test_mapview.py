@@ -303,8 +303,8 @@ def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> No
         got = event_details(payload, i)
         props = events[i]["properties"]
         assert got["quote"] == props["quote"]
-        assert got["head"] == f"{props['order']}. {props['title']}"
-        assert got["order"] == props["order"]
+        assert got["head"] == f"{props['seq']}. {props['title']}"
+        assert got["order"] == props["seq"]
     # Quotes come from a pool: the table holds each once.
     quotes = {e["properties"]["quote"] for e in events}
     assert len(quotes) < len(events)
@@ -452,7 +452,7 @@ def test_payload_json_escapes_script_breakers() -> None:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [139.7, 35.7]},
             "properties": {
-                "kind": "event", "event_id": "x</script><script>", "order": 1, "day": 1,
+                "kind": "event", "event_id": "x</script><script>", "seq": 1, "day": 1,
                 "date": "2025-04-08", "time": None, "time_label": "", "title": "</script>",
                 "actors": [], "actor_roles": [], "place_name": "<!--", "geo_precision": 1,
                 "quote": "a & b {{x}} \u2028", "sources": [], "discrepancies": [],

@@ -20,8 +20,38 @@ def test_the_documented_tables_are_the_declared_schema() -> None:
     assert "docs/schema.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_a_version_1_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: Path) -> None:
+SPAN = ("start_local", "end_local", "start_utc", "end_utc")
+
+
+def as_version_2(built: dict[str, Any]) -> dict[str, Any]:
+    """The built store as version 2 wrote it: `order`, no time span."""
     old = json.loads(json.dumps(built))
+    old["mapapp_schema"] = 2
+    for feature in old["features"]:
+        props = feature["properties"]
+        if props["kind"] == "event":
+            for name in SPAN:
+                del props[name]
+            props["order"] = props.pop("seq")
+    return old
+
+
+def test_a_version_2_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: Path) -> None:
+    """`order` becomes `seq` in its declared place; the span is derived in the trip's
+    time zone: the upgraded file is exactly what the build writes today."""
+    old = as_version_2(built)
+    assert validate_collection(old, "v2") != []
+    path = tmp_path / "v2.geojson"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    upgraded = geojson_io.read(path)
+    assert upgraded == built
+    assert [list(f["properties"]) for f in upgraded["features"]] == [
+        list(f["properties"]) for f in built["features"]
+    ]
+
+
+def test_a_version_1_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: Path) -> None:
+    old = as_version_2(built)
     del old["mapapp_schema"], old["mapapp_metadata"]
     for feature in old["features"]:
         feature["properties"].pop("uncertainty_m", None)
@@ -30,7 +60,7 @@ def test_a_version_1_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: P
     path = tmp_path / "v1.geojson"
     path.write_text(json.dumps(old), encoding="utf-8")
     upgraded = geojson_io.read(path)
-    assert upgraded["mapapp_schema"] == 2
+    assert upgraded["mapapp_schema"] == 3
     assert validate_collection(upgraded, "v1") == []
     radius = {1: 100, 2: 2_000, 3: 25_000}
     for feature in upgraded["features"]:
@@ -38,6 +68,10 @@ def test_a_version_1_file_is_upgraded_on_read(built: dict[str, Any], tmp_path: P
         if props["kind"] == "event":
             assert props["uncertainty_m"] == radius[props["geo_precision"]]
             assert list(props).index("uncertainty_m") == list(props).index("geo_precision") + 1
+            assert "order" not in props and props["seq"] >= 1
+            # A version 1 file names no time zone: its span is read as UTC.
+            assert props["start_local"].startswith(props["date"])
+            assert props["start_local"].endswith("+00:00")
     assert is_mapapp_collection(upgraded)
 
 

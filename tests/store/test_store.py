@@ -72,7 +72,7 @@ def test_required_events_are_present_with_dates_of_their_day(built: dict[str, An
     for p in events.values():
         assert p["sources"], f"{p['event_id']} cites no source for its date"
         assert p["location_source"], f"{p['event_id']} cites no source for its coordinates"
-    assert [p["event_id"] for p in sorted(events.values(), key=lambda p: p["order"])][:3] == [
+    assert [p["event_id"] for p in sorted(events.values(), key=lambda p: p["seq"])][:3] == [
         "yokosuka-naval-base-visit",
         "mitsubishi-electric-kamakura-visit",
         "talks-with-gen-nakatani",

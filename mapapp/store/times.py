@@ -1,0 +1,96 @@
+"""When an event happened, as a span of real instants: the one rule behind the
+stored `start_local`, `end_local`, `start_utc` and `end_utc`.
+
+The build writes them, the schema upgrade derives them for older files, and
+every export reads them, so QGIS's temporal controller, Google Earth's time
+slider and the app's timeline agree. The span follows the time's precision:
+
+- a time to the minute is an instant (start = end);
+- a time to the hour spans that hour;
+- no time: a part-of-day label ("morning") spans its hours, anything else
+  spans the whole local day.
+
+Ends are exclusive (a whole day ends at the next midnight), as in ISO 8601
+intervals and KML's TimeSpan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: Hours a part-of-day label covers; any other inexact time spans the whole day.
+PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (20, 24),
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """An event's time span, local (with the trip's UTC offset) and in UTC."""
+
+    start_local: str  # 2025-04-08T18:10:00+09:00
+    end_local: str
+    start_utc: str  # 2025-04-08T09:10:00Z
+    end_utc: str
+
+    @property
+    def is_instant(self) -> bool:
+        return self.start_utc == self.end_utc
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> dt.tzinfo:
+    """The trip's IANA time zone; UTC for a name this machine does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def local_bounds(
+    date: str, time: str | None, precision: str, label: str
+) -> tuple[dt.datetime, dt.datetime]:
+    """Naive local start and end of the span (end exclusive; equal for an instant)."""
+    day = dt.date.fromisoformat(date)
+    midnight = dt.datetime(day.year, day.month, day.day)
+    if time:
+        clock = dt.time.fromisoformat(time)  # ValueError for anything but a time
+        start = midnight.replace(hour=clock.hour, minute=clock.minute)
+        return start, start + dt.timedelta(hours=1) if precision == "hour" else start
+    first, last = PART_OF_DAY_HOURS.get(label.strip().lower(), (0, 24))
+    return midnight + dt.timedelta(hours=first), midnight + dt.timedelta(hours=last)
+
+
+def event_span(props: dict[str, Any], timezone: str) -> Span:
+    """The span of one event's properties (date, time, time_precision, time_label)."""
+    return local_span(
+        str(props["date"]),
+        props.get("time"),
+        str(props.get("time_precision") or "day"),
+        str(props.get("time_label") or ""),
+        timezone,
+    )
+
+
+def local_span(date: str, time: str | None, precision: str, label: str, timezone: str) -> Span:
+    """The span of a local date and time in the trip's time zone."""
+    start, end = local_bounds(date, time, precision, label)
+    tz = zone(timezone)
+    start_local, end_local = start.replace(tzinfo=tz), end.replace(tzinfo=tz)
+    return Span(
+        start_local.isoformat(),
+        end_local.isoformat(),
+        _utc(start_local),
+        _utc(end_local),
+    )
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -127,7 +127,7 @@ with st.sidebar:
         help="The offline map is drawn from local data (coastline, cities and wards); "
         "under OpenStreetMap it shows wherever tiles fail to load.",
     )
-    views = ["Selection", region_label(collection)]
+    views = ["Selection", escape.markdown(region_label(collection))]
     view = st.radio("View", [0, 1], format_func=views.__getitem__)
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))

@@ -1,10 +1,12 @@
 """One escaper per target: HTML text and attributes, a JavaScript string literal,
-and JSON inside a <script> element. Every view that shows data uses these."""
+JSON inside a <script> element, and Markdown (Streamlit reads widget labels and
+options as Markdown). Every view that shows data uses these."""
 
 from __future__ import annotations
 
 import html as _html
 import json
+import re
 
 _EXTRA_ENTITIES = str.maketrans(
     {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
@@ -38,3 +40,15 @@ def js_string(value: object) -> str:
     """A JavaScript string literal (quotes included) holding the value's text,
     safe inside a <script> element."""
     return script(json.dumps(str(value)))
+
+
+#: CommonMark's backslash-escapable punctuation, which covers Streamlit's extras
+#: too (`$` for LaTeX, `:` for emoji short codes).
+_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown(value: object) -> str:
+    """Text shown as typed where Streamlit reads Markdown (a radio option, a label):
+    every ASCII punctuation mark backslash-escaped, so `7*191` keeps its star and
+    `[x](javascript:...)` stays text."""
+    return _MARKDOWN.sub(r"\\\1", str(value))

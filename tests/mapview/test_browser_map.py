@@ -148,6 +148,30 @@ def test_escape_closes_the_details_and_gives_the_focus_back_to_the_marker(
     page.close()
 
 
+def test_a_payload_of_another_version_shows_a_notice_not_garbage(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A page whose routes payload is of a version routes.js does not read (a page
+    made by another mapapp): a console error and a notice; the rest still draws."""
+    html = render_html(_seed())
+    begin = '/*MV_ROUTES_BEGIN*/{"v":1,'
+    assert html.count(begin) == 1
+    path = tmp_path / "old.html"
+    path.write_text(html.replace(begin, '/*MV_ROUTES_BEGIN*/{"v":99,'), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.goto(path.as_uri())
+    notice = page.locator(".mv-notice")
+    notice.wait_for(timeout=10000)
+    assert "routeLayer layer was not drawn" in notice.inner_text()
+    assert "version 1, this page has 99" in notice.inner_text()
+    assert notice.get_attribute("role") == "alert"
+    assert any(c.startswith("error: mapapp: the routeLayer layer") for c in console)
+    assert page.locator(".mv-num").count() == 7  # the events still draw
+    page.close()
+
+
 def test_each_route_vertex_sits_at_its_events_true_spot(browser: Browser, tmp_path: Path) -> None:
     """Catches latitude and longitude swapped in the route layer: on screen, every
     event's true spot (its marker, or the foot of its leader line) is a route vertex."""

@@ -142,3 +142,13 @@ def test_a_null_is_an_unquoted_empty_cell_and_an_empty_text_is_quoted(
         if props["time_label"] == "":
             assert f'"{props["time_precision"]}","",' in line  # empty text: ""
         assert json.loads(fields["actors"]) == props["actors"]
+
+
+def test_gpx_stays_xml_with_hostile_text(built: dict[str, Any]) -> None:
+    """Control characters and a lone surrogate become U+FFFD; markup stays text."""
+    data = copy.deepcopy(filter_collection(built, days=[1]))
+    evil = '</name><x/>&amp; "q" \x00\x1f \udfff'
+    events_of(data)[0]["properties"]["title"] = evil
+    root = gpx_root(data)  # parses
+    name = root.find("g:wpt", GPX).findtext("g:name", namespaces=GPX)  # type: ignore[union-attr]
+    assert name == '1. </name><x/>&amp; "q" \ufffd\ufffd \ufffd'

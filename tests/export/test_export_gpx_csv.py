@@ -152,3 +152,9 @@ def test_gpx_stays_xml_with_hostile_text(built: dict[str, Any]) -> None:
     root = gpx_root(data)  # parses
     name = root.find("g:wpt", GPX).findtext("g:name", namespaces=GPX)  # type: ignore[union-attr]
     assert name == '1. </name><x/>&amp; "q" \ufffd\ufffd \ufffd'
+
+
+def test_a_lone_surrogate_does_not_fail_the_csv(built: dict[str, Any]) -> None:
+    data = copy.deepcopy(filter_collection(built, days=[1]))
+    events_of(data)[0]["properties"]["title"] = "a\udfffb"
+    assert csv_rows(export_bytes(data, "csv"))[0]["title"] == "a\ufffdb"

@@ -147,7 +147,7 @@ def _schema(kind: str) -> str:
         f'<SimpleField type="{KML_TYPES.get(c.gis, "string")}" name="{c.name}"/>'
         for c in data_columns(kind)
     )
-    return f'<Schema name="{kind}" id="{kind}">{fields}</Schema>\n'
+    return f'<Schema name="{kind}" id="schema-{kind}">{fields}</Schema>\n'
 
 
 def _data(kind: str, props: dict[str, Any]) -> str:
@@ -159,8 +159,8 @@ def _data(kind: str, props: dict[str, Any]) -> str:
             continue
         text = as_json_text(value) if isinstance(value, list) else str(value)
         items.append(f'<SimpleData name="{column.name}">{xml_text(text)}</SimpleData>')
-    data = "".join(items)
-    return f'<ExtendedData><SchemaData schemaUrl="#{kind}">{data}</SchemaData></ExtendedData>'
+    data = f'<SchemaData schemaUrl="#schema-{kind}">{"".join(items)}</SchemaData>'
+    return f"<ExtendedData>{data}</ExtendedData>"
 
 
 def kml_color(hex_rgb: str, alpha: int = 0xFF) -> str:

@@ -18,6 +18,7 @@ formula through. The rules (documented in docs/schema.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +45,7 @@ WGS84_PRJ = (
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]\n'
 )
 NEWLINE = "\r\n"  # RFC 4180
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def neutralise(text: str) -> str:
@@ -74,7 +76,9 @@ def csv_lines(events: Layer) -> Iterator[str]:
 
 
 def csv_text(events: Layer) -> str:
-    return "".join(csv_lines(events))
+    """The file's text; a lone surrogate (JSON allows one, UTF-8 cannot hold it)
+    becomes U+FFFD instead of failing the export."""
+    return _SURROGATE.sub("\ufffd", "".join(csv_lines(events)))
 
 
 def csvt_text(events: Layer) -> str:

@@ -8,19 +8,19 @@
   one site are one point of the track (and one stop), and says how many events
   it passes.
 
-Written with the standard library's ElementTree rather than GDAL's GPX driver,
-which writes one layer per file (waypoints and tracks had to be spliced) and a
-fixed, small number of links.
+Written here rather than by GDAL's GPX driver, which writes one layer per file
+(waypoints and tracks had to be spliced) and a fixed, small number of links.
+Every value passes the XML escapes and the file `xml_safe`, as in the KML.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from mapapp.export.filters import FeatureCollection
-from mapapp.export.placemark import event_text, xml_safe
+from mapapp.export.placemark import event_text_of, xml_attr, xml_safe, xml_text
 from mapapp.export.tables import layers
 from mapapp.presentation.wording import event_view, safe_url
 from mapapp.store.schema import METADATA_MEMBER
@@ -33,40 +33,45 @@ def write_gpx(collection: FeatureCollection, path: Path) -> None:
 
 
 def gpx_bytes(collection: FeatureCollection) -> bytes:
+    return xml_safe("".join(_document(collection))).encode("utf-8")
+
+
+def _document(collection: FeatureCollection) -> Iterator[str]:
+    """GPX 1.1's order: metadata, then every wpt, then every trk."""
     by_kind = layers(collection)
     meta = collection.get(METADATA_MEMBER) or {}
     titles: dict[str, str] = meta.get("source_titles") or {}
-    root = ET.Element("gpx", version="1.1", creator="mapapp", xmlns=GPX_NS)
-    head = ET.SubElement(root, "metadata")
-    _text(head, "name", str(meta.get("trip") or "mapapp export"))
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    yield f'<gpx version="1.1" creator="mapapp" xmlns="{GPX_NS}">\n'
+    head = _tag("name", str(meta.get("trip") or "mapapp export"))
     article = safe_url(meta.get("article_url") or "")
     if article:
-        _link(head, article, str(meta.get("article_title") or article))
+        head += _link(article, str(meta.get("article_title") or article))
+    yield f"<metadata>{head}</metadata>\n"
     events = by_kind["event"]
     for geometry, props in zip(events.geometries, events.rows(), strict=True):
         view = event_view(props)
-        point = ET.SubElement(root, "wpt", lat=repr(geometry.y), lon=repr(geometry.x))
-        if props["start_utc"] == props["end_utc"]:
-            _text(point, "time", props["start_utc"])
-        _text(point, "name", view.heading)
-        _text(point, "cmt", view.when)
-        _text(point, "desc", event_text(props))
+        parts = [_tag("time", props["start_utc"])] if props["start_utc"] == props["end_utc"] else []
+        parts += [
+            _tag("name", view.heading),
+            _tag("cmt", view.when),
+            _tag("desc", event_text_of(view)),
+        ]
         for source in view.sources:
             if source.href:
                 title = titles.get(source.text) or source.text
-                _link(point, source.href, f"{title} ({source.note})" if source.note else title)
-        _text(point, "type", props["event_type"])
+                parts.append(
+                    _link(source.href, f"{title} ({source.note})" if source.note else title)
+                )
+        parts.append(_tag("type", props["event_type"]))
+        yield f'<wpt lat="{geometry.y!r}" lon="{geometry.x!r}">{"".join(parts)}</wpt>\n'
     routes = by_kind["route"]
     for geometry, props in zip(routes.geometries, routes.rows(), strict=True):
-        track = ET.SubElement(root, "trk")
-        _text(track, "name", f"Day {props['day']} route")
-        _text(track, "desc", route_text(props, len(geometry.coords)))
-        segment = ET.SubElement(track, "trkseg")
-        for x, y, *_ in geometry.coords:
-            ET.SubElement(segment, "trkpt", lat=repr(y), lon=repr(x))
-    ET.indent(root, space=" ")
-    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return text + b"\n"
+        points = "".join(f'<trkpt lat="{y!r}" lon="{x!r}"/>' for x, y, *_ in geometry.coords)
+        name = _tag("name", f"Day {props['day']} route")
+        desc = _tag("desc", route_text(props, len(geometry.coords)))
+        yield f"<trk>{name}{desc}<trkseg>{points}</trkseg></trk>\n"
+    yield "</gpx>\n"
 
 
 def route_text(props: dict[str, Any], points: int) -> str:
@@ -76,10 +81,9 @@ def route_text(props: dict[str, Any], points: int) -> str:
     return f"{props['date']}: {points} stops{visits}, {props['length_km']:.1f} km"
 
 
-def _text(parent: ET.Element, tag: str, text: str) -> None:
-    ET.SubElement(parent, tag).text = xml_safe(text)
+def _tag(tag: str, text: str) -> str:
+    return f"<{tag}>{xml_text(text)}</{tag}>"
 
 
-def _link(parent: ET.Element, href: str, text: str) -> None:
-    link = ET.SubElement(parent, "link", href=xml_safe(href))
-    _text(link, "text", text)
+def _link(href: str, text: str) -> str:
+    return f'<link href="{xml_attr(href)}">{_tag("text", text)}</link>'

@@ -24,6 +24,16 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def xml_text(text: str) -> str:
+    """A value as XML character data (the writers run `xml_safe` on the whole file)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(text: str) -> str:
+    """A value inside a double-quoted XML attribute."""
+    return xml_text(text).replace('"', "&quot;")
+
+
 def event_name(props: dict[str, Any]) -> str:
     """The visit number and title, as shown on the map's markers."""
     return event_view(props).heading
@@ -51,12 +61,19 @@ def _source_text(source: SourceLink) -> str:
 
 def event_text(props: dict[str, Any]) -> str:
     """Plain-text description (GPX)."""
-    return "\n".join(f"{label}: {text}" for label, text in event_lines(event_view(props)))
+    return event_text_of(event_view(props))
+
+
+def event_text_of(view: EventView) -> str:
+    return "\n".join(f"{label}: {text}" for label, text in event_lines(view))
 
 
 def event_html(props: dict[str, Any]) -> str:
     """HTML description (KML balloons), every value escaped; sources as links."""
-    view = event_view(props)
+    return event_html_of(event_view(props))
+
+
+def event_html_of(view: EventView) -> str:
     parts = []
     for label, text in event_lines(view):
         if label == "Sources":

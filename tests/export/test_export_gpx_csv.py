@@ -142,3 +142,68 @@ def test_a_null_is_an_unquoted_empty_cell_and_an_empty_text_is_quoted(
         if props["time_label"] == "":
             assert f'"{props["time_precision"]}","",' in line  # empty text: ""
         assert json.loads(fields["actors"]) == props["actors"]
+
+
+def test_gpx_stays_xml_with_hostile_text(built: dict[str, Any]) -> None:
+    """Control characters and a lone surrogate become U+FFFD; markup stays text."""
+    data = copy.deepcopy(filter_collection(built, days=[1]))
+    evil = '</name><x/>&amp; "q" \x00\x1f \udfff'
+    events_of(data)[0]["properties"]["title"] = evil
+    root = gpx_root(data)  # parses
+    name = root.find("g:wpt", GPX).findtext("g:name", namespaces=GPX)  # type: ignore[union-attr]
+    assert name == '1. </name><x/>&amp; "q" \ufffd\ufffd \ufffd'
+
+
+def test_a_lone_surrogate_does_not_fail_the_csv(built: dict[str, Any]) -> None:
+    data = copy.deepcopy(filter_collection(built, days=[1]))
+    events_of(data)[0]["properties"]["title"] = "a\udfffb"
+    assert csv_rows(export_bytes(data, "csv"))[0]["title"] == "a\ufffdb"
+
+
+def test_kml_and_gpx_describe_each_event_in_the_maps_words(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    """The place line with its precision label and radius, the location note and
+    the location source, exactly as the map's EventView gives them."""
+    from mapapp.mapview.present import event_view
+
+    kml = tmp_path / "all.kml"
+    kml.write_bytes(export_bytes(built, "kml"))
+    described = {}
+    for day in ("Day 1", "Day 2"):
+        meta, _, _, data = read(kml, layer=day, columns=["Name", "description"])
+        cols = dict(zip(meta["fields"].tolist(), data, strict=True))
+        described.update(zip(cols["Name"].tolist(), cols["description"].tolist(), strict=True))
+    waypoints = {
+        w.findtext("g:name", namespaces=GPX): w.findtext("g:desc", namespaces=GPX) or ""
+        for w in gpx_root(built).findall("g:wpt", GPX)
+    }
+    for feature in events_of(built):
+        view = event_view(feature["properties"])
+        assert "within about" in view.place
+        assert f"Where: {view.place}" in waypoints[view.heading]
+        assert f"When: {view.when}" in waypoints[view.heading]
+        location = f"{feature['properties']['location_source']} (location)"
+        assert location in waypoints[view.heading]
+        html = described[view.heading]
+        assert f"<b>Where</b>: {escape_html(view.place)}" in html
+        assert escape_html(view.place_note) in html and "(location)" in html
+
+
+def escape_html(text: str) -> str:
+    from mapapp.mapview import escape
+
+    return escape.html(text)
+
+
+def test_sql_in_a_name_is_only_text_in_the_geopackage(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    data = copy.deepcopy(filter_collection(built, days=[1]))
+    sql = "Robert'); DROP TABLE events;--"
+    props = events_of(data)[0]["properties"]
+    props["actors"][0], props["actor_roles"][0] = sql, f"{sql}: visitor"
+    path = tmp_path / "sql.gpkg"
+    path.write_bytes(export_bytes(data, "gpkg"))
+    assert read(path, layer="event_actors", columns=["actor"])[3][0][0] == sql
+    assert len(read(path, layer="events")[2]) == len(events_of(data))

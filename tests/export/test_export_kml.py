@@ -166,3 +166,18 @@ def test_gpsbabel_keeps_every_event_route_partner_and_the_hq(
     assert partners <= tracks
     routes = {f"Day {p['day']} route" for p in props if p["kind"] == "route"}
     assert {t.split(" (")[0] for t in tracks if t.startswith("Day ")} == routes
+
+
+@pytest.mark.parametrize("args", [{}, {"days": [1]}, {"kinds": ["partner"]}])
+def test_the_kml_is_valid_against_the_ogc_kml_2_2_schema(
+    args: dict[str, Any], built: dict[str, Any]
+) -> None:
+    """The OGC schema as fastkml ships it (with its atom and xAL imports, read from
+    disk): element order, IDs, colours and times are all checked."""
+    import fastkml
+    from lxml import etree
+
+    xsd = Path(fastkml.__file__).parent / "schema" / "ogckml22.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    document = etree.fromstring(export_bytes(filter_collection(built, **args), "kml"))
+    assert schema.validate(document), [e.message for e in schema.error_log][:5]

@@ -4,6 +4,10 @@ Streamlit serves `static/` only from beside the script it runs, and mapapp's
 installed package is no place to write into (it may be read-only, or shared by
 several environments). So the server runs a small launcher kept in a folder that
 mapapp owns, with the map's `static/` assets beside it.
+
+The launcher is an st.App (Streamlit's way to add middleware): the page runs
+behind mapapp's upload guard (`mapapp.app.guard`), which bounds what uploads
+and sessions can hold.
 """
 
 from __future__ import annotations
@@ -17,9 +21,22 @@ from mapapp.geocode.resolve import Progress
 from mapapp.pipeline import build, output_path
 
 LAUNCHER = """\
-# Written by `mapapp app`: runs mapapp's Streamlit app, so static/ beside this file is served.
+# Written by `mapapp app`: serves mapapp's Streamlit app (mapapp_page.py, beside this file)
+# behind mapapp's upload guard; static/ beside this file is served.
+import streamlit as st
+
+from mapapp.app.guard import lifespan, middleware
+
+app = st.App("mapapp_page.py", middleware=middleware(), lifespan=lifespan)
+"""
+
+PAGE = """\
+# Written by `mapapp app`: the page launch.py serves.
 import runpy
 
+from mapapp.app.limits import end_with_connection
+
+end_with_connection()
 runpy.run_module("mapapp.app.page", run_name="__main__")
 """
 
@@ -47,9 +64,11 @@ def prepare(
     if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
         build(itinerary, offline=offline, progress=progress, root=root)
     home = app_home()
+    for name, text in (("mapapp_page.py", PAGE), ("launch.py", LAUNCHER)):
+        path = home / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_text_atomic(path, text)
     launcher = home / "launch.py"
-    if not launcher.is_file() or launcher.read_text(encoding="utf-8") != LAUNCHER:
-        write_text_atomic(launcher, LAUNCHER)
     install_static(home / "static")
     install_packs(home / "static")
     return launcher, data

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -308,15 +309,17 @@ class SessionClient:
         while True:
             answer = ForwardMsg()
             answer.ParseFromString(await asyncio.wait_for(self.ws.recv(), 60))
-            if answer.WhichOneof("type") == "file_urls_response":
-                if answer.file_urls_response.response_id == request_id:
-                    return list(answer.file_urls_response.file_urls)
+            response = answer.file_urls_response
+            if answer.WhichOneof("type") == "file_urls_response" and (
+                response.response_id == request_id
+            ):
+                return list(response.file_urls)
 
     def put(self, path: str, name: str, payload: bytes) -> int:
         """One upload, as the browser sends it (multipart PUT); the HTTP status."""
         boundary = uuid.uuid4().hex
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
             f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'
         ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
@@ -334,10 +337,11 @@ class SessionClient:
             except OSError:
                 pass  # refused mid-body: the server closed the connection; read its answer
             response = connection.getresponse()
-            response.read()
+            with contextlib.suppress(http.client.HTTPException, OSError):
+                response.read()  # the server may close before its short answer is read
             return response.status
-        except OSError:
-            return 0
+        except (OSError, http.client.HTTPException):
+            return 0  # no answer: the connection was closed
         finally:
             connection.close()
 
@@ -569,8 +573,7 @@ def _report(
         and health_max <= targets.health_max_s,
         "every_viewer_map": every_map,
         "rerun_p95": all(
-            v["p95_s"] is not None and v["p95_s"] <= targets.rerun_p95_s
-            for v in report["viewers"]
+            v["p95_s"] is not None and v["p95_s"] <= targets.rerun_p95_s for v in report["viewers"]
         ),
     }
     if not all(report["targets"].values()):

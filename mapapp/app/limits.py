@@ -4,8 +4,8 @@ An upload is at most what the app can use: one itinerary with its article, or
 one GeoJSON file. So at most MAX_FILES files and MAX_UPLOAD_TOTAL bytes, per
 upload and per session. The server refuses more before reading it (see
 `mapapp.app.guard`); the page checks again, reads an upload only while holding
-one of a few parsing slots, and lets go of its raw bytes as soon as it has
-been handled, accepted or rejected.
+one of a few parsing slots (pages themselves run a few at a time), and lets go
+of its raw bytes as soon as it has been handled, accepted or rejected.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ MB = 1024 * 1024
 MAX_FILES = 2  # an itinerary and its article, or one GeoJSON file
 MAX_UPLOAD_TOTAL = 20 * MB  # per upload and per session (each file: safe_files.MAX_UPLOAD_BYTES)
 MAX_SERVER_UPLOAD_BYTES = 200 * MB  # received and not yet handled, over every session
-MAX_PARSING = 2  # uploads read at once, server-wide; the rest wait with a notice
+MAX_RUNS = 4  # page runs at once, server-wide: the rest queue (the GIL runs one anyway)
+MAX_PARSING = 2  # uploads read at once, server-wide (within those runs); the rest wait
 PARSE_WAIT_S = 120.0  # then the upload is refused: the server is busy
 MAX_KEPT_UPLOADS = 16  # sessions showing an uploaded data set at once, server-wide
 MAX_SESSIONS = 200  # open sessions (websockets), server-wide
 
+_RUNS = threading.BoundedSemaphore(MAX_RUNS)
 _PARSING = threading.BoundedSemaphore(MAX_PARSING)
+_THIS_RUN = threading.local()  # whether this thread holds a run slot
 # The uploads sessions show, by id: weak, so an upload goes with the session that shows it.
 _KEPT: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 _KEPT_LOCK = threading.Lock()
@@ -49,6 +52,39 @@ def check_upload(files: Sequence[tuple[str, int]]) -> None:
 
 
 @contextmanager
+def run_slot() -> Iterator[None]:
+    """One of MAX_RUNS server-wide slots for running the page.
+
+    Streamlit runs each session's script in its own thread, and all of them share
+    one interpreter lock with the event loop that answers every request: twenty
+    viewers changing filters at once made /_stcore/health wait seconds. Queued
+    here, runs take their turn and the event loop keeps its share.
+    """
+    _RUNS.acquire()
+    _THIS_RUN.held = True
+    try:
+        yield
+    finally:
+        _THIS_RUN.held = False
+        _RUNS.release()
+
+
+@contextmanager
+def _stepping_aside() -> Iterator[None]:
+    """Give this thread's run slot to another page while it waits (for a parsing slot)."""
+    held = getattr(_THIS_RUN, "held", False)
+    if held:
+        _THIS_RUN.held = False
+        _RUNS.release()
+    try:
+        yield
+    finally:
+        if held:
+            _RUNS.acquire()
+            _THIS_RUN.held = True
+
+
+@contextmanager
 def parse_slot(on_wait: Callable[[], object], wait_s: float = PARSE_WAIT_S) -> Iterator[None]:
     """One of MAX_PARSING server-wide slots for reading an upload.
 
@@ -57,7 +93,9 @@ def parse_slot(on_wait: Callable[[], object], wait_s: float = PARSE_WAIT_S) -> I
     """
     if not _PARSING.acquire(blocking=False):
         on_wait()
-        if not _PARSING.acquire(timeout=wait_s):
+        with _stepping_aside():
+            got = _PARSING.acquire(timeout=wait_s)
+        if not got:
             raise InputError([Problem("upload", "", (
                 "the server is busy reading other uploads; try again in a minute"
             ))])  # fmt: skip

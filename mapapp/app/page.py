@@ -55,6 +55,14 @@ def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[s
     return filter_collection(_dataset.collection, **filters.as_kwargs())
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_chart(
+    _rows: list[dict[str, Any]], key: str, filters: app_logic.Filters, timezone: str | None
+) -> Any:
+    """Made once per data and filter for every session: altair checks each chart it builds."""
+    return app_logic.timeline_chart(_rows, timezone)
+
+
 def _take_upload(uploaded: Dataset | Overlay) -> str:
     """Keep an upload (replacing the data, or adding an overlay); say which happened."""
     if isinstance(uploaded, Overlay):
@@ -241,7 +249,7 @@ timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.header("Timeline")
     timezone = collection.get("mapapp_metadata", {}).get("timezone")
-    st.altair_chart(app_logic.timeline_chart(timeline, timezone), width="stretch")
+    st.altair_chart(_timeline_chart(timeline, dataset.key, filters, timezone), width="stretch")
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."

@@ -34,10 +34,11 @@ PAGE = """\
 # Written by `mapapp app`: the page launch.py serves.
 import runpy
 
-from mapapp.app.limits import end_with_connection
+from mapapp.app.limits import end_with_connection, run_slot
 
 end_with_connection()
-runpy.run_module("mapapp.app.page", run_name="__main__")
+with run_slot():
+    runpy.run_module("mapapp.app.page", run_name="__main__")
 """
 
 

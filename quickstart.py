@@ -119,8 +119,9 @@ def _packages(count: int) -> str:
 
 
 #: Debian packages the tests use: the browser tests drive chromium (Playwright's own
-#: download cannot work here); the README's examples call GDAL's ogrinfo.
-TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"))
+#: download cannot work here); the README's examples call GDAL's ogrinfo; its deploy
+#: example runs nginx in front of the app.
+TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"), ("nginx", "nginx"))
 
 
 def ensure_test_tools() -> None:

@@ -96,7 +96,11 @@ def streamlit_command(
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
-        "--server.maxUploadSize", "10",
+        "--server.maxUploadSize", "10",  # a file; mapapp's guard bounds the rest
+        # Explicit, so no config.toml turns them off: uploads need the XSRF token,
+        # and only pages from this server may talk to it.
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
         "--client.showErrorDetails", "none",  # a bug shows a notice, not a traceback
         "--",
         "--itinerary", str(itinerary.resolve()),

@@ -140,7 +140,13 @@ with st.sidebar:
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
-shown = _filtered(dataset, dataset.key, filters)
+# Server-wide caches hold views of the served data only: an upload's would outlive its session.
+served = dataset is base
+shown = (
+    _filtered(dataset, dataset.key, filters)
+    if served
+    else filter_collection(dataset.collection, **filters.as_kwargs())
+)
 rows = app_logic.itinerary_rows(shown)
 
 st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
@@ -249,7 +255,12 @@ timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.header("Timeline")
     timezone = collection.get("mapapp_metadata", {}).get("timezone")
-    st.altair_chart(_timeline_chart(timeline, dataset.key, filters, timezone), width="stretch")
+    chart = (
+        _timeline_chart(timeline, dataset.key, filters, timezone)
+        if served
+        else app_logic.timeline_chart(timeline, timezone)
+    )
+    st.altair_chart(chart, width="stretch")
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."

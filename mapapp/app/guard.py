@@ -60,8 +60,13 @@ class _Traffic:
     """
 
     by_session: dict[str, Held] = field(default_factory=dict)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # why, by session (the page says)
     sessions: int = 0
     closed: int = 0  # websockets closed since the sweeper last looked
+
+    def refuse(self, session: str, reason: str) -> None:
+        reasons = self.refused.setdefault(session, [])
+        reasons[:] = [*reasons[-4:], reason]
 
     def total(self) -> int:
         return sum(h.bytes for h in self.by_session.values())
@@ -137,6 +142,7 @@ class UploadGuard:
         server = held_by(None).bytes + TRAFFIC.total()
         refused = refusal(mine, server, length)
         if refused is not None:
+            TRAFFIC.refuse(session, refused[1])
             await _answer(send, *refused)  # the body is never read
             return
         assert length is not None
@@ -203,6 +209,11 @@ async def _answer(send: Send, status: int, reason: str) -> None:
 # ------------------------------------------------------------------ the sweeper
 
 
+def refused_for(session: str) -> list[str]:
+    """Why the guard refused this session's uploads since last asked (and forget them)."""
+    return TRAFFIC.refused.pop(session, [])
+
+
 def sweep() -> int:
     """Drop files held for sessions that are no longer connected; how many went."""
     from streamlit import runtime
@@ -212,6 +223,9 @@ def sweep() -> int:
     if manager is None or storage is None:
         return 0
     rt = runtime.get_instance()
+    for session in list(TRAFFIC.refused):
+        if not rt.is_active_session(session):
+            TRAFFIC.refused.pop(session, None)
     gone = 0
     for session in list(storage):
         if not rt.is_active_session(session):

@@ -143,6 +143,23 @@ def release(file_ids: Sequence[str]) -> None:
             remove(ctx.session_id, file_id)
 
 
+def refused_by_server() -> None:
+    """Refuse the upload as a whole if the server refused some of its files.
+
+    The browser leaves a refused file out of the upload, so the page would read
+    the rest as if that were all the user chose; it says why instead.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from mapapp.app.guard import refused_for
+
+    ctx = get_script_run_ctx()
+    reasons = refused_for(ctx.session_id) if ctx is not None else []
+    if reasons:
+        problems = [f"the server refused a file: {reason}" for reason in dict.fromkeys(reasons)]
+        raise InputError([Problem("upload", "", problem) for problem in problems])
+
+
 def end_with_connection() -> None:
     """This session is shut down when its connection closes, not kept for a reconnect.
 

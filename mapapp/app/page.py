@@ -320,6 +320,7 @@ with st.sidebar:
         shown_articles = {base.trip.get("article_file", ""): base.article_text or ""}
         waiting = st.empty()
         try:
+            limits.refused_by_server()
             limits.check_upload([(u.name, u.size) for u in uploads])
             with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
                 files = [(u.name, u.getvalue()) for u in uploads]

@@ -32,13 +32,14 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 HOST = "127.0.0.1"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,26 @@ async def flooder(
 # ---------------------------------------------------------------------- the run
 
 
+def run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncio.run in a thread of its own: the caller may be inside an event loop
+    already (Playwright's sync API keeps one running in the tests' main thread)."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(asyncio.run(make()))
+        except BaseException as exc:  # handed to the caller below
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="mapapp-bench-sessions")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -489,12 +510,12 @@ def run_serve_bench(opts: ServeOptions, targets: Targets | None = None) -> dict[
         with running_app(work, itinerary, timeout_s=opts.start_timeout_s) as server:
             # One session alone first: imports and caches are warm before the start
             # figure, and its reruns are the service time without contention.
-            solo = asyncio.run(viewer(server.url, replace(opts, think_s=0.2), 0))
+            solo = run_coroutine(lambda: viewer(server.url, replace(opts, think_s=0.2), 0))
             time.sleep(2.0)
             start_rss = rss_mb(server.pid)
             load_before = os.getloadavg()[0]
             with Sampler(server) as sampler:
-                mixed = asyncio.run(_mixed(server, opts, sampler))
+                mixed = run_coroutine(lambda: _mixed(server, opts, sampler))
                 closed_at = time.monotonic()
                 time.sleep(opts.settle_s)
                 settled = rss_mb(server.pid)

@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT
 from tools import require
 
-from mapapp.bench.serve import SessionClient, free_port, running_app
+from mapapp.bench.serve import SessionClient, free_port, run_coroutine, running_app
 from mapapp.bench.serve import write_synthetic_itinerary as synthetic
 
 MB = 1024 * 1024
@@ -130,6 +130,6 @@ def test_sessions_get_their_map_and_keep_their_process(proxy: str) -> None:
     async def visitors() -> list[tuple[bool, list[int]]]:
         return list(await asyncio.gather(*(visit() for _ in range(4))))
 
-    for has_map, statuses in asyncio.run(visitors()):
+    for has_map, statuses in run_coroutine(visitors):
         assert has_map
         assert statuses == [204, 204]  # another process would answer 400 (unknown session)

@@ -8,14 +8,13 @@ on the server.
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mapapp.bench.serve import Server, SessionClient, running_app, widget_files
+from mapapp.bench.serve import Server, SessionClient, run_coroutine, running_app, widget_files
 from mapapp.bench.serve import write_synthetic_itinerary as synthetic
 
 MB = 1024 * 1024
@@ -35,21 +34,32 @@ async def _session(base: str) -> SessionClient:
     return client
 
 
-def test_a_third_file_and_a_made_up_one_are_refused(server: Server) -> None:
-    async def go() -> list[int]:
+def test_a_third_file_and_a_made_up_one_are_refused_and_the_page_says_so(
+    server: Server,
+) -> None:
+    async def go() -> tuple[list[int], list[str]]:
         client = await _session(server.url)
         try:
-            urls = await client.upload_urls(["a.yaml", "b.txt", "c.txt"])
-            statuses = [
-                client.put(u.upload_url, f"f{i}.txt", b"x" * MB) for i, u in enumerate(urls)
-            ]
+            uploader = client.widgets["file_uploader"]
+            urls = await client.upload_urls(["a.geojson", "b.txt", "c.txt"])
+            statuses = [client.put(u.upload_url, "f.txt", b"x" * MB) for u in urls]
             forged = f"/_stcore/upload_file/{client.session_id}/not-handed-out"
             statuses.append(client.put(forged, "forged.txt", b"x"))
-            return statuses
+            # The browser lists only the files the server took: the page reads them.
+            taken = [
+                (f"{u.file_id}.txt", MB, u)
+                for u, s in zip(urls, statuses[:3], strict=True)
+                if s == 204
+            ]
+            await client.rerun([widget_files(uploader.id, taken)])
+            return statuses, client.notices
         finally:
             await client.close()
 
-    assert asyncio.run(go()) == [204, 204, 413, 413]
+    statuses, notices = run_coroutine(go)
+    assert statuses == [204, 204, 413, 413]
+    assert "The upload was rejected; the map keeps its current data." in notices
+    assert any("the server refused a file: at most 2 files an upload" in n for n in notices)
 
 
 def test_more_than_the_budget_is_refused_before_it_is_read(server: Server) -> None:
@@ -65,7 +75,7 @@ def test_more_than_the_budget_is_refused_before_it_is_read(server: Server) -> No
             await client.close()
 
     # 9 + 11.5 MB: over the 20 MB an upload (and over the 10 MB a file).
-    assert asyncio.run(go()) == (204, 413)
+    assert run_coroutine(go) == (204, 413)
 
 
 def test_an_upload_that_does_not_say_its_length_is_refused(server: Server) -> None:
@@ -86,7 +96,7 @@ def test_an_upload_that_does_not_say_its_length_is_refused(server: Server) -> No
         finally:
             await client.close()
 
-    assert asyncio.run(go()) == 411
+    assert run_coroutine(go) == 411
 
 
 def test_without_the_xsrf_token_an_upload_is_forbidden(server: Server) -> None:
@@ -99,7 +109,7 @@ def test_without_the_xsrf_token_an_upload_is_forbidden(server: Server) -> None:
         finally:
             await client.close()
 
-    assert asyncio.run(go()) == 403
+    assert run_coroutine(go) == 403
 
 
 def test_once_the_app_has_read_an_upload_its_files_are_gone(server: Server) -> None:
@@ -121,7 +131,7 @@ def test_once_the_app_has_read_an_upload_its_files_are_gone(server: Server) -> N
         finally:
             await client.close()
 
-    first, notices, second = asyncio.run(go())
+    first, notices, second = run_coroutine(go)
     assert first == [204, 204]
     assert "The upload was rejected; the map keeps its current data." in notices  # two texts
     assert second == [204, 204]  # nothing of the first upload is held any more

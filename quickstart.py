@@ -121,8 +121,13 @@ def _packages(count: int) -> str:
 
 #: Debian packages the tests use: the browser tests drive chromium (Playwright's own
 #: download cannot work here); the README's examples call GDAL's ogrinfo; the KML
-#: export is checked with gpsbabel.
-TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"), ("gpsbabel", "gpsbabel"))
+#: export is checked with gpsbabel; the deploy example runs nginx in front of the app.
+TEST_TOOLS = (
+    ("chromium", "chromium"),
+    ("ogrinfo", "gdal-bin"),
+    ("gpsbabel", "gpsbabel"),
+    ("nginx", "nginx"),
+)
 #: QGIS for the exports' QGIS check: about 930 MB and three minutes, so installed
 #: only under CI=true; by hand the check skips and says how to install it.
 QGIS_PACKAGE = "python3-qgis"

@@ -232,9 +232,18 @@ def bench(
     sizes: Annotated[str, typer.Option(help="Comma-separated event counts.")] = DEFAULT_SIZES,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     repeats: Annotated[int, typer.Option(help="Runs per measurement (medians).")] = 3,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Load-test the app server instead (20 viewers, 5 floods)."),
+    ] = False,
 ) -> None:
     """Measure load, build, filter/export and map generation at several sizes."""
     from mapapp.bench.run import run_bench
+
+    if serve:
+        from mapapp.bench.serve import ServeOptions, run_and_report
+
+        raise typer.Exit(run_and_report(ServeOptions(), json_path))
 
     try:
         size_list = parse_sizes(sizes)

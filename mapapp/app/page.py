@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapapp.app import limits
 from mapapp.app import logic as app_logic
 from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
 from mapapp.errors import InputError, MapappError
@@ -53,6 +54,14 @@ def _load_dataset(itinerary: str, data: str, mtime: float, root: str | None) -> 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
     return filter_collection(_dataset.collection, **filters.as_kwargs())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_chart(
+    _rows: list[dict[str, Any]], key: str, filters: app_logic.Filters, timezone: str | None
+) -> Any:
+    """Made once per data and filter for every session: altair checks each chart it builds."""
+    return app_logic.timeline_chart(_rows, timezone)
 
 
 def _take_upload(uploaded: Dataset | Overlay) -> str:
@@ -132,7 +141,13 @@ with st.sidebar:
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 st.query_params.from_dict(app_logic.to_query(filters))
-shown = _filtered(dataset, dataset.key, filters)
+# Server-wide caches hold views of the served data only: an upload's would outlive its session.
+served = dataset is base
+shown = (
+    _filtered(dataset, dataset.key, filters)
+    if served
+    else filter_collection(dataset.collection, **filters.as_kwargs())
+)
 rows = app_logic.itinerary_rows(shown)
 
 st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
@@ -241,7 +256,12 @@ timeline = app_logic.timeline_rows(shown)
 if timeline:
     st.header("Timeline")
     timezone = collection.get("mapapp_metadata", {}).get("timezone")
-    st.altair_chart(app_logic.timeline_chart(timeline, timezone), width="stretch")
+    chart = (
+        _timeline_chart(timeline, dataset.key, filters, timezone)
+        if served
+        else app_logic.timeline_chart(timeline, timezone)
+    )
+    st.altair_chart(chart, width="stretch")
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."
@@ -288,21 +308,26 @@ with st.sidebar:
     st.header("Upload")
     uploads = st.file_uploader(
         "An itinerary (YAML/JSON) with its article (.txt), or a GeoJSON FeatureCollection;"
-        " up to 10 MB each",
+        " at most 2 files, up to 10 MB each",
         type=["yaml", "yml", "json", "geojson", "txt"],
         accept_multiple_files=True,
+        # A new uploader after each upload: the old one's files (and their bytes) go.
+        key=f"upload-{st.session_state.get('upload_round', 0)}",
     )
     uploads = list(uploads or [])
-    upload_id = tuple(u.file_id for u in uploads)
-    if uploads and st.session_state.get("upload_seen") != upload_id:
-        st.session_state.upload_seen = upload_id
+    if uploads:
         st.session_state.upload_errors = []
+        st.session_state.upload_message = ""
         shown_articles = {base.trip.get("article_file", ""): base.article_text or ""}
+        waiting = st.empty()
         try:
-            files = [(u.name, u.getvalue()) for u in uploads]
-            uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
+            limits.refused_by_server()
+            limits.check_upload([(u.name, u.size) for u in uploads])
+            with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
+                files = [(u.name, u.getvalue()) for u in uploads]
+                uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
+            limits.keep(uploaded)
             st.session_state.upload_message = _take_upload(uploaded)
-            st.rerun()
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
         except Exception:  # never a traceback on the page: logged here, a short notice there
@@ -310,18 +335,24 @@ with st.sidebar:
             st.session_state.upload_errors = [
                 "Something went wrong reading this upload; the details are in the server's log."
             ]
-    if st.session_state.get("upload_message") and uploads:
+        finally:  # accepted or rejected, the raw bytes go now
+            limits.release([u.file_id for u in uploads])
+            st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
+        st.rerun()
+    if st.session_state.get("upload_message"):
         st.html(
             f'<div class="mapapp-upload-status" role="status">'
             f"{escape.html(st.session_state.upload_message)}</div>"
         )
     if st.session_state.get("overlays") and st.button("Remove the overlays"):
         del st.session_state["overlays"]
+        st.session_state.upload_message = ""
         st.rerun()
-    if st.session_state.get("upload_errors") and uploads:
+    if st.session_state.get("upload_errors"):
         st.error("The upload was rejected; the map keeps its current data.")
         # Wrapped, so a long problem is readable without scrolling sideways.
         st.code("\n".join(st.session_state.upload_errors), language=None, wrap_lines=True)
     if "uploaded" in st.session_state and st.button("Back to the built data"):
         del st.session_state["uploaded"]
+        st.session_state.upload_message = ""
         st.rerun()

@@ -4,6 +4,10 @@ Streamlit serves `static/` only from beside the script it runs, and mapapp's
 installed package is no place to write into (it may be read-only, or shared by
 several environments). So the server runs a small launcher kept in a folder that
 mapapp owns, with the map's `static/` assets beside it.
+
+The launcher is an st.App (Streamlit's way to add middleware): the page runs
+behind mapapp's upload guard (`mapapp.app.guard`), which bounds what uploads
+and sessions can hold.
 """
 
 from __future__ import annotations
@@ -17,10 +21,24 @@ from mapapp.geocode.resolve import Progress
 from mapapp.pipeline import build, output_path
 
 LAUNCHER = """\
-# Written by `mapapp app`: runs mapapp's Streamlit app, so static/ beside this file is served.
+# Written by `mapapp app`: serves mapapp's Streamlit app (mapapp_page.py, beside this file)
+# behind mapapp's upload guard; static/ beside this file is served.
+import streamlit as st
+
+from mapapp.app.guard import lifespan, middleware
+
+app = st.App("mapapp_page.py", middleware=middleware(), lifespan=lifespan)
+"""
+
+PAGE = """\
+# Written by `mapapp app`: the page launch.py serves.
 import runpy
 
-runpy.run_module("mapapp.app.page", run_name="__main__")
+from mapapp.app.limits import end_with_connection, run_slot
+
+end_with_connection()
+with run_slot():
+    runpy.run_module("mapapp.app.page", run_name="__main__")
 """
 
 
@@ -47,9 +65,11 @@ def prepare(
     if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
         build(itinerary, offline=offline, progress=progress, root=root)
     home = app_home()
+    for name, text in (("mapapp_page.py", PAGE), ("launch.py", LAUNCHER)):
+        path = home / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_text_atomic(path, text)
     launcher = home / "launch.py"
-    if not launcher.is_file() or launcher.read_text(encoding="utf-8") != LAUNCHER:
-        write_text_atomic(launcher, LAUNCHER)
     install_static(home / "static")
     install_packs(home / "static")
     return launcher, data
@@ -76,7 +96,11 @@ def streamlit_command(
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
-        "--server.maxUploadSize", "10",
+        "--server.maxUploadSize", "10",  # a file; mapapp's guard bounds the rest
+        # Explicit, so no config.toml turns them off: uploads need the XSRF token,
+        # and only pages from this server may talk to it.
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
         "--client.showErrorDetails", "none",  # a bug shows a notice, not a traceback
         "--",
         "--itinerary", str(itinerary.resolve()),

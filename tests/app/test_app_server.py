@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import mapapp
-from mapapp.app.server import LAUNCHER, prepare, streamlit_command
+from mapapp.app.server import LAUNCHER, PAGE, prepare, streamlit_command
 
 PACKAGE = Path(mapapp.__file__).parent
 
@@ -36,6 +36,7 @@ def test_prepare_builds_and_keeps_assets_in_the_cache_folder(
     assert data == workdir / "data" / "itinerary.geojson" and data.is_file()
     assert launcher == tmp_path / "cache" / "mapapp" / "app" / "launch.py"
     assert launcher.read_text(encoding="utf-8") == LAUNCHER
+    assert (launcher.parent / "mapapp_page.py").read_text(encoding="utf-8") == PAGE
     static = launcher.parent / "static"
     assert {"jquery.min.js", "leaflet.js", "leaflet.css"} <= {p.name for p in static.iterdir()}
     assert (static / "images" / "marker-icon.png").is_file()
@@ -54,3 +55,5 @@ def test_offline_reaches_the_app_as_its_argument(tmp_path: Path, offline: bool) 
     script_args = command[command.index("--") + 1 :]
     assert ("--offline" in script_args) is offline
     assert "--server.enableStaticServing" in command
+    # No config file may turn the XSRF check off: the command line sets it.
+    assert command[command.index("--server.enableXsrfProtection") + 1] == "true"

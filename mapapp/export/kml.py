@@ -80,7 +80,7 @@ def _document(collection: FeatureCollection) -> Iterator[str]:
         yield _schema(kind)
     by_day: dict[int, list[str]] = {day: [] for day in days}
     for geometry, props in _pairs(by_kind["event"]):
-        view = present.event_view(props)
+        view = wording.event_view(props)
         by_day[props["day"]].append(
             _placemark(
                 view.heading,

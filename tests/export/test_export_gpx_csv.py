@@ -165,7 +165,7 @@ def test_kml_and_gpx_describe_each_event_in_the_maps_words(
 ) -> None:
     """The place line with its precision label and radius, the location note and
     the location source, exactly as the map's EventView gives them."""
-    from mapapp.mapview.present import event_view
+    from mapapp.presentation.wording import event_view
 
     kml = tmp_path / "all.kml"
     kml.write_bytes(export_bytes(built, "kml"))
@@ -191,7 +191,7 @@ def test_kml_and_gpx_describe_each_event_in_the_maps_words(
 
 
 def escape_html(text: str) -> str:
-    from mapapp.mapview import escape
+    from mapapp.presentation import escape
 
     return escape.html(text)
 

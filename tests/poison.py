@@ -190,7 +190,7 @@ def poison_collection(collection: dict[str, Any], payload: str = PAYLOAD) -> dic
                 continue
             props[name] = _poisoned(kind, props.get(name), payload)
         if "event_id" in props:
-            feature["id"] = props["event_id"] = f"{payload}{props['order']}"
+            feature["id"] = props["event_id"] = f"{payload}{props['seq']}"
     meta = out.get(METADATA_MEMBER) or {}
     for key, value in list(meta.items()):
         if isinstance(value, str) and key not in ("timezone", "start_date"):

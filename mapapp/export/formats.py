@@ -101,8 +101,9 @@ def export_bytes(collection: FeatureCollection, fmt: str, filter_note: str = "al
 def export_files(
     collection: FeatureCollection, fmt: str, filter_note: str = "all"
 ) -> dict[str, bytes]:
-    """The file's content and its sidecars', by extension: written in a private
-    temporary folder, then read back."""
+    """The file's content and its sidecars', by extension. GDAL writes the
+    GeoPackage and the FlatGeobuf in a private temporary folder (they are read
+    back); the text formats are made in memory."""
     if fmt == "geojson":
         return {".geojson": geojson_io.dumps(collection).encode("utf-8")}
     if fmt == "csv":

@@ -97,7 +97,9 @@ def explicit_date(text: str, year: int | None) -> dt.date | None:
     day = int(match.group("day") or match.group("day2"))
     found_year = match.group("year") or match.group("year2")
     try:
-        return dt.date(int(found_year) if found_year else (year or dt.date.today().year), month, day)
+        return dt.date(
+            int(found_year) if found_year else (year or dt.date.today().year), month, day
+        )
     except ValueError:
         return None
 

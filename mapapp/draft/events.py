@@ -192,7 +192,8 @@ def _locate(ctx: Context, stops: list[Mention], sentence: Sentence) -> list[tupl
     out: list[tuple[Stop, Mention]] = []
     for m in stops:
         if m.kind == "site":
-            out.append((_site_stop(ctx, m, sentence_city), m))
+            follow = next((c.city for c in cities if 0 <= c.start - m.end <= 5), None)
+            out.append((_site_stop(ctx, m, sentence_city, follow), m))
     site_cities = {s.city.geonameid for s, _ in out}
     for m in cities:
         assert m.city is not None
@@ -202,18 +203,20 @@ def _locate(ctx: Context, stops: list[Mention], sentence: Sentence) -> list[tupl
     return sorted(out, key=lambda pair: pair[1].start)
 
 
-def _site_stop(ctx: Context, m: Mention, sentence_city: City | None) -> Stop:
+def _site_stop(ctx: Context, m: Mention, sentence_city: City | None, follow: City | None) -> Stop:
     inner = m.inner_city.city if m.inner_city is not None else None  # "Kamakura Works"
     head = next((w for w in reversed(m.name.split()) if w.capitalize() in SITE_HEADS), "")
     site_type = head.lower() or "site"
     capital = ctx.capital
     if inner is not None and inner.country == ctx.host:
         city, why, confidence = inner, "the city in the site's name", 0.6
-    elif sentence_city is not None:
-        city, why, confidence = sentence_city, "the city named in the same sentence", 0.5
+    elif follow is not None:
+        city, why, confidence = follow, "the city named right after it", 0.6
     elif m.government and capital is not None:
         city, why = capital, "a seat of government with no city named: the host's capital"
         confidence = 0.4
+    elif sentence_city is not None:
+        city, why, confidence = sentence_city, "the city named in the same sentence", 0.5
     elif ctx.city is not None:
         city, why, confidence = ctx.city, "the city the story was last in", 0.3
     elif capital is not None:

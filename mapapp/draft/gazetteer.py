@@ -63,7 +63,7 @@ class Country:
     capital_lon: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gazetteer:
     cities: dict[str, tuple[City, ...]]  # by GeoNames' main name (case kept)
     aliases: dict[str, tuple[City, ...]]  # other Latin-script names of large cities
@@ -75,12 +75,28 @@ class Gazetteer:
         return self.country_names.get(word)
 
     def capital(self, code: str) -> City | None:
-        """The host's capital as a GeoNames city (the largest of that name there)."""
-        country = self.countries.get(code)
-        if country is None:
-            return None
-        named = [c for c in self.cities.get(country.capital, ()) if c.country == code]
-        return max(named, key=lambda c: c.population) if named else None
+        """The host's capital as a GeoNames city: by name, else the largest city within
+        25 km of countryinfo's capital point ("Washington D.C." is GeoNames' "Washington")."""
+        return _capital(self, code)
+
+
+@lru_cache(maxsize=256)
+def _capital(gaz: Gazetteer, code: str) -> City | None:
+    country = gaz.countries.get(code)
+    if country is None:
+        return None
+    named = [c for c in gaz.cities.get(country.capital, ()) if c.country == code]
+    if named:
+        return max(named, key=lambda c: c.population)
+    near = [
+        c
+        for found in gaz.cities.values()
+        for c in found
+        if c.country == code
+        and abs(c.lat - country.capital_lat) < 0.3
+        and abs(c.lon - country.capital_lon) < 0.4
+    ]
+    return max(near, key=lambda c: c.population) if near else None
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 # Longest first, so "Prime Minister" wins over "Minister".
 TITLES = sorted(
-    (t.strip() for t in """
+    (
+        t.strip()
+        for t in """
     prime minister|deputy prime minister|president|vice president|vice-president|premier
     |chancellor|vice-chancellor|vice chancellor|king|queen|queen consort|king consort|emperor
     |empress|crown prince|crown princess|prince|princess|pope|sheikh|emir|sultan|mayor
@@ -24,7 +26,8 @@ TITLES = sorted(
     |senator|congressman|congresswoman|lawmaker|governor-general|economist|astrophysicist
     |scientist|professor|rector|director|director-general|archbishop|cardinal|spokesman
     |spokeswoman|spokesperson|counterpart|host
-    """.replace("\n", "").split("|")),
+    """.replace("\n", "").split("|")
+    ),
     key=len,
     reverse=True,
 )

@@ -43,11 +43,14 @@ _CAP_PHRASE = re.compile(
     rf"U\.S\.|U\.K\.|{_WORD}(?:[ ](?:(?:of|the|de|du|des|la|le|am|an|der|upon|on)[ ])?{_WORD})*"
 )
 #: Capitalised words that are never a place on their own (GeoNames has a town "March").
-NOT_PLACES = frozenset(
-    """January February March April May June July August September October November December
+NOT_PLACES = (
+    frozenset(
+        """January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An He She It They We I
     President King Queen Prime Minister Chancellor Mayor Premier Secretary General""".split()
-) | SITE_HEADS
+    )
+    | SITE_HEADS
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _LOWER_HEAD_AFTER = re.compile(r"^[ ](" + "|".join(sorted(LOWER_HEADS)) + r")\b")
 

@@ -30,9 +30,7 @@ class Draft:
     @property
     def counts(self) -> str:
         d = self.data
-        return (
-            f"{len(d['events'])} events, {len(d['places'])} places, {len(d['actors'])} actors"
-        )
+        return f"{len(d['events'])} events, {len(d['places'])} places, {len(d['actors'])} actors"
 
 
 @dataclass(frozen=True)

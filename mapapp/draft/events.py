@@ -59,8 +59,25 @@ EVENT_TYPES = (
     ("travel", re.compile(r"\b(?:arrived|landed|flew|travell?ed|train|drove)\b", re.I)),
 )
 NATIONAL_TITLES = frozenset(
-    "prime minister president premier chancellor minister king queen emperor empress "
-    "first lady foreign secretary secretary of state".split(" ")
+    [
+        "prime",
+        "minister",
+        "president",
+        "premier",
+        "chancellor",
+        "minister",
+        "king",
+        "queen",
+        "emperor",
+        "empress",
+        "first",
+        "lady",
+        "foreign",
+        "secretary",
+        "secretary",
+        "of",
+        "state",
+    ]
 )
 
 
@@ -131,10 +148,10 @@ def draft_events(
             previous = mention.end
             ctx.city = stop.city
         if not stops and met and _MEETING.search(sentence.text) and not _elsewhen(ctx, inside):
-            stop = _meeting_place(ctx, met)
-            if stop is not None:
-                _add(events, _event(sentence, when, stop, met, sentence.text))
-                ctx.city = stop.city
+            meeting = _meeting_place(ctx, met)
+            if meeting is not None:
+                _add(events, _event(sentence, when, meeting, met, sentence.text))
+                ctx.city = meeting.city
     for event in events:
         event.title = _title(event)
     return events

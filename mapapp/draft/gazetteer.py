@@ -145,7 +145,7 @@ def _countries() -> tuple[dict[str, Country], dict[str, str]]:
             entries.append((int(info.population() or 0), info))
         except (KeyError, ValueError, TypeError, AttributeError):
             continue
-    for population, info in sorted(entries, key=lambda pair: -pair[0]):
+    for _population, info in sorted(entries, key=lambda pair: -pair[0]):
         try:
             code = str(info.iso(2))
             latlng = info.capital_latlng() or [0.0, 0.0]

@@ -43,8 +43,32 @@ _TITLED = re.compile(
 )
 _PREFIX = re.compile(r"((?:[A-Z][\w-]*[ \t]+){1,3})$")
 _NOT_FIRST = frozenset(
-    "The A An On In At By For From With After Before During Later Earlier That This "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    [
+        "The",
+        "A",
+        "An",
+        "On",
+        "In",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "After",
+        "Before",
+        "During",
+        "Later",
+        "Earlier",
+        "That",
+        "This",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
 
 

@@ -8,7 +8,7 @@ Virginia") and nearness to the article's other places; population only breaks ti
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 from mapapp.draft.gazetteer import City, Gazetteer
@@ -16,27 +16,137 @@ from mapapp.geocode.checks import distance_km
 
 #: Words that make a capitalised phrase a site; a city inside the phrase locates it.
 SITE_HEADS = frozenset(
-    """Palace Gate University College Base Works Hall Chancellery Airport Station Church
-    Cathedral Memorial Headquarters Ministry Museum Theatre Theater Pass Embassy Street
-    Square Park Stadium Temple Shrine Castle Abbey Bridge Tower Centre Center Foundation
-    Institute Office Residence House Parliament Campus Port Harbour Harbor Shipyard Factory
-    Plant Laboratory School Hospital Monument Cemetery Mosque Synagogue Library Opera
-    Arena Zoo Garden Gardens Market Hotel""".split()
+    [
+        "Palace",
+        "Gate",
+        "University",
+        "College",
+        "Base",
+        "Works",
+        "Hall",
+        "Chancellery",
+        "Airport",
+        "Station",
+        "Church",
+        "Cathedral",
+        "Memorial",
+        "Headquarters",
+        "Ministry",
+        "Museum",
+        "Theatre",
+        "Theater",
+        "Pass",
+        "Embassy",
+        "Street",
+        "Square",
+        "Park",
+        "Stadium",
+        "Temple",
+        "Shrine",
+        "Castle",
+        "Abbey",
+        "Bridge",
+        "Tower",
+        "Centre",
+        "Center",
+        "Foundation",
+        "Institute",
+        "Office",
+        "Residence",
+        "House",
+        "Parliament",
+        "Campus",
+        "Port",
+        "Harbour",
+        "Harbor",
+        "Shipyard",
+        "Factory",
+        "Plant",
+        "Laboratory",
+        "School",
+        "Hospital",
+        "Monument",
+        "Cemetery",
+        "Mosque",
+        "Synagogue",
+        "Library",
+        "Opera",
+        "Arena",
+        "Zoo",
+        "Garden",
+        "Gardens",
+        "Market",
+        "Hotel",
+    ]
 )
 LOWER_HEADS = frozenset(
-    "airport station memorial headquarters embassy campus base palace cathedral museum "
-    "factory plant shipyard port".split()
+    [
+        "airport",
+        "station",
+        "memorial",
+        "headquarters",
+        "embassy",
+        "campus",
+        "base",
+        "palace",
+        "cathedral",
+        "museum",
+        "factory",
+        "plant",
+        "shipyard",
+        "port",
+    ]
 )
 #: One-word institutions that are sites in a capital.
 INSTITUTIONS = frozenset(
-    "Bundestag Reichstag Capitol Congress Kremlin Elysee Élysée Invalides Knesset Vatican "
-    "Pentagon Kantei Bundesrat Storting Riksdag Folketing Sejm Duma".split()
+    [
+        "Bundestag",
+        "Reichstag",
+        "Capitol",
+        "Congress",
+        "Kremlin",
+        "Elysee",
+        "Élysée",
+        "Invalides",
+        "Knesset",
+        "Vatican",
+        "Pentagon",
+        "Kantei",
+        "Bundesrat",
+        "Storting",
+        "Riksdag",
+        "Folketing",
+        "Sejm",
+        "Duma",
+    ]
 )
 #: Sites that are the business of a national government: in the capital unless a city is named.
 GOVERNMENT_WORDS = frozenset(
-    """Palace Chancellery Ministry Parliament Embassy Office Residence Bundestag Reichstag
-    Capitol Congress Kremlin Elysee Élysée Invalides Knesset Pentagon Kantei Bundesrat Downing
-    House Senate Assembly""".split()
+    [
+        "Palace",
+        "Chancellery",
+        "Ministry",
+        "Parliament",
+        "Embassy",
+        "Office",
+        "Residence",
+        "Bundestag",
+        "Reichstag",
+        "Capitol",
+        "Congress",
+        "Kremlin",
+        "Elysee",
+        "Élysée",
+        "Invalides",
+        "Knesset",
+        "Pentagon",
+        "Kantei",
+        "Bundesrat",
+        "Downing",
+        "House",
+        "Senate",
+        "Assembly",
+    ]
 )
 _WORD = r"(?:St\.[ ])?[A-Z][\w'’-]*"
 _CAP_PHRASE = re.compile(
@@ -45,9 +155,46 @@ _CAP_PHRASE = re.compile(
 #: Capitalised words that are never a place on their own (GeoNames has a town "March").
 NOT_PLACES = (
     frozenset(
-        """January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An He She It They We I
-    President King Queen Prime Minister Chancellor Mayor Premier Secretary General""".split()
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "The",
+            "A",
+            "An",
+            "He",
+            "She",
+            "It",
+            "They",
+            "We",
+            "I",
+            "President",
+            "King",
+            "Queen",
+            "Prime",
+            "Minister",
+            "Chancellor",
+            "Mayor",
+            "Premier",
+            "Secretary",
+            "General",
+        ]
     )
     | SITE_HEADS
 )
@@ -88,7 +235,7 @@ def _phrase_mentions(text: str, phrase: str, start: int, gaz: Gazetteer) -> list
     words = phrase.split(" ")
     lower = _LOWER_HEAD_AFTER.match(text[start + len(phrase) : start + len(phrase) + 20])
     last = _POSSESSIVE.sub("", words[-1]).rstrip(".")
-    site = last in SITE_HEADS and len(words) > 1 or lower is not None or last in INSTITUTIONS
+    site = (last in SITE_HEADS and len(words) > 1) or lower is not None or last in INSTITUTIONS
     if phrase.rstrip(".") in INSTITUTIONS:
         site = True
     mentions = _gazetteer_mentions(words, start, gaz)
@@ -149,13 +296,14 @@ def _big_city(gaz: Gazetteer, name: str) -> bool:
     return any(c.population >= 500_000 for c in found)
 
 
-def country_votes(mentions: list[Mention], dateline: Mention | None) -> Counter[str]:
-    """How strongly the article points at each country."""
-    votes: Counter[str] = Counter()
+def country_votes(
+    mentions: list[Mention], dateline: Mention | None, demonyms: set[str]
+) -> dict[str, float]:
+    """How strongly the article points at each country (a demonym counts half)."""
+    votes: dict[str, float] = defaultdict(float)
     for m in mentions:
         if m.kind == "country" and m.country:
-            demonym = not m.name[:1].isupper() or m.name.endswith(("ese", "an", "ish", "ch"))
-            votes[m.country] += 0.5 if demonym and " " not in m.name else 1.0
+            votes[m.country] += 0.5 if m.name in demonyms else 1.0
         elif m.kind == "city" and m.candidates:
             best = max(m.candidates, key=lambda c: c.population)
             votes[best.country] += 1.0 if not m.via_alias else 0.5

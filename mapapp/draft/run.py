@@ -62,10 +62,11 @@ def draft_text(
     blocked = [(p.start, p.end) for p in people] + [s for p in people for s in p.mentions]
     mentions = find_mentions(text, gaz, blocked)
     place_line = _dateline_mention(line, gaz)
-    votes = country_votes(mentions, place_line)
+    demonyms = {c.demonym for c in gaz.countries.values()}
+    votes = country_votes(mentions, place_line, demonyms)
     if not votes:
         raise _nothing(name, "it names no place the offline gazetteer knows")
-    host = votes.most_common(1)[0][0]
+    host = max(votes, key=lambda code: votes[code])
     resolve(mentions + ([place_line] if place_line else []), text, host, set(votes), gaz)
     ctx = Context(text, visitor, others, host, gaz, line.end if line else 0)
     _add_families(text, others)

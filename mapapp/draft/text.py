@@ -16,8 +16,43 @@ from mapapp.safe_files import decode_utf8, read_regular
 #: A news story for drafting; longer files are books or dumps, refused at once.
 MAX_DRAFT_BYTES = 1024 * 1024
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen lt col sgt capt prof rev jr sr no vs etc inc ltd co corp u.s u.k "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "prof",
+        "rev",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "u.s",
+        "u.k",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 _END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z\"“])")
 

@@ -10,11 +10,12 @@ travel verb leads to it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from mapapp.draft.dates import Clock, When
 from mapapp.draft.gazetteer import City, Gazetteer
-from mapapp.draft.people import Person
+from mapapp.draft.people import Person, spans_within
 from mapapp.draft.places import SITE_HEADS, Mention
 from mapapp.draft.text import Sentence
 
@@ -131,9 +132,13 @@ def draft_events(
 ) -> list[DraftEvent]:
     """The visitor's events, in story order, merged per place and date."""
     events: list[DraftEvent] = []
+    for person in (ctx.visitor, *ctx.others):
+        person.mentions.sort()
+    starts = [m.start for m in mentions]  # in text order
     for sentence in sentences:
         when = clock.sentence(sentence.text)
-        inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        lo, hi = bisect_left(starts, sentence.start), bisect_left(starts, sentence.end)
+        inside = mentions[lo:hi]
         met = [p for p in ctx.others if _named_in(p, sentence)]
         if not _about_visitor(ctx, sentence):
             continue
@@ -179,7 +184,7 @@ def _when_at(
 
 
 def _named_in(person: Person, sentence: Sentence) -> bool:
-    return any(sentence.start <= s < sentence.end for s, _ in person.mentions)
+    return bool(spans_within(person.mentions, sentence.start, sentence.end))
 
 
 def _about_visitor(ctx: Context, sentence: Sentence) -> bool:
@@ -289,8 +294,11 @@ def _nearest_people(met: list[Person], mention: Mention, stops: list[Mention]) -
     if len(stops) <= 1:
         return met
 
+    first, last = stops[0].start - 400, stops[-1].end + 400
+
     def nearest(person: Person) -> Mention:
-        where = min(person.mentions, key=lambda span: abs(span[0] - mention.start))[0]
+        near = spans_within(person.mentions, first, last) or person.mentions
+        where = min(near, key=lambda span: abs(span[0] - mention.start))[0]
         return min(stops, key=lambda m: abs(m.start - where))
 
     return [p for p in met if nearest(p) is mention]

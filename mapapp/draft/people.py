@@ -8,6 +8,7 @@ then by surname. A name without a title nearby is not taken for a person.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 # Longest first, so "Prime Minister" wins over "Minister".
@@ -70,6 +71,11 @@ _NOT_FIRST = frozenset(
         "Sunday",
     ]
 )
+
+
+def spans_within(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The (sorted) spans that start in [start, end)."""
+    return spans[bisect_left(spans, (start, -1)) : bisect_left(spans, (end, -1))]
 
 
 @dataclass
@@ -170,10 +176,14 @@ def _add_mentions(text: str, people: list[Person]) -> None:
     for word, persons in owners.items():
         if len(persons) != 1:
             continue
+        person = persons[0]
+        spans = sorted(person.mentions)
+        starts = [s for s, _ in spans]
         for match in re.finditer(rf"\b{re.escape(word)}s?\b", text):
-            person = persons[0]
-            if not any(s <= match.start() < e for s, e in person.mentions):
+            i = bisect_right(starts, match.start())
+            if i == 0 or spans[i - 1][1] <= match.start():  # not inside a titled mention
                 person.mentions.append(match.span())
+        person.mentions.sort()
 
 
 def plural_family(text: str, people: list[Person]) -> dict[str, list[Person]]:

@@ -8,8 +8,10 @@ Virginia") and nearness to the article's other places; population only breaks ti
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 from mapapp.draft.gazetteer import City, Gazetteer
 from mapapp.geocode.checks import distance_km
@@ -223,11 +225,18 @@ class Mention:
 
 def find_mentions(text: str, gaz: Gazetteer, blocked: list[tuple[int, int]]) -> list[Mention]:
     """Every place name outside the blocked spans (people's names), in text order."""
+    spans = sorted(blocked)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))  # the furthest end so far
+
+    def is_blocked(m: Mention) -> bool:
+        i = bisect_left(starts, m.end)  # spans starting before the mention ends
+        return i > 0 and reach[i - 1] > m.start
+
     out: list[Mention] = []
     for match in _CAP_PHRASE.finditer(text):
-        for m in _phrase_mentions(text, match.group(), match.start(), gaz):
-            if not any(s < m.end and m.start < e for s, e in blocked):
-                out.append(m)
+        out += [m for m in _phrase_mentions(text, match.group(), match.start(), gaz)
+                if not is_blocked(m)]  # fmt: skip
     return out
 
 
@@ -322,10 +331,17 @@ def resolve(
             m.city = m.candidates[0]
             anchors.append(m.city)
     for _ in range(2):
+        anchors = list({a.geonameid: a for a in anchors}.values())
+        chosen: dict[tuple[str, str], City] = {}  # a name and the words after it decide
         for m in mentions:
             if m.kind != "city" or len(m.candidates) < 2:
                 continue
-            m.city = max(m.candidates, key=lambda c: _score(c, m, text, host, countries, anchors))
+            key = (m.name, text[m.end : m.end + 30])
+            if key not in chosen:
+                chosen[key] = max(
+                    m.candidates, key=lambda c: _score(c, m, text, host, countries, anchors)
+                )
+            m.city = chosen[key]
         anchors = [m.city for m in mentions if m.city is not None]
     for m in mentions:
         if m.inner_city is not None and m.inner_city.city is None and m.inner_city.candidates:

@@ -13,8 +13,9 @@ from pathlib import Path
 from mapapp.errors import InputError, Problem
 from mapapp.safe_files import decode_utf8, read_regular
 
-#: A news story for drafting; longer files are books or dumps, refused at once.
-MAX_DRAFT_BYTES = 1024 * 1024
+#: A long news story is under 50 KB; longer files are books or dumps, refused at once
+#: (the draft of a 256 KB text stays within its 10-second budget).
+MAX_DRAFT_BYTES = 256 * 1024
 _ABBREVIATIONS = frozenset(
     [
         "mr",

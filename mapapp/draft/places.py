@@ -79,6 +79,12 @@ SITE_HEADS = frozenset(
         "Gardens",
         "Market",
         "Hotel",
+        "Guesthouse",
+        "Villa",
+        "Mansion",
+        "Barracks",
+        "Academy",
+        "Auditorium",
     ]
 )
 LOWER_HEADS = frozenset(
@@ -151,9 +157,8 @@ GOVERNMENT_WORDS = frozenset(
     ]
 )
 _WORD = r"(?:St\.[ ])?[A-Z][\w'’-]*"
-_CAP_PHRASE = re.compile(
-    rf"U\.S\.|U\.K\.|{_WORD}(?:[ ](?:(?:of|the|de|du|des|la|le|am|an|der|upon|on)[ ])?{_WORD})*"
-)
+_LINK = r"(?:of|the|de|du|des|la|le|am|an|der|upon|on)[ ]"  # "Great Hall of the People"
+_CAP_PHRASE = re.compile(rf"U\.S\.|U\.K\.|{_WORD}(?:[ ](?:{_LINK}){{0,2}}{_WORD})*")
 #: Capitalised words that are never a place on their own (GeoNames has a town "March").
 NOT_PLACES = (
     frozenset(
@@ -244,7 +249,9 @@ def _phrase_mentions(text: str, phrase: str, start: int, gaz: Gazetteer) -> list
     words = phrase.split(" ")
     lower = _LOWER_HEAD_AFTER.match(text[start + len(phrase) : start + len(phrase) + 20])
     last = _POSSESSIVE.sub("", words[-1]).rstrip(".")
-    site = (last in SITE_HEADS and len(words) > 1) or lower is not None or last in INSTITUTIONS
+    heads = [_POSSESSIVE.sub("", w).rstrip(".") in SITE_HEADS for w in words[1:]]
+    site = (any(heads) or (words[0] in SITE_HEADS and len(words) > 2)) and len(words) > 1
+    site = site or lower is not None or last in INSTITUTIONS
     if phrase.rstrip(".") in INSTITUTIONS:
         site = True
     mentions = _gazetteer_mentions(words, start, gaz)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mapapp.draft.dates import Clock, dateline, trip_days
 from mapapp.draft.run import draft_text
@@ -109,3 +111,17 @@ def test_texts_that_are_not_itineraries_are_refused_clearly(text: str) -> None:
         draft_text(text, "poem.txt", published=FRIDAY)
     assert "poem.txt" in str(caught.value)
     assert "empty" in str(caught.value) or "nothing to draft" in str(caught.value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_any_text_drafts_with_exact_quotes_or_is_refused(before: str, after: str) -> None:
+    """Only a draft whose quotes sit at their offsets, or mapapp's own error, comes out."""
+    text = before + "\n\nPresident Ada Lovelace visited Berlin on Monday.\n\n" + after
+    try:
+        draft = draft_text(text, "x.txt", published=FRIDAY)
+    except InputError:
+        return
+    quotes = [e["quote"] for e in draft.data["events"]]
+    quotes += [a["quote"] for a in draft.data["actors"]]
+    assert quotes and all(text[q["start"] : q["end"]] == q["text"] for q in quotes)

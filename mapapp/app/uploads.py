@@ -72,7 +72,7 @@ def dataset_from_uploads(
         names = ", ".join(n for n, _ in files) or "nothing"
         msg = (
             "upload one itinerary (.yaml, .json) with its article (.txt), "
-            f"or one GeoJSON file (.geojson); got {names}"
+            f"one GeoJSON file (.geojson), or one article (.txt) alone to draft; got {names}"
         )
         raise InputError([Problem("upload", "", msg)])
     name, raw = data[0]

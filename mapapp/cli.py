@@ -200,6 +200,30 @@ def locate_quote(
     typer.echo(f"start: {start}, end: {end}")
 
 
+@app.command()
+def draft(
+    article: Annotated[Path, typer.Argument(help="An English news article (UTF-8 text).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The draft itinerary to write.")],
+    geocode: Annotated[
+        bool, typer.Option("--geocode", help="Find named sites with the geocoder (network).")
+    ] = False,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD, when there is no dateline.")
+    ] = None,
+    domain: Annotated[str | None, typer.Option(help="The geocoder's host[:port].")] = None,
+    scheme: Annotated[str, typer.Option(help="http or https.")] = "https",
+) -> None:
+    """Draft an itinerary from a new article, with review marks, for `mapapp build`."""
+    from mapapp.draft.cli import run_draft
+
+    def action() -> str:
+        check_output(out, "--out")
+        return run_draft(article, out, published, geocode, domain, scheme)
+
+    summary = _run(action)
+    typer.echo(summary, err=True)
+
+
 @app.command("app")
 def run_app(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,

@@ -68,6 +68,7 @@ def build(
     )
     places = resolver.resolve_all(loaded, progress=progress)
     resolver.summary.warnings.extend(outline_notices(loaded))
+    resolver.summary.warnings.extend(review_notices(loaded))
     collection = build_collection(loaded, places)
     target = out or output_path(source)
     if write:
@@ -89,6 +90,16 @@ def outline_notices(loaded: LoadedItinerary) -> list[str]:
         if not has_outline(p.country)
     ]
     return notices
+
+
+def review_notices(loaded: LoadedItinerary) -> list[str]:
+    """A draft's review marks (`mapapp draft`): a map is no better than its unchecked values."""
+    it = loaded.itinerary
+    marked = [e.id for e in it.events if e.review or it.place(e.place).review]
+    if not marked:
+        return []
+    shown = ", ".join(marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
+    return [f"{len(marked)} draft events need review (their values were inferred): {shown}"]
 
 
 class _LazyProvider:

@@ -112,6 +112,7 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
                 "actors": ", ".join(p["actors"]),
                 "sources": [s.href for s in view.sources if s.href],
                 "discrepancies": len(p["discrepancies"]),
+                "review": f"draft, needs review ({len(p['review'])})" if p.get("review") else "",
             }
         )
     return rows

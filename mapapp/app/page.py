@@ -303,6 +303,11 @@ with st.sidebar:
             "text/html",
         ),
     ]
+    if dataset.draft_yaml:  # a bare article's draft: to review, fix and upload again
+        draft_name = f"{Path(dataset.name).stem}.draft.yaml"
+        draft_bytes = dataset.draft_yaml.encode("utf-8")
+        downloads.append(("Draft itinerary (YAML) to review", lambda: draft_bytes,
+                          draft_name, "application/yaml"))  # fmt: skip
     for label, make, file_name_, mime in downloads:
         st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
     st.header("Upload")

@@ -40,6 +40,7 @@ class Dataset:
     trip: dict[str, Any]
     key: str  # identifies the content (path and mtime, or a hash): caches key on it
     notices: tuple[str, ...] = ()  # said once, above the map (a country with no outline)
+    draft_yaml: str | None = None  # a bare article's draft itinerary, offered for download
 
 
 def dataset_from_upload(raw: bytes, name: str, default_itinerary: Path) -> Dataset | Overlay:
@@ -65,11 +66,13 @@ def dataset_from_uploads(
     data = [(n, r) for n, r in files if n.lower().endswith(DATA_SUFFIXES)]
     texts = {n: r for n, r in files if n.lower().endswith(TEXT_SUFFIXES)}
     others = [n for n, _ in files if not n.lower().endswith(DATA_SUFFIXES + TEXT_SUFFIXES)]
+    if not data and not others and len(texts) == 1:
+        return _bare_article(files, default_itinerary)
     if len(data) != 1 or others:
         names = ", ".join(n for n, _ in files) or "nothing"
         msg = (
             "upload one itinerary (.yaml, .json) with its article (.txt), "
-            f"or one GeoJSON file (.geojson); got {names}"
+            f"one GeoJSON file (.geojson), or one article (.txt) alone to draft; got {names}"
         )
         raise InputError([Problem("upload", "", msg)])
     name, raw = data[0]
@@ -82,6 +85,14 @@ def dataset_from_uploads(
     trip = trip_summary(loaded.itinerary)
     notices = tuple(result.summary.warnings)
     return Dataset(name, result.collection, loaded.article_text, trip, _key(files), notices)
+
+
+def _bare_article(files: Sequence[tuple[str, bytes]], default_itinerary: Path) -> Dataset:
+    """An article alone: drafted (mapapp draft) and shown with its review marks."""
+    from mapapp.app.draft_upload import draft_dataset
+
+    [(name, raw)] = files
+    return draft_dataset(name, raw, default_itinerary, _key(files))
 
 
 def is_geojson(name: str, raw: bytes) -> bool:

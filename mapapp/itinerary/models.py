@@ -108,6 +108,14 @@ class Uncertainty(Strict):
     source: Source | None = None
 
 
+class Review(Strict):
+    """A value a drafter inferred and a person should check (written by `mapapp draft`)."""
+
+    field: str = Field(min_length=1, description="Which value: place, date, time, actors, ...")
+    confidence: float = Field(ge=0, le=1, allow_inf_nan=False)
+    reason: str = Field(min_length=1)
+
+
 class Place(Strict):
     id: Identifier
     name: str = Field(min_length=1)
@@ -120,6 +128,7 @@ class Place(Strict):
     uncertainty: Uncertainty | None = Field(
         default=None, description="Measured radius; without it, derived from the precision."
     )
+    review: list[Review] = Field(default_factory=list, description="Draft marks to check.")
 
 
 class Actor(Strict):
@@ -159,6 +168,7 @@ class Event(Strict):
     quote: Quote
     sources: list[Source] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
+    review: list[Review] = Field(default_factory=list, description="Draft marks to check.")
 
     @field_validator("time", mode="before")
     @classmethod

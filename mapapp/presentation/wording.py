@@ -67,9 +67,13 @@ class SourceLink(NamedTuple):
     note: str
 
 
+#: After the heading of an event whose values a drafter inferred (`mapapp draft`).
+DRAFT_MARK = " (draft, needs review)"
+
+
 def heading(props: Mapping[str, Any]) -> str:
     """ "N. title": the order number first, so a click's tooltip names its event."""
-    return f"{props['seq']}. {props['title']}"
+    return f"{props['seq']}. {props['title']}" + (DRAFT_MARK if props.get("review") else "")
 
 
 def when_text(props: Mapping[str, Any]) -> str:

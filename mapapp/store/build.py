@@ -133,6 +133,9 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Eve
             quote_end=event.quote.end,
             sources=_unique([str(s.url) for s in event.sources]),
             discrepancies=[describe(d) for d in event.discrepancies],
+            review=[
+                f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in place.review + event.review
+            ],
         ),
     )
 

@@ -104,6 +104,10 @@ class EventProps(_Props):
     quote_end: int = Field(ge=0, description="end offset of the quote (code points)")
     sources: list[str] = Field(description="URLs of the sources for facts the article omits")
     discrepancies: list[str] = Field(description="where the article and the sources disagree")
+    review: list[str] = Field(
+        default_factory=list,
+        description="draft marks to check, 'field (confidence): reason' (empty once curated)",
+    )
 
 
 class RouteProps(_Props):

@@ -67,13 +67,14 @@ def test_the_article_the_app_already_shows_may_be_named() -> None:
 @pytest.mark.parametrize(
     "files",
     [
-        [("story.txt", ARTICLE)],
+        [("a.txt", ARTICLE), ("b.txt", ARTICLE)],
         [("a.yaml", BASE.encode()), ("b.yaml", BASE.encode())],
         [("a.yaml", BASE.encode()), ("run.sh", b"rm -rf /")],
     ],
-    ids=["article-only", "two-itineraries", "unknown-kind"],
+    ids=["two-articles", "two-itineraries", "unknown-kind"],
 )
 def test_one_data_file_is_required(files: list[tuple[str, bytes]]) -> None:
+    """(An article alone is drafted: tests/app/test_app_draft_upload.py.)"""
     assert "upload one itinerary" in refused(files)
 
 

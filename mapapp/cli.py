@@ -220,6 +220,14 @@ def bench(
     sizes: Annotated[str, typer.Option(help="Comma-separated event counts.")] = DEFAULT_SIZES,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     repeats: Annotated[int, typer.Option(help="Runs per measurement (medians).")] = 3,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="Also write a cProfile file per size and step here "
+            "(<size>-<step>.pstats; read with `python -m pstats`).",
+        ),
+    ] = None,
 ) -> None:
     """Measure load, build, filter/export and map generation at several sizes."""
     from mapapp.bench.run import run_bench
@@ -228,7 +236,7 @@ def bench(
         size_list = parse_sizes(sizes)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--sizes") from exc
-    run_bench(size_list, repeats=repeats, json_path=json_path)
+    run_bench(size_list, repeats=repeats, json_path=json_path, profile=profile)
 
 
 @app.command()

@@ -163,3 +163,15 @@ def test_bad_sizes_are_a_usage_error(sizes: str) -> None:
     result = CliRunner().invoke(app, ["bench", "--sizes", sizes])
     assert result.exit_code == 2
     assert "--sizes" in result.output and "Traceback" not in result.output
+
+
+def test_profile_writes_a_readable_profile_per_step(tmp_path: Path) -> None:
+    import pstats
+
+    target, profiles = tmp_path / "one.json", tmp_path / "profiles"
+    args = ["--one", "10", "--repeats", "1", "--naive-max", "0", "--yaml-max", "10"]
+    assert main([*args, "--profile", str(profiles), "--result", str(target)]) == 0
+    steps = {"load_json", "build", "filter_export", "map", "load_yaml"}
+    assert {p.name for p in profiles.iterdir()} == {f"10-{s}.pstats" for s in steps}
+    build = pstats.Stats(str(profiles / "10-build.pstats"))
+    assert any(func[2] == "build_collection" for func in build.stats)  # type: ignore[attr-defined]

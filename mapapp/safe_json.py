@@ -40,13 +40,23 @@ class _Refused(ValueError):
         self.nth = nth
 
 
-def loads(text: str, name: str, max_depth: int = MAX_DEPTH, raw: bytes | None = None) -> Any:
+def loads(
+    text: str,
+    name: str,
+    max_depth: int = MAX_DEPTH,
+    raw: bytes | None = None,
+    schema_bounds_depth: bool = False,
+) -> Any:
     """Parse JSON text; every failure is an InputError naming the line.
 
     raw, when given, is text's UTF-8 bytes (saves encoding them again).
+    schema_bounds_depth: the caller validates the result against a schema of
+    fixed depth, and calls `loads` again without this flag when that fails (so
+    deep nesting is still reported as such); the depth walk is skipped.
     """
+    depth = None if schema_bounds_depth else max_depth
     try:
-        fast = _fast_loads(raw if raw is not None else text.encode("utf-8"), max_depth)
+        fast = _fast_loads(raw if raw is not None else text.encode("utf-8"), depth)
     except UnicodeEncodeError:  # a lone surrogate in the text: the careful path decides
         fast = _REFUSED
     if fast is not _REFUSED:
@@ -59,13 +69,15 @@ _DECODE = msgspec.json.Decoder().decode
 _ENCODE = msgspec.json.Encoder().encode
 
 
-def _fast_loads(raw: bytes, max_depth: int) -> Any:
+def _fast_loads(raw: bytes, max_depth: int | None) -> Any:
     """The data, or _REFUSED when the careful path must look (and name the problem)."""
     try:
         data = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):
         return _REFUSED
-    if depth_exceeds(data, max_depth) or _quotes(_ENCODE(data)) != _quotes(raw):
+    if max_depth is not None and depth_exceeds(data, max_depth):
+        return _REFUSED
+    if _quotes(_ENCODE(data)) != _quotes(raw):
         return _REFUSED
     return data
 

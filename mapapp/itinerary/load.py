@@ -121,19 +121,29 @@ def _validated(
     # Uploads (size-capped) are also capped in values; a user's own file is not.
     data, lines = _parse(raw, text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
     if not isinstance(data, dict):
+        _depth_first(text, name)
         kind = "empty" if data is None else f"a {type(data).__name__}"
         msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
         raise InputError([Problem(name, "", msg, 1)])
     try:
         return Itinerary.model_validate(data), lines
     except ValidationError as exc:
+        _depth_first(text, name)
         raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
+
+
+def _depth_first(text: str, name: str) -> None:
+    """JSON that fails the schema: too deep a nesting is reported first, as it always was
+    (the fast parse leaves the depth to the schema, which no valid file exceeds)."""
+    if name.endswith(".json"):
+        safe_json.loads(text, name)
 
 
 def _parse(raw: bytes, text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
     if name.endswith(".json"):
         same_bytes = raw if not raw.startswith(b"\xef\xbb\xbf") else None  # no BOM
-        return safe_json.loads(text, name, raw=same_bytes), LineIndex(text, max_nodes)
+        data = safe_json.loads(text, name, raw=same_bytes, schema_bounds_depth=True)
+        return data, LineIndex(text, max_nodes)
     try:
         return load_with_lines(text, max_nodes)
     except yaml.YAMLError as exc:

@@ -134,7 +134,9 @@ def export(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="geojson, gpkg, fgb, kml, gpx or csv (default: from -o)."
+            "--format",
+            "-f",
+            help="geojson, gpkg, fgb, kml, gpx, csv or parquet (default: from -o).",
         ),
     ] = None,
 ) -> None:

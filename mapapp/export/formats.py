@@ -19,6 +19,7 @@ from mapapp.export.gdal import write_layer, write_table
 from mapapp.export.gpkg import write_gpkg
 from mapapp.export.gpx import write_gpx
 from mapapp.export.kml import write_kml
+from mapapp.export.parquet import write_geoparquet
 from mapapp.export.tables import Table, layers
 from mapapp.store import geojson_io
 from mapapp.store.schema import KINDS, METADATA_MEMBER
@@ -53,6 +54,13 @@ FORMATS: dict[str, Format] = {
             ("event", "route"),
         ),
         Format("csv", ".csv", "text/csv", "CSV (events, one row each)", ("event",)),
+        Format(
+            "parquet",
+            ".parquet",
+            "application/vnd.apache.parquet",
+            "GeoParquet (events only)",
+            ("event",),
+        ),
     )
 }
 ALIASES = {".json": "geojson", ".gpx": "gpx", ".kml": "kml", ".csv": "csv", ".fgb": "fgb"}
@@ -117,6 +125,7 @@ WRITERS: dict[str, Callable[[FeatureCollection, Path, str], None]] = {
     "kml": lambda c, p, _note: write_kml(c, p),
     "gpx": lambda c, p, _note: write_gpx(c, p),
     "csv": _csv,
+    "parquet": write_geoparquet,
 }
 
 

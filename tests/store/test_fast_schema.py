@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fake_nominatim import ITINERARY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from mapapp.errors import Problem
 from mapapp.store import fast_schema
 from mapapp.store.schema import MODEL_BY_KIND, PROPS_BY_KIND
+from mapapp.store.validate import feature_problems, validate_collection
 
 FEATURES = json.loads(ITINERARY.with_suffix(".geojson").read_text(encoding="utf-8"))["features"]
 FIRST = {
@@ -62,3 +67,28 @@ def test_every_property_and_value_gets_the_same_verdict(kind: str) -> None:
 def test_feature_members_get_no_laxer_verdict(change: dict[str, Any]) -> None:
     feature = {**copy.deepcopy(FIRST["event"]), **change}
     assert not fast_schema.passes("event", feature) or _pydantic_accepts("event", feature)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-200, 200))
+def test_rounding_finds_exactly_the_values_with_more_than_six_decimals(value: float) -> None:
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert (round(value, 6) != value) == (-exponent > 6)
+
+
+@pytest.mark.parametrize(
+    "coordinates", [[139.1234567, 35.1], [200.0, 35.0], [139.5, 35.5, 3.0], [139.0, 1e-07]]
+)
+def test_bulk_checked_features_get_the_same_problems(coordinates: list[float]) -> None:
+    event, route = copy.deepcopy(FIRST["event"]), copy.deepcopy(FIRST["route"])
+    event["geometry"]["coordinates"] = coordinates
+    route["geometry"]["coordinates"][1] = coordinates
+    collection = {"type": "FeatureCollection", "features": [event, route]}
+    bulk = validate_collection(collection, "x.geojson")
+    one_by_one = [
+        Problem("x.geojson", f"features[{i}]{field}", msg, None)
+        for i, feature in enumerate(collection["features"])
+        for field, msg in feature_problems(feature)
+    ]
+    assert bulk == one_by_one and bulk

@@ -19,9 +19,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
 import msgspec
+from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from mapapp.store.schema import PROPS_BY_KIND
+from mapapp.store.schema import MODEL_BY_KIND, PROPS_BY_KIND
 
 #: A position: [lon, lat] or [lon, lat, altitude], as geojson-pydantic accepts.
 Position = Annotated[list[float], msgspec.Meta(min_length=2, max_length=3)]
@@ -43,6 +44,10 @@ GEOMETRY_STRUCT: dict[str, type[msgspec.Struct]] = {
     "route": LineGeometry,
     "hq": PointGeometry,
 }
+
+
+class Unmirrorable(TypeError):
+    """A field the Structs cannot express exactly: its kind is checked by pydantic alone."""
 
 
 def _python_pattern(pattern: str) -> str:
@@ -72,7 +77,7 @@ def _constraints(info: FieldInfo) -> dict[str, Any]:
         elif type(item).__name__ == "_PydanticGeneralMetadata" and not vars(item):
             continue
         else:  # a constraint this mirror cannot express must not be dropped silently
-            raise TypeError(f"fast_schema cannot mirror the constraint {item!r}")
+            raise Unmirrorable(f"fast_schema cannot mirror the constraint {item!r}")
     return meta
 
 
@@ -85,7 +90,7 @@ def _mirror_type(annotation: Any) -> Any:
         return list[_mirror_type(get_args(annotation)[0])]  # type: ignore[misc]
     if origin is Literal or annotation in (str, int, float, bool, type(None)):
         return annotation
-    raise TypeError(f"fast_schema cannot mirror the type {annotation!r}")
+    raise Unmirrorable(f"fast_schema cannot mirror the type {annotation!r}")
 
 
 def _props_struct(kind: str) -> type[msgspec.Struct]:
@@ -104,15 +109,23 @@ def _props_struct(kind: str) -> type[msgspec.Struct]:
 
 
 @cache
-def feature_struct(kind: str) -> type[msgspec.Struct]:
+def feature_struct(kind: str) -> type[msgspec.Struct] | None:
     """A Feature of one kind: exactly type, geometry, properties and a text or whole-number id
-    (anything else, such as a bbox or a foreign member, is for pydantic to judge)."""
+    (anything else, such as a bbox or a foreign member, is for pydantic to judge).
+
+    None when a property cannot be mirrored exactly (a type or constraint added to
+    schema.py that this module does not know): that kind is then checked by pydantic.
+    """
+    try:
+        props = _props_struct(kind)
+    except Unmirrorable:
+        return None
     return msgspec.defstruct(
         f"{kind.title()}Feature",
         [
             ("type", Literal["Feature"]),
             ("geometry", GEOMETRY_STRUCT[kind]),
-            ("properties", _props_struct(kind)),
+            ("properties", props),
             ("id", Union[str, int, None], None),  # noqa: UP007
         ],
         forbid_unknown_fields=True,
@@ -123,7 +136,7 @@ def feature_struct(kind: str) -> type[msgspec.Struct]:
 def passes(kind: str, feature: Any) -> bool:
     """Whether one feature (plain JSON data) passes the mirrored schema of its kind."""
     try:
-        msgspec.convert(feature, feature_struct(kind))
+        check_all(kind, [feature])
     except msgspec.ValidationError:
         return False
     return True
@@ -131,9 +144,19 @@ def passes(kind: str, feature: Any) -> bool:
 
 def check_all(kind: str, features: list[Any]) -> None:
     """Check many features of one kind in one call; raise msgspec.ValidationError."""
-    msgspec.convert(features, _list_of(kind))
+    many = _list_of(kind)
+    if many is not None:
+        msgspec.convert(features, many)
+        return
+    model = MODEL_BY_KIND[kind]
+    for feature in features:
+        try:
+            model.model_validate(feature, strict=True)
+        except ValidationError as exc:
+            raise msgspec.ValidationError(str(exc)) from exc
 
 
 @cache
 def _list_of(kind: str) -> Any:
-    return list[feature_struct(kind)]  # type: ignore[misc]
+    struct = feature_struct(kind)
+    return None if struct is None else list[struct]  # type: ignore[valid-type]

@@ -92,3 +92,14 @@ def test_bulk_checked_features_get_the_same_problems(coordinates: list[float]) -
         for field, msg in feature_problems(feature)
     ]
     assert bulk == one_by_one and bulk
+
+
+def test_a_field_the_mirror_cannot_express_leaves_its_kind_to_pydantic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(fast_schema.Unmirrorable):
+        fast_schema._mirror_type(dict[str, int])
+    monkeypatch.setattr(fast_schema, "_list_of", lambda kind: None)
+    bad = copy.deepcopy(FIRST["event"])
+    bad["properties"]["day"] = "1"
+    assert fast_schema.passes("event", FIRST["event"]) and not fast_schema.passes("event", bad)

@@ -134,7 +134,9 @@ def export(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="geojson, gpkg, fgb, kml, gpx or csv (default: from -o)."
+            "--format",
+            "-f",
+            help="geojson, gpkg, fgb, kml, gpx, csv or parquet (default: from -o).",
         ),
     ] = None,
 ) -> None:
@@ -260,6 +262,14 @@ def bench(
         bool,
         typer.Option("--serve", help="Load-test the app server instead (20 viewers, 5 floods)."),
     ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="Also write a cProfile file per size and step here "
+            "(<size>-<step>.pstats; read with `python -m pstats`).",
+        ),
+    ] = None,
 ) -> None:
     """Measure load, build, filter/export and map generation at several sizes."""
     from mapapp.bench.run import run_bench
@@ -273,7 +283,7 @@ def bench(
         size_list = parse_sizes(sizes)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--sizes") from exc
-    run_bench(size_list, repeats=repeats, json_path=json_path)
+    run_bench(size_list, repeats=repeats, json_path=json_path, profile=profile)
 
 
 @app.command()

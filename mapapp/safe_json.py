@@ -3,6 +3,13 @@
 Python's json module accepts NaN and Infinity (not JSON), keeps the last of two
 equal keys silently, and exhausts the stack on deep nesting; each of those
 becomes a named InputError here instead.
+
+Valid input takes a fast path: msgspec parses (it refuses NaN and Infinity and
+keeps large integers exact, as json does), one
+walk over the containers measures the depth, and duplicate keys are found by
+counting quotes (a dropped duplicate key takes its quotes with it). Anything
+the fast path refuses is parsed again by the careful path, which names the
+problem and its line exactly as before.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import json
 import re
 from itertools import accumulate
 from typing import Any
+
+import msgspec
 
 from mapapp.errors import InputError, Problem
 
@@ -31,8 +40,76 @@ class _Refused(ValueError):
         self.nth = nth
 
 
-def loads(text: str, name: str, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON text; every failure is an InputError naming the line."""
+def loads(
+    text: str,
+    name: str,
+    max_depth: int = MAX_DEPTH,
+    raw: bytes | None = None,
+    schema_bounds_depth: bool = False,
+) -> Any:
+    """Parse JSON text; every failure is an InputError naming the line.
+
+    raw, when given, is text's UTF-8 bytes (saves encoding them again).
+    schema_bounds_depth: the caller validates the result against a schema of
+    fixed depth, and calls `loads` again without this flag when that fails (so
+    deep nesting is still reported as such); the depth walk is skipped.
+    """
+    depth = None if schema_bounds_depth else max_depth
+    try:
+        fast = _fast_loads(raw if raw is not None else text.encode("utf-8"), depth)
+    except UnicodeEncodeError:  # a lone surrogate in the text: the careful path decides
+        fast = _REFUSED
+    if fast is not _REFUSED:
+        return fast
+    return _careful_loads(text, name, max_depth)
+
+
+_REFUSED = object()
+_DECODE = msgspec.json.Decoder().decode
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _fast_loads(raw: bytes, max_depth: int | None) -> Any:
+    """The data, or _REFUSED when the careful path must look (and name the problem)."""
+    try:
+        data = _DECODE(raw)
+    except (msgspec.DecodeError, RecursionError):
+        return _REFUSED
+    if max_depth is not None and depth_exceeds(data, max_depth):
+        return _REFUSED
+    if _quotes(_ENCODE(data)) != _quotes(raw):
+        return _REFUSED
+    return data
+
+
+def depth_exceeds(data: Any, max_depth: int) -> bool:
+    """Whether containers nest more than max_depth deep, level by level."""
+    level = [data] if isinstance(data, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        below: list[Any] = []
+        for node in level:
+            values = node.values() if type(node) is dict else node
+            below += [v for v in values if type(v) is dict or type(v) is list]
+        level = below
+    return False
+
+
+def _quotes(raw: bytes) -> int:
+    """Unescaped double quotes in valid JSON bytes: two per string, keys included.
+
+    In valid JSON a backslash only starts an escape, so dropping escaped
+    backslashes first, then escaped quotes, leaves exactly the delimiters.
+    """
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return raw.count(b'"')
+
+
+def _careful_loads(text: str, name: str, max_depth: int) -> Any:
     try:
         data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except RecursionError as exc:

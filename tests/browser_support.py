@@ -86,8 +86,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per module: a module that drives its own Playwright (the bench)
+    cannot start while another sync Playwright is still running."""
     chromium = require("chromium", "Debian: apt-get install -y chromium")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

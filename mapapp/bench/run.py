@@ -42,6 +42,10 @@ YAML_MAX = 10_000  # PyYAML load above this takes many minutes; JSON load still 
 # ---------------------------------------------------------------- measuring
 
 
+#: Where `--profile` writes one cProfile file per step (None: no profiles).
+_profile_dir: Path | None = None
+
+
 def _median_time(action: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     """Median wall time of `repeats` calls, and the last call's result."""
     times: list[float] = []
@@ -51,6 +55,21 @@ def _median_time(action: Callable[[], Any], repeats: int) -> tuple[float, Any]:
         result = action()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def _step(name: str, size: int, action: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """A timed step; with `--profile`, one more call under cProfile, written to
+    DIR/<size>-<name>.pstats (apart from the timed calls, which it would slow)."""
+    seconds, result = _median_time(action, repeats)
+    if _profile_dir is not None:
+        import cProfile
+
+        _profile_dir.mkdir(parents=True, exist_ok=True)
+        profiler = cProfile.Profile()
+        del result  # the profiled call's result replaces it: never two in memory
+        result = profiler.runcall(action)
+        profiler.dump_stats(_profile_dir / f"{size}-{name}.pstats")
+    return seconds, result
 
 
 def peak_rss_mb() -> float:
@@ -150,6 +169,8 @@ def measure_size(
     _measure_filter_export(result, collection, reps)
     _measure_map(result, collection, reps)
     result["peak_rss_mb"] = peak_rss_mb()
+    # Itinerary bytes to map HTML: the sum of the steps (each a single run above 10,000).
+    result["end_to_end_s"] = result["load_json_s"] + result["build_s"] + result["map_s"]
     result.update(measure_exports(collection, reps, _median_time))
 
     _measure_naive(result, collection, reps, naive_max)
@@ -165,12 +186,17 @@ def measure_size(
 
 def _measure_json_load(result: Result, raw: bytes, article: str, base: Path, reps: int) -> Any:
     """File loads have no size cap (only uploads do), as with `mapapp build`."""
+    import orjson
+
     from mapapp.itinerary.load import parse_itinerary
 
     load = partial(
         parse_itinerary, raw, "synthetic.json", base_dir=base, article_text=article, max_bytes=None
     )
-    result["load_json_s"], loaded = _median_time(load, reps)
+    result["load_json_s"], loaded = _step("load_json", result["size"], load, reps)
+    # The floor: a bare orjson parse of the same bytes, in the same process (its
+    # result dropped before the next run, as the load's is).
+    result["floor_parse_s"], _ = _median_time(lambda: orjson.loads(raw) and None, reps)
     return loaded
 
 
@@ -181,7 +207,7 @@ def _measure_build(result: Result, loaded: Any, base: Path, reps: int) -> dict[s
     write_warm_cache(loaded.itinerary, cache_file)
     counts: dict[str, int] = {}
     build = partial(build_offline, loaded, cache_file, counts)
-    result["build_s"], (collection, geojson_bytes) = _median_time(build, reps)
+    result["build_s"], (collection, geojson_bytes) = _step("build", result["size"], build, reps)
     result.update(
         geojson_bytes=geojson_bytes,
         places_from_cache=counts["from_cache"],
@@ -203,7 +229,9 @@ def _measure_filter_export(result: Result, collection: dict[str, Any], reps: int
         subset = filter_collection(collection, days=[day], actors=[actor], kinds=None, types=None)
         return geojson_io.dumps(subset)
 
-    result["filter_export_s"], exported = _median_time(filter_export, reps)
+    result["filter_export_s"], exported = _step(
+        "filter_export", result["size"], filter_export, reps
+    )
     result["filter_export_bytes"] = len(exported.encode("utf-8"))
 
 
@@ -214,7 +242,7 @@ def _measure_map(result: Result, collection: dict[str, Any], reps: int) -> None:
         fmap = build_map(collection, assets="streamlit", basemap="offline", view="selection")
         return str(fmap.get_root().render())
 
-    result["map_s"], html = _median_time(render_map, reps)
+    result["map_s"], html = _step("map", result["size"], render_map, reps)
     result["payload_bytes"] = len(html.encode("utf-8"))
 
 
@@ -250,7 +278,7 @@ def _measure_yaml_load(
     from mapapp.bench.synth import synthetic_itinerary
     from mapapp.itinerary.load import parse_itinerary
 
-    result["load_s"] = result["itinerary_yaml_bytes"] = result["yaml_peak_rss_mb"] = None
+    result["load_yaml_s"] = result["itinerary_yaml_bytes"] = result["yaml_peak_rss_mb"] = None
     if result["size"] > yaml_max:
         result["notes"].append(f"YAML load skipped above {yaml_max} events (PyYAML is too slow)")
         return
@@ -259,7 +287,7 @@ def _measure_yaml_load(
     load = partial(
         parse_itinerary, raw, "synthetic.yaml", base_dir=base, article_text=article, max_bytes=None
     )
-    result["load_s"], loaded = _median_time(load, reps)
+    result["load_yaml_s"], loaded = _step("load_yaml", result["size"], load, reps)
     if _fingerprint(loaded.itinerary) != fingerprint:
         raise AssertionError("the YAML and JSON forms of the itinerary differ")
     result["yaml_peak_rss_mb"] = peak_rss_mb()
@@ -301,6 +329,7 @@ def run_bench(
     naive_max: int = NAIVE_MAX,
     yaml_max: int = YAML_MAX,
     app_rerun: bool = True,
+    profile: Path | None = None,
 ) -> list[Result]:
     """Measure every size in its own subprocess, print a table, optionally write JSON."""
     results: list[Result] = []
@@ -308,6 +337,8 @@ def run_bench(
         print(f"bench: {size} events ...", file=sys.stderr, flush=True)
         args = ["--one", str(size), "--repeats", str(repeats), "--seed", str(seed)]
         args += ["--naive-max", str(naive_max), "--yaml-max", str(yaml_max)]
+        if profile is not None:
+            args += ["--profile", str(profile.resolve())]
         results.append(_child(args))
     print("bench: import time ...", file=sys.stderr, flush=True)
     once: dict[str, Any] = import_times()
@@ -364,16 +395,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
     parser.add_argument("--yaml-max", type=int, default=YAML_MAX)
     parser.add_argument("--no-app", action="store_true", help="Skip the app rerun timing.")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="Write a cProfile file per step in this folder."
+    )
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--app-rerun", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global _profile_dir
 
     if args.one is not None or args.app_rerun:
         if args.one is not None:
-            record: Result = measure_size(
-                args.one, args.repeats, args.seed, args.naive_max, args.yaml_max
-            )
+            _profile_dir = args.profile
+            try:
+                record: Result = measure_size(
+                    args.one, args.repeats, args.seed, args.naive_max, args.yaml_max
+                )
+            finally:
+                _profile_dir = None
         else:
             record = {"rerun_s": app_rerun_s()}
         text = json.dumps(record, indent=2)
@@ -390,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         naive_max=args.naive_max,
         yaml_max=args.yaml_max,
         app_rerun=not args.no_app,
+        profile=args.profile,
     )
     return 0
 

@@ -23,6 +23,7 @@ from mapapp.export.gdal import write_layer
 from mapapp.export.gpkg import write_gpkg
 from mapapp.export.gpx import write_gpx
 from mapapp.export.kml import write_kml
+from mapapp.export.parquet import write_geoparquet
 from mapapp.export.tables import layers
 from mapapp.store import geojson_io
 from mapapp.store.schema import KINDS, METADATA_MEMBER
@@ -59,6 +60,13 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "csv", ".csv", "text/csv", "CSV (events, one row each)", ("event",), (".csvt", ".prj")
+        ),
+        Format(
+            "parquet",
+            ".parquet",
+            "application/vnd.apache.parquet",
+            "GeoParquet (events only)",
+            ("event",),
         ),
     )
 }
@@ -129,6 +137,7 @@ WRITERS: dict[str, Callable[[FeatureCollection, Path, str], None]] = {
     "fgb": _fgb,
     "kml": lambda c, p, _note: write_kml(c, p),
     "gpx": lambda c, p, _note: write_gpx(c, p),
+    "parquet": write_geoparquet,
 }
 
 

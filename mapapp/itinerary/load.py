@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from mapapp import safe_json
 from mapapp.errors import InputError, Problem
+from mapapp.gc_pause import gc_paused
 from mapapp.itinerary.models import Article, Itinerary, Quote
 from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
 from mapapp.safe_files import (
@@ -97,16 +98,8 @@ def parse_itinerary(
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
     text = decode_utf8(raw, name)
-    # Uploads (size-capped) are also capped in values; a user's own file is not.
-    data, lines = _parse(text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
-        raise InputError([Problem(name, "", msg, 1)])
-    try:
-        itinerary = Itinerary.model_validate(data)
-    except ValidationError as exc:
-        raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
+    with gc_paused():  # millions of small objects, no cycles: see mapapp.gc_pause
+        itinerary, lines = _validated(raw, text, name, max_bytes)
     if article_text is None:
         article_text = itinerary.trip.article.text
     if article_text is None and find_article is not None:
@@ -121,9 +114,36 @@ def parse_itinerary(
     return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
 
 
-def _parse(text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
+def _validated(
+    raw: bytes, text: str, name: str, max_bytes: int | None
+) -> tuple[Itinerary, LineIndex]:
+    """Parse and check every field (not yet the cross-references)."""
+    # Uploads (size-capped) are also capped in values; a user's own file is not.
+    data, lines = _parse(raw, text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
+    if not isinstance(data, dict):
+        _depth_first(text, name)
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
+        raise InputError([Problem(name, "", msg, 1)])
+    try:
+        return Itinerary.model_validate(data), lines
+    except ValidationError as exc:
+        _depth_first(text, name)
+        raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
+
+
+def _depth_first(text: str, name: str) -> None:
+    """JSON that fails the schema: too deep a nesting is reported first, as it always was
+    (the fast parse leaves the depth to the schema, which no valid file exceeds)."""
     if name.endswith(".json"):
-        return safe_json.loads(text, name), LineIndex(text, max_nodes)
+        safe_json.loads(text, name)
+
+
+def _parse(raw: bytes, text: str, name: str, max_nodes: int | None) -> tuple[Any, LineIndex]:
+    if name.endswith(".json"):
+        same_bytes = raw if not raw.startswith(b"\xef\xbb\xbf") else None  # no BOM
+        data = safe_json.loads(text, name, raw=same_bytes, schema_bounds_depth=True)
+        return data, LineIndex(text, max_nodes)
     try:
         return load_with_lines(text, max_nodes)
     except yaml.YAMLError as exc:

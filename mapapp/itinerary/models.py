@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -42,8 +42,14 @@ def _known_country(value: str) -> str:
     return value
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """Every IANA zone name (reading them walks the tz database: once per process)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _iana_zone(value: str) -> str:
-    if value not in zoneinfo.available_timezones():
+    if value not in _zones():
         raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Tokyo")
     return value
 

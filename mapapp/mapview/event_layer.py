@@ -16,6 +16,9 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypedDict
 
+import orjson
+
+from mapapp.gc_pause import gc_paused
 from mapapp.mapview.elements import JsLayer
 from mapapp.mapview.style import POINT_RADIUS_PX
 from mapapp.presentation import escape
@@ -185,8 +188,8 @@ def payload_json(payload: Mapping[str, Any], *, compress: bool | None = None) ->
     `compress=None` decides by size.
     """
     details = payload["d"]
-    # ASCII output: the C encoder's fastest path; the escapes cost nothing once deflated.
-    raw = json.dumps(details, separators=(",", ":")).encode("ascii")
+    # orjson: UTF-8, several times faster than json.dumps; JSON.parse reads it the same.
+    raw = orjson.dumps(details)
     if compress is None:
         compress = len(raw) >= COMPRESS_MIN_BYTES
     head = escape.script(object_json({k: v for k, v in payload.items() if k != "d"}))
@@ -207,8 +210,10 @@ class EventLayer(JsLayer):
     payload_marks = (PAYLOAD_BEGIN, PAYLOAD_END)
 
     def __init__(self, events: Sequence[Mapping[str, Any]], selected: str = "") -> None:
-        self.payload = encode_events(events, selected)
-        super().__init__(payload_json(self.payload))
+        with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
+            self.payload = encode_events(events, selected)
+            text = payload_json(self.payload)
+        super().__init__(text)
 
 
 def extract_payload(html: str) -> dict[str, Any]:

@@ -122,7 +122,9 @@ def _home_partner(f: Features) -> Mapping[str, Any] | None:
     if not f.partners or not f.events:
         return None
     points = shapely.points([e["geometry"]["coordinates"][:2] for e in f.events])
-    counts = [int(shapely.contains(shape(p["geometry"]), points).sum()) for p in f.partners]
+    outlines = [shape(p["geometry"]) for p in f.partners]
+    shapely.prepare(outlines)  # an indexed outline: 100,000 points in milliseconds
+    counts = [int(shapely.contains(outline, points).sum()) for outline in outlines]
     best = max(range(len(counts)), key=counts.__getitem__)
     return f.partners[best] if counts[best] else None
 

@@ -1,7 +1,10 @@
 """Build the RFC 7946 FeatureCollection from a checked itinerary and its resolved places.
 
-Features are constructed as the schema's geojson-pydantic models (so a wrong
-type fails here, at build time) and dumped to plain JSON data for the store.
+Features are built as plain JSON data in the schema's field order, then checked
+against the declared schema in one call per kind (mapapp.store.fast_schema), so
+a wrong type still fails here, at build time. A geojson-pydantic model per
+feature cost most of a large build (construction, dump, and the garbage
+collector rescanning them); the few partner outlines still go through theirs.
 """
 
 from __future__ import annotations
@@ -9,26 +12,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 import shapely
-from geojson_pydantic import Point
 from pydantic import BaseModel
 from shapely.geometry.base import BaseGeometry
 
 from mapapp import __version__
+from mapapp.gc_pause import gc_paused
 from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
 from mapapp.itinerary.models import Discrepancy, Event, Itinerary
 from mapapp.itinerary.uncertainty import uncertainty_of
+from mapapp.store.fast_schema import check_all
 from mapapp.store.routes import route_features
 from mapapp.store.schema import (
     METADATA_MEMBER,
     SCHEMA_MEMBER,
     SCHEMA_VERSION,
-    EventFeature,
-    EventProps,
-    HqFeature,
-    HqProps,
     PartnerFeature,
     PartnerProps,
 )
@@ -43,13 +44,17 @@ DECIMALS = 6
 def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
     """The store: events, their day routes, partners and HQ, with the schema version."""
     it = loaded.itinerary
-    events = [
-        _dump(event_feature(it, event, places[event.place], seq))
-        for seq, event in enumerate(ordered_events(it.events), start=1)
-    ]
-    features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
-    if it.hq is not None:
-        features.append(_dump(hq_feature(it)))
+    with gc_paused():  # see mapapp.gc_pause: no cycles here, millions of objects
+        events = [
+            event_feature(it, event, places[event.place], seq)
+            for seq, event in enumerate(ordered_events(it.events), start=1)
+        ]
+        check_built("event", events)
+        features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
+        if it.hq is not None:
+            hq = hq_feature(it)
+            check_built("hq", [hq])
+            features.append(hq)
     return {
         "type": "FeatureCollection",
         SCHEMA_MEMBER: SCHEMA_VERSION,
@@ -90,54 +95,66 @@ def ordered_events(events: list[Event]) -> list[Event]:
     return [event for _, event in indexed]
 
 
-def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> EventFeature:
+def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Feature:
+    """One event as JSON data, properties in the declared order (checked by check_built)."""
     place = it.place(event.place)
     date = event.date.isoformat()
     span = local_span(date, event.time, event.time_precision, event.time_label, it.trip.timezone)
     actors = [it.actor(part.actor) for part in event.actors]
     lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
     radius, note = uncertainty_of(place, where.precision)
-    return EventFeature(
-        type="Feature",
-        id=event.id,
-        geometry=Point(type="Point", coordinates=(lon, lat)),
-        properties=EventProps(
-            kind="event",
-            event_id=event.id,
-            seq=seq,
-            day=event.day,
-            date=date,
-            time=event.time,
-            time_precision=event.time_precision,
-            time_label=event.time_label,
-            start_local=span.start_local,
-            end_local=span.end_local,
-            start_utc=span.start_utc,
-            end_utc=span.end_utc,
-            title=event.title,
-            event_type=event.type,
-            actors=[a.name for a in actors],
-            actor_roles=[f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)],
-            place_id=place.id,
-            place_name=place.name,
-            place_type=place.type,
-            lat=lat,
-            lon=lon,
-            geo_precision=where.precision,
-            uncertainty_m=radius,
-            uncertainty_note=note,
-            geocoder=where.geocoder,
-            location_source=where.source_url,
-            quote=event.quote.text,
-            quote_start=event.quote.start,
-            quote_end=event.quote.end,
-            sources=_unique([str(s.url) for s in event.sources]),
-            discrepancies=[describe(d) for d in event.discrepancies],
-            review=[
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "kind": "event",
+            "event_id": event.id,
+            "seq": seq,
+            "day": event.day,
+            "date": date,
+            "time": event.time,
+            "time_precision": event.time_precision,
+            "time_label": event.time_label,
+            "start_local": span.start_local,
+            "end_local": span.end_local,
+            "start_utc": span.start_utc,
+            "end_utc": span.end_utc,
+            "title": event.title,
+            "event_type": event.type,
+            "actors": [a.name for a in actors],
+            "actor_roles": [
+                f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)
+            ],
+            "place_id": place.id,
+            "place_name": place.name,
+            "place_type": place.type,
+            "lat": lat,
+            "lon": lon,
+            "geo_precision": where.precision,
+            "uncertainty_m": radius,
+            "uncertainty_note": note,
+            "geocoder": where.geocoder,
+            "location_source": where.source_url,
+            "quote": event.quote.text,
+            "quote_start": event.quote.start,
+            "quote_end": event.quote.end,
+            "sources": _unique([str(s.url) for s in event.sources]),
+            "discrepancies": [describe(d) for d in event.discrepancies],
+            "review": [
                 f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in place.review + event.review
             ],
-        ),
-    )
+        },
+        "id": event.id,
+    }
+
+
+def check_built(kind: str, features: list[Feature]) -> None:
+    """Every built feature of a kind against the declared schema, in one call: a
+    mistake in the build is a bug, reported with the schema's own words."""
+    try:
+        check_all(kind, features)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"the build made an invalid {kind} feature: {exc}") from exc
 
 
 def describe(d: Discrepancy) -> str:
@@ -177,24 +194,24 @@ def partner_features(it: Itinerary) -> list[PartnerFeature]:
     return out
 
 
-def hq_feature(it: Itinerary) -> HqFeature:
+def hq_feature(it: Itinerary) -> Feature:
     hq = it.hq
     assert hq is not None
     lon, lat = round(hq.lon, DECIMALS), round(hq.lat, DECIMALS)
-    return HqFeature(
-        type="Feature",
-        id="nato-hq",
-        geometry=Point(type="Point", coordinates=(lon, lat)),
-        properties=HqProps(
-            kind="hq",
-            name=hq.name,
-            city=hq.city,
-            country=hq.country,
-            lat=lat,
-            lon=lon,
-            sources=[str(hq.source.url)],
-        ),
-    )
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "kind": "hq",
+            "name": hq.name,
+            "city": hq.city,
+            "country": hq.country,
+            "lat": lat,
+            "lon": lon,
+            "sources": [str(hq.source.url)],
+        },
+        "id": "nato-hq",
+    }
 
 
 def clean_geometry(geometry: BaseGeometry) -> BaseGeometry:

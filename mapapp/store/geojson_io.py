@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mapapp import safe_json
 from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
@@ -22,25 +24,36 @@ Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
 
 
-def chunks(collection: FeatureCollection) -> Iterator[str]:
-    """The serialised file piece by piece, in a fixed layout: same input, same bytes."""
+def chunks(collection: FeatureCollection) -> Iterator[bytes]:
+    """The serialised file piece by piece, in a fixed layout: same input, same bytes.
+
+    orjson writes each feature (compact, UTF-8, keys in order) about ten times
+    faster than json.dumps; the members before the features keep json's layout.
+    """
     head = {k: v for k, v in collection.items() if k != "features"}
     meta = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
-    yield "{" + meta + '"features":[\n'
-    separator = ""
+    yield ("{" + meta + '"features":[\n').encode("utf-8")
+    separator = b""
     for feature in collection["features"]:
-        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
-        separator = ",\n"
-    yield "\n]}\n"
+        yield separator + _feature_bytes(feature)
+        separator = b",\n"
+    yield b"\n]}\n"
+
+
+def _feature_bytes(feature: Feature) -> bytes:
+    try:
+        return orjson.dumps(feature)
+    except orjson.JSONEncodeError:  # what orjson refuses (a lone surrogate) fails as before
+        return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def dumps(collection: FeatureCollection) -> str:
-    return "".join(chunks(collection))
+    return b"".join(chunks(collection)).decode("utf-8")
 
 
 def write(path: Path, collection: FeatureCollection) -> None:
     """Stream to a temporary file, then rename: a large collection never sits in memory twice."""
-    write_chunks_atomic(path, (c.encode("utf-8") for c in chunks(collection)))
+    write_chunks_atomic(path, chunks(collection))
 
 
 def read(path: Path, max_bytes: int = MAX_FILE_BYTES) -> FeatureCollection:

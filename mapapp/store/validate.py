@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import shapely
 import shapely.errors
 from pydantic import ValidationError
 from shapely.geometry import shape
 
 from mapapp.errors import Problem
+from mapapp.store import fast_schema
 from mapapp.store.schema import MODEL_BY_KIND
 
 MAX_DECIMALS = 6
@@ -23,11 +25,13 @@ MAX_DECIMALS = 6
 
 def validate_collection(data: Any, name: str, text: str | None = None) -> list[Problem]:
     """Every problem found; an empty list means the file is valid."""
-    lines = _feature_lines(text, data)
     problems: list[Problem] = []
+    found_lines: list[dict[int, int]] = []
 
     def add(field: str, msg: str, index: int | None = None) -> None:
-        line = lines.get(index) if index is not None else None
+        if not found_lines:  # lines only when a problem needs one (a large file is valid)
+            found_lines.append(_feature_lines(text, data))
+        line = found_lines[0].get(index) if index is not None else None
         problems.append(Problem(name, field, msg, line))
 
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -39,10 +43,65 @@ def validate_collection(data: Any, name: str, text: str | None = None) -> list[P
     if not isinstance(features, list):
         add("features", "expected a list")
         return problems
+    checked = _passing_in_bulk(features)
     for i, feature in enumerate(features):
-        for field, msg in feature_problems(feature):
+        found = _bulk_checked_problems(feature) if i in checked else feature_problems(feature)
+        for field, msg in found:
             add(f"features[{i}]{field}", msg, i)
     return problems
+
+
+def _passing_in_bulk(features: list[Any]) -> set[int]:
+    """Indices of the features that pass the schema's msgspec mirror, checked one kind
+    at a time in one call (each feature on its own only when a kind's call fails).
+
+    The mirror is never laxer than the pydantic models (tests/store/test_fast_schema.py);
+    a feature it does not pass goes through the models, which word the problem.
+    """
+    by_kind: dict[str, list[int]] = {}
+    for i, feature in enumerate(features):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        kind = props.get("kind") if isinstance(props, dict) else None
+        if isinstance(kind, str) and kind in fast_schema.GEOMETRY_STRUCT:
+            by_kind.setdefault(kind, []).append(i)
+    passing: set[int] = set()
+    for kind, indices in by_kind.items():
+        try:
+            fast_schema.check_all(kind, [features[i] for i in indices])
+            passing.update(indices)
+        except msgspec.ValidationError:
+            passing.update(i for i in indices if fast_schema.passes(kind, features[i]))
+    return passing
+
+
+def _bulk_checked_problems(feature: dict[str, Any]) -> list[tuple[str, str]]:
+    """What feature_problems finds after the schema, for a Point or LineString that
+    passed the mirror: ranges, decimals, the lat/lon copy (the same words)."""
+    geometry = feature["geometry"]
+    coords = geometry["coordinates"]
+    positions = [coords] if geometry["type"] == "Point" else coords
+    out = [(".geometry", msg) for msg in position_problems(positions)]
+    props = feature["properties"]
+    moved = geometry["type"] == "Point" and (props["lon"], props["lat"]) != tuple(coords[:2])
+    if "lat" in props and moved:
+        out.append((".properties.lat", "lat/lon differ from the geometry"))
+    return out
+
+
+def position_problems(positions: list[list[float]]) -> list[str]:
+    """Mixed dimensions, range and precision of positions (the checks of geometry_problems
+    a Point or LineString can fail; `round(v, 6) != v` is exactly "more than 6 decimals"
+    in v's shortest repr, without a Decimal per coordinate)."""
+    if len({len(p) for p in positions}) > 1:
+        return ["positions mix 2D and 3D coordinates"]
+    out: list[str] = []
+    for lon, lat, *_ in positions:
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            out.append(f"position ({lon}, {lat}) out of range; RFC 7946 order is lon, lat")
+        for value in (lon, lat):
+            if round(value, MAX_DECIMALS) != value:
+                out.append(f"coordinate {value} has more than {MAX_DECIMALS} decimals")
+    return out
 
 
 def feature_problems(feature: Any) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -17,8 +18,9 @@ from mapapp.geocode.resolve import Resolver
 from mapapp.itinerary.load import LoadedItinerary, parse_itinerary
 
 PER_SIZE_KEYS = {
-    "size", "load_s", "build_s", "filter_export_s", "map_s", "payload_bytes", "peak_rss_mb",
+    "size", "load_yaml_s", "build_s", "filter_export_s", "map_s", "payload_bytes", "peak_rss_mb",
     "naive_map_s", "naive_payload_bytes", "speedup", "import_s", "rerun_s", "machine",
+    "floor_parse_s", "end_to_end_s",
 }  # fmt: skip
 
 
@@ -84,7 +86,7 @@ def test_warm_cache_resolves_every_place_offline(tmp_path: Path) -> None:
 
 
 TIMINGS = (
-    "load_s", "load_json_s", "build_s", "filter_export_s", "map_s", "naive_map_s",
+    "load_yaml_s", "load_json_s", "build_s", "filter_export_s", "map_s", "naive_map_s",
     "browser_markers_s",
 )  # fmt: skip
 
@@ -103,13 +105,21 @@ def test_measure_size_in_process(tmp_path: Path) -> None:
     assert 1 <= result["filter_day"] <= result["days"]
     assert result["peak_rss_mb"] > 0 and result["yaml_peak_rss_mb"] > 0
     assert result["itinerary_yaml_bytes"] > 0 and result["itinerary_json_bytes"] > 0
+    assert result["floor_parse_s"] > 0
+    assert result["end_to_end_s"] == result["load_json_s"] + result["build_s"] + result["map_s"]
 
 
 def test_measure_size_skips_the_slow_parts_above_their_limits(tmp_path: Path) -> None:
     result = measure_size(
         12, repeats=1, workdir=tmp_path, naive_max=10, yaml_max=10, browser_max=10
     )
-    for key in ("naive_map_s", "naive_payload_bytes", "speedup", "browser_markers_s", "load_s"):
+    for key in (
+        "naive_map_s",
+        "naive_payload_bytes",
+        "speedup",
+        "browser_markers_s",
+        "load_yaml_s",
+    ):
         assert result[key] is None, key
     assert result["itinerary_yaml_bytes"] is None and result["yaml_peak_rss_mb"] is None
     assert result["notes"] == [
@@ -137,7 +147,7 @@ def test_run_bench_end_to_end(tmp_path: Path) -> None:
         assert {"nproc", "python", "platform"} <= set(record["machine"])
     assert data[0]["growth"] is None and data[1]["size_ratio"] == 2.5
     growth = data[1]["growth"]
-    assert growth["load_s"] == data[1]["load_s"] / data[0]["load_s"]
+    assert growth["load_yaml_s"] == data[1]["load_yaml_s"] / data[0]["load_yaml_s"]
     assert growth["map_s"] == data[1]["map_s"] / data[0]["map_s"]
     table = out.getvalue()
     assert "peak RSS MB" in table and "growth" in table and "import mapapp" in table
@@ -163,3 +173,39 @@ def test_bad_sizes_are_a_usage_error(sizes: str) -> None:
     result = CliRunner().invoke(app, ["bench", "--sizes", sizes])
     assert result.exit_code == 2
     assert "--sizes" in result.output and "Traceback" not in result.output
+
+
+def test_profile_writes_a_readable_profile_per_step(tmp_path: Path) -> None:
+    import pstats
+
+    target, profiles = tmp_path / "one.json", tmp_path / "profiles"
+    args = ["--one", "10", "--repeats", "1", "--naive-max", "0", "--yaml-max", "10"]
+    assert main([*args, "--profile", str(profiles), "--result", str(target)]) == 0
+    steps = {"load_json", "build", "filter_export", "map", "load_yaml"}
+    assert {p.name for p in profiles.iterdir()} == {f"10-{s}.pstats" for s in steps}
+    build = pstats.Stats(str(profiles / "10-build.pstats"))
+    assert any(func[2] == "build_collection" for func in build.stats)  # type: ignore[attr-defined]
+
+
+def test_the_readme_table_is_regenerated_from_the_json(tmp_path: Path) -> None:
+    from mapapp.bench.readme import BEGIN, END, table
+    from mapapp.bench.readme import main as readme_main
+
+    rows: list[dict[str, Any]] = [
+        {"size": 10_000, "load_json_s": 0.25, "build_s": 1.5, "speedup": 41.2, "rerun_s": 0.2,
+         "machine": {"nproc": 2, "platform": "Linux-x", "python": "3.11.7"}},
+        {"size": 100_000, "load_json_s": 2.5, "build_s": None, "speedup": None},
+    ]  # fmt: skip
+    text = table(rows, "2026-11-30")
+    assert text.startswith("Measured on 2026-11-30: 2 cores, Linux-x, Python 3.11.7.")
+    assert "| 10,000 | 0.25 | 1.5 | 41× |" in text and "| 100,000 | 2.5 | – | – |" in text
+    assert "map (s)" not in text  # no size measured it
+    source, readme = tmp_path / "bench.json", tmp_path / "README.md"
+    source.write_text(json.dumps(rows), encoding="utf-8")
+    readme.write_text(f"# T\n\n{BEGIN}\nold\n{END}\n\nafter\n", encoding="utf-8")
+    assert readme_main([str(source), str(readme)]) == 0
+    updated = readme.read_text(encoding="utf-8")
+    assert "old" not in updated and "| 100,000 | 2.5 |" in updated
+    assert updated.startswith(f"# T\n\n{BEGIN}\nMeasured on ") and updated.endswith(
+        f"{END}\n\nafter\n"
+    )

@@ -1,0 +1,57 @@
+"""The fast path of safe JSON agrees with the careful one: same data, same refusals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mapapp import safe_json
+from mapapp.errors import InputError
+
+# Keys and strings full of the characters the quote count must see through.
+TEXT = st.text(alphabet=st.sampled_from('ab"\\\\/:{}[],\u00e9\u2028\U0001f600 '), max_size=6)
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**30), 10**30) | st.floats(allow_nan=False,
+    allow_infinity=False) | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.booleans())
+def test_valid_json_reads_as_json_reads_it(value: Any, spaced: bool) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=1 if spaced else None)
+    assert safe_json.loads(text, "x") == json.loads(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(TEXT, VALUES, min_size=1, max_size=4), st.data())
+def test_a_repeated_key_is_refused_wherever_it_is(value: dict[str, Any], data: Any) -> None:
+    key = data.draw(st.sampled_from(sorted(value)))
+    text = json.dumps(value, ensure_ascii=False)
+    doubled = text[:-1] + f", {json.dumps(key)}: 1" + "}" if len(value) else text
+    wrapped = data.draw(st.sampled_from(["{}", '{{"outer": [1, {}]}}', "[{}]"])).format(doubled)
+    with pytest.raises(InputError, match="duplicate key"):
+        safe_json.loads(wrapped, "x")
+
+
+@pytest.mark.parametrize("depth", [64, 65])
+def test_depth_is_counted_as_before(depth: int) -> None:
+    text = '{"a":' * (depth - 1) + "[1]" + "}" * (depth - 1)
+    if depth <= safe_json.MAX_DEPTH:
+        assert safe_json.loads(text, "x") == json.loads(text)
+    else:
+        with pytest.raises(InputError, match="nested more than 64"):
+            safe_json.loads(text, "x")
+
+
+def test_large_integers_stay_exact() -> None:
+    assert safe_json.loads("[123456789012345678901234567890, -9223372036854775809]", "x") == [
+        123456789012345678901234567890,
+        -9223372036854775809,
+    ]

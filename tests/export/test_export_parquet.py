@@ -57,7 +57,7 @@ def test_geopandas_and_duckdb_read_the_filtered_events(
 
     rows = duckdb.sql(
         f"SELECT event_id, day, actors, sources, location_source, bbox.xmin "
-        f"FROM read_parquet('{path}') ORDER BY \"order\""
+        f"FROM read_parquet('{path}') ORDER BY seq"
     ).fetchall()
     assert rows == [
         (

@@ -130,6 +130,15 @@ def _is_quote(model: type[BaseModel], name: str) -> bool:
     return model.__name__ == "Quote" and name == "text"
 
 
+def with_every_model(data: dict[str, Any]) -> dict[str, Any]:
+    """The seed plus what it leaves out: a draft's review mark on its first place
+    and event, so the walk reaches the Review model's text too."""
+    mark = {"field": "place", "confidence": 0.5, "reason": "city-level"}
+    for section in ("places", "events"):
+        data[section][0].setdefault("review", [dict(mark)])
+    return data
+
+
 class PoisonedItinerary:
     """An itinerary with the payload in every text field its models accept there.
 
@@ -140,7 +149,7 @@ class PoisonedItinerary:
 
     def __init__(self, data: dict[str, Any], article: str, payload: str = PAYLOAD) -> None:
         self.payload = payload
-        data = deepcopy(data)
+        data = with_every_model(deepcopy(data))
         start = len(article) + 1
         self.article = f"{article}\n{payload}\n"
         # The article travels embedded: its path field is free text then.

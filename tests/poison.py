@@ -241,9 +241,14 @@ def encodings(payload: str) -> list[str]:
     )
 
 
+#: folium's random element ids (32 hex digits) may hold 1337 by chance.
+_IDS = re.compile(r"[0-9a-f]{32}")
+
+
 def without_payload(page: str, payload: str = PAYLOAD) -> str:
-    """The page without the basemap's packs (numbers) and every intact copy of the payload."""
-    page = _PACKS.sub("", page)
+    """The page without the basemap's packs (numbers), folium's random ids and every
+    intact copy of the payload."""
+    page = _IDS.sub("", _PACKS.sub("", page))
     for form in encodings(payload):
         page = page.replace(form, "")
     return page
@@ -276,7 +281,8 @@ _RAN = re.compile(r"(?<!\})(?<!#125;)(?<!#x7d;)(?<!u007d)(?<!u007D)" + EVALUATED
 
 def ran(text: str) -> str | None:
     """The context of the first evaluated-template mark in `text`, or None."""
-    match = _RAN.search(_PACKS.sub("", text))
+    text = _IDS.sub("", _PACKS.sub("", text))
+    match = _RAN.search(text)
     return None if match is None else text[max(0, match.start() - 200) : match.end() + 100]
 
 

@@ -30,7 +30,7 @@ DEPTH = 64
 ALIAS_BUDGET_EXTRA = 100_000  # aliases may expand a document to 2 x its values + this
 UPLOAD_VALUES = 250_000
 UPLOAD_BYTES = 10 * 1024 * 1024
-SECONDS = 15.0
+SECONDS = 60.0
 
 
 @pytest.fixture()

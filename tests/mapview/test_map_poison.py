@@ -32,7 +32,7 @@ from poison import (
     without_payload,
 )
 
-from mapapp.mapview.render import build_map, render_html
+from mapapp.mapview.render import build_map, make_ids_deterministic, render_html
 from mapapp.pipeline import build
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay, overlay_from
@@ -113,7 +113,9 @@ def test_every_kinds_text_property_is_poisoned(built: dict[str, Any]) -> None:
 def test_a_poisoned_itinerary_renders_inert(
     poisoned_build: dict[str, Any], assets: str, view: str
 ) -> None:
-    page = render_html(poisoned_build, assets=assets, view=view, trip=_trip(poisoned_build))  # type: ignore[arg-type]
+    page = render_html(
+        poisoned_build, assets=assets, view=view, trip=_trip(poisoned_build), deterministic=True
+    )  # type: ignore[arg-type]
     assert_inert(page)
     shown = page_strings(page)
     # The text is still there, unchanged, for the browser to set as text.
@@ -125,7 +127,7 @@ def test_every_text_property_of_every_kind_renders_inert(
     built: dict[str, Any], basemap: str
 ) -> None:
     poisoned = poison_collection(built)
-    page = render_html(poisoned, basemap=basemap, trip=_trip(poisoned))  # type: ignore[arg-type]
+    page = render_html(poisoned, basemap=basemap, trip=_trip(poisoned), deterministic=True)  # type: ignore[arg-type]
     assert_inert(page)
     shown = page_strings(page)
     for needle in ("Partners: " + PAYLOAD, "Links from " + PAYLOAD, f"{PAYLOAD} – {PAYLOAD}"):
@@ -159,6 +161,7 @@ def test_a_poisoned_overlay_renders_inert(built: dict[str, Any], assets: str) ->
         view="selection",  # type: ignore[arg-type]
         overlays=[poisoned_overlay()],
     )
+    make_ids_deterministic(m)  # folium's random ids could hold 1337
     page = m.get_root().render()
     assert_inert(page)
     shown = page_strings(page)
@@ -196,7 +199,7 @@ def test_a_template_reaching_os_makes_no_folder(
         overlays=[overlay],
     )
     m.get_root().render()
-    render_html(poison_collection(built, OS_PAYLOAD))
+    render_html(poison_collection(built, OS_PAYLOAD), deterministic=True)
     assert os.listdir(tmp_path) == []
 
 
@@ -235,6 +238,6 @@ delimited_text = st.lists(
 def test_any_delimited_text_comes_back_unchanged(built: dict[str, Any], text: str) -> None:
     """Whatever the text, the page's payloads decode to it, and nothing is evaluated."""
     marked = f"{text}{{{{ 7*191 }}}}"
-    page = render_html(poison_collection(built, marked))
+    page = render_html(poison_collection(built, marked), deterministic=True)
     assert EVALUATED not in without_payload(page, marked)
     assert any(marked in s for s in page_strings(page))

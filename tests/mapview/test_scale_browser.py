@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from tools import require
+from playwright.sync_api import Browser, Page
 
-from mapapp.bench.browser import CHROMIUM_ARGS, serve_folder
+from mapapp.bench.browser import serve_folder
 from mapapp.bench.run import build_offline
 from mapapp.bench.synth import synthetic_json, write_warm_cache
 from mapapp.itinerary.load import parse_itinerary
@@ -40,12 +39,11 @@ def big_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def page(big_page: tuple[Path, str]) -> Iterator[tuple[Page, list[str]]]:
-    chromium = require("chromium", "Debian: apt-get install -y chromium")
+def page(big_page: tuple[Path, str], browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """The session's browser: a second Playwright in the same thread would fail."""
     folder, _ = big_page
     errors: list[str] = []
-    with serve_folder(folder) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with serve_folder(folder) as url:
         pg = browser.new_page(viewport={"width": 1280, "height": 800})
         # Every console error counts; the page may fetch itself and its favicon only.
         pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -60,7 +58,7 @@ def page(big_page: tuple[Path, str]) -> Iterator[tuple[Page, list[str]]]:
         )
         pg.goto(f"{url}/map.html")
         yield pg, errors
-        browser.close()
+        pg.close()
 
 
 _EVENT_LAYERS = """() => {

@@ -394,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
     parser.add_argument("--yaml-max", type=int, default=YAML_MAX)
+    parser.add_argument("--browser-max", type=int, default=BROWSER_MAX)
     parser.add_argument("--no-app", action="store_true", help="Skip the app rerun timing.")
     parser.add_argument(
         "--profile", type=Path, default=None, help="Write a cProfile file per step in this folder."
@@ -409,7 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             _profile_dir = args.profile
             try:
                 record: Result = measure_size(
-                    args.one, args.repeats, args.seed, args.naive_max, args.yaml_max
+                    args.one,
+                    args.repeats,
+                    args.seed,
+                    args.naive_max,
+                    args.yaml_max,
+                    browser_max=args.browser_max,
                 )
             finally:
                 _profile_dir = None

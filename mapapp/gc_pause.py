@@ -6,12 +6,13 @@ far; for data without reference cycles that is pure cost, most of a large load.
 The pause is scoped: the collector's previous state returns on any exit.
 
 Objects made while the collector is off are all "young" when it comes back on,
-so its next collection would scan every one of them (seconds at 100,000
-events, paid by whatever runs next). On leaving, the block therefore freezes
-what exists (`gc.freeze()`): long-lived data the collector need not scan again.
-Frozen objects are still freed by reference counting the moment nothing refers
-to them; only reference cycles among them would wait, and JSON-like data,
-features and pydantic models make none.
+so its next collections would scan every one of them again (seconds at 100,000
+events, paid by whatever runs next). With `freeze=True`, a block that left more
+than FREEZE_ABOVE young objects freezes what exists (`gc.freeze()`): long-lived
+data the collector need not scan again. Frozen objects are still freed by
+reference counting; only reference cycles among them would never be collected,
+so small blocks (an app rerun, an upload) never freeze, and blocks that build
+cycles (a folium map) never ask to.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Young objects a block must leave behind before it freezes them (a bulk load).
+FREEZE_ABOVE = 500_000
+
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """No automatic collection inside the block; after it, what the block made is
-    frozen (not scanned again) and the collector's previous state returns."""
+def gc_paused(freeze: bool = False) -> Iterator[None]:
+    """No automatic collection inside the block; the collector's previous state after it
+    (and, with freeze, a large block's objects frozen: see the module's note)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze and gc.get_count()[0] > FREEZE_ABOVE:
+            gc.freeze()
         if was_enabled:
             gc.enable()

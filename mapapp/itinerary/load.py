@@ -98,7 +98,7 @@ def parse_itinerary(
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
     text = decode_utf8(raw, name)
-    with gc_paused():  # millions of small objects, no cycles: see mapapp.gc_pause
+    with gc_paused(freeze=True):  # millions of small objects, no cycles: mapapp.gc_pause
         itinerary, lines = _validated(raw, text, name, max_bytes)
     if article_text is None:
         article_text = itinerary.trip.article.text

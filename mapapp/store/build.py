@@ -44,7 +44,7 @@ DECIMALS = 6
 def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
     """The store: events, their day routes, partners and HQ, with the schema version."""
     it = loaded.itinerary
-    with gc_paused():  # see mapapp.gc_pause: no cycles here, millions of objects
+    with gc_paused(freeze=True):  # see mapapp.gc_pause: no cycles, millions of objects
         events = [
             event_feature(it, event, places[event.place], seq)
             for seq, event in enumerate(ordered_events(it.events), start=1)

@@ -180,6 +180,7 @@ def test_profile_writes_a_readable_profile_per_step(tmp_path: Path) -> None:
 
     target, profiles = tmp_path / "one.json", tmp_path / "profiles"
     args = ["--one", "10", "--repeats", "1", "--naive-max", "0", "--yaml-max", "10"]
+    args += ["--browser-max", "0"]  # no browser: profiles are of the Python steps
     assert main([*args, "--profile", str(profiles), "--result", str(target)]) == 0
     steps = {"load_json", "build", "filter_export", "map", "load_yaml"}
     assert {p.name for p in profiles.iterdir()} == {f"10-{s}.pstats" for s in steps}

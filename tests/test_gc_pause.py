@@ -1,0 +1,40 @@
+"""The collector pause is scoped: restored on any exit; only a large block is frozen."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from mapapp.gc_pause import FREEZE_ABOVE, gc_paused
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_the_previous_state_returns_even_after_an_error() -> None:
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        with pytest.raises(RuntimeError), gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+        assert gc.isenabled() is enabled
+
+
+def test_only_a_large_block_that_asks_is_frozen() -> None:
+    gc.collect()
+    gc.unfreeze()
+    with gc_paused(freeze=True):
+        small = [[None] for _ in range(1000)]
+    assert gc.get_freeze_count() == 0
+    with gc_paused():
+        large = [[None] for _ in range(FREEZE_ABOVE + 1000)]
+    assert gc.get_freeze_count() == 0  # a map: never frozen (folium elements form cycles)
+    with gc_paused(freeze=True):
+        large += [[None] for _ in range(FREEZE_ABOVE + 1000)]
+    assert gc.get_freeze_count() > FREEZE_ABOVE and small and large

@@ -5,7 +5,7 @@
     python3 quickstart.py test    # lint, type-check and run every test
 
 It creates .venv/ beside this file, installs mapapp into it (again only when
-pyproject.toml changes), and for the tests installs Debian's chromium and gdal-bin
+pyproject.toml changes), and for the tests installs Debian's chromium, gdal-bin and poppler-utils
 when they are missing and we are root. Extra arguments go to the command it runs.
 """
 
@@ -119,12 +119,28 @@ def _packages(count: int) -> str:
 
 
 #: Debian packages the tests use: the browser tests drive chromium (Playwright's own
-#: download cannot work here); the README's examples call GDAL's ogrinfo.
-TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"))
+#: download cannot work here); the README's examples call GDAL's ogrinfo; the print
+#: tests read PDFs back with poppler's pdftotext and pdfinfo.
+TEST_TOOLS = (("chromium", "chromium"), ("ogrinfo", "gdal-bin"), ("pdftotext", "poppler-utils"))
+
+
+#: Fonts the print tests need: the basemap's credits and labels are in Japanese.
+TEST_FONTS = (("ja", "fonts-ipafont-gothic"),)
+
+
+def _missing_fonts() -> list[str]:
+    if not shutil.which("fc-list"):
+        return []
+    return [
+        package
+        for lang, package in TEST_FONTS
+        if not subprocess.run(["fc-list", f":lang={lang}"], capture_output=True, text=True).stdout
+    ]
 
 
 def ensure_test_tools() -> None:
     missing = [package for command, package in TEST_TOOLS if not shutil.which(command)]
+    missing += _missing_fonts()
     if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:

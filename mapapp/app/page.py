@@ -27,6 +27,7 @@ from mapapp.export.formats import (
 from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview import escape
 from mapapp.mapview.render import build_map, region_label, render_html
+from mapapp.printing.command import app_prints
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
 
@@ -282,6 +283,19 @@ with st.sidebar:
             "text/html",
         ),
     ]
+    # The printed page of the same view (mapapp print): rendered by Chromium on click.
+    prints = app_prints(
+        shown,
+        dataset.trip,
+        (filters.days, filters.actors, filters.types),
+        offline=args.offline or basemap != "OpenStreetMap",
+    )
+    if isinstance(prints, str):
+        st.caption(prints)
+    else:
+        downloads += [
+            (lbl, mk, file_stem(slug, parts) + ext, mime) for lbl, mk, ext, mime in prints
+        ]
     for label, make, file_name_, mime in downloads:
         st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
     st.header("Upload")

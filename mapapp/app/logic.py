@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from mapapp.export.filters import available, events_of, key
+from mapapp.itinerary.timespan import PART_OF_DAY_HOURS
 from mapapp.mapview import escape, present
 from mapapp.mapview.style import day_color
 
@@ -89,6 +90,18 @@ def to_query(filters: Filters) -> dict[str, list[str]]:
     return {k: v for k, v in query.items() if v}
 
 
+#: Link parameters the map's playback reads itself (js/playback.js): kept in the URL.
+PLAYBACK_KEYS = ("t", "play")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def playback_query(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The playback's link parameters worth keeping: a well-formed `t`, `play=1`."""
+    t = [v for v in params.get("t", [])[:1] if _MOMENT.fullmatch(v)]
+    play = [v for v in params.get("play", [])[:1] if v == "1"]
+    return {k: v for k, v in (("t", t), ("play", play)) if v}
+
+
 def _add(items: list[Any], value: Any) -> None:
     if value not in items:
         items.append(value)
@@ -114,15 +127,6 @@ def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-#: Hours a part-of-day label covers; any other inexact time spans the whole day.
-PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
-    "morning": (6, 12),
-    "afternoon": (12, 18),
-    "evening": (18, 24),
-    "night": (20, 24),
-}
 
 
 def time_span(props: Props) -> tuple[str, str]:

@@ -131,7 +131,10 @@ with st.sidebar:
     view = st.radio("View", [0, 1], format_func=views.__getitem__)
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
-st.query_params.from_dict(app_logic.to_query(filters))
+playback = app_logic.playback_query(
+    {k: st.query_params.get_all(k) for k in app_logic.PLAYBACK_KEYS}
+)  # the map's playback reads ?t= and ?play= from this page's address
+st.query_params.from_dict({**app_logic.to_query(filters), **playback})
 shown = _filtered(dataset, dataset.key, filters)
 rows = app_logic.itinerary_rows(shown)
 

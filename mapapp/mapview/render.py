@@ -27,6 +27,7 @@ from mapapp.mapview.elements import BodyHtml, HeadHtml, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer
 from mapapp.mapview.overlay_layer import add_overlays
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
+from mapapp.mapview.playback_layer import add_playback
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import (
     LINK_COLOR,
@@ -381,6 +382,7 @@ def build_map(
     if words.hq:
         _add_hqs(group(words.hq), f.hqs)
     EventLayer(f.events, selected).add_to(group("Events"))
+    add_playback(m, f.events, (collection.get("mapapp_metadata") or {}).get("timezone"))
 
     add_overlays(m, overlays)  # uploaded foreign collections, before the layer control
     legend = LegendWords(

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapapp.app import logic as app_logic
+from mapapp.app.layout import APP_CSS
 from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import available, events_of, filter_collection
@@ -138,6 +139,7 @@ st.query_params.from_dict({**app_logic.to_query(filters), **playback})
 shown = _filtered(dataset, dataset.key, filters)
 rows = app_logic.itinerary_rows(shown)
 
+st.html(f"<style>{APP_CSS}</style>")  # layout only: no data in it
 st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
 if dataset.trip.get("article_url"):
     source = f"“{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')})"
@@ -174,8 +176,9 @@ selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
 # and a rebuilt map would drop the click that follows it.
 on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
 
-map_col, detail_col = st.columns([7, 3])
-with map_col:
+# The map takes the main width; the details open below it, only once an event is
+# picked (one layout whatever is selected: a moved map would be rebuilt, losing a click).
+with st.container():
     fmap = build_map(
         shown,
         assets="streamlit",
@@ -205,15 +208,14 @@ if map_click != st.session_state.get("map_click"):
     if picked is not None and picked is not selected:
         st.session_state.selected_event = picked["event_id"]
         selected = picked
-with detail_col:
-    st.header("Event details")
-    if selected is None:
-        st.markdown(
-            "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
-            "itinerary, to see the event, its sentence and its sources."
-        )
-    else:
-        st.html(app_logic.details_html(selected))
+if selected is None:
+    st.caption(
+        "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
+        "itinerary, to see the event, its sentence and its sources here."
+    )
+else:
+    st.subheader("Event details")
+    st.html(app_logic.details_html(selected))
 
 st.header("Itinerary")
 table = pd.DataFrame(rows)

@@ -41,7 +41,7 @@ PLAYBACK_CSS = """
 .mv-playback button { cursor: pointer; }
 .mv-playback button.mv-pb-play { min-width: 76px; font-weight: 600; }
 .mv-playback :focus-visible { outline: 3px solid #0b5394; outline-offset: 1px; }
-.mv-pb-time { flex: 1 1 280px; display: flex; align-items: center; gap: 8px; min-width: 0; }
+.mv-pb-time { flex: 1 1 380px; display: flex; align-items: center; gap: 8px; }
 .mv-pb-time input { flex: 1 1 auto; min-width: 120px; accent-color: #0b5394; }
 .mv-pb-clock { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .mv-playback label { display: inline-flex; align-items: center; gap: 4px; }

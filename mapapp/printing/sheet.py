@@ -102,7 +102,8 @@ body {{ display: block; font: 10pt/1.3 system-ui, sans-serif; color: #111;
 .mv-page-head .mv-credits {{ display: none; }}
 .folium-map {{ height: {layout.map_mm:.1f}mm !important; width: 100% !important;
   flex: none; border: 1px solid #999; box-sizing: border-box; }}
-.leaflet-control-zoom, .leaflet-control-layers, .mv-tile-notice {{ display: none !important; }}
+.leaflet-control-zoom, .leaflet-control-layers, .mv-tile-notice, .mv-playback {{
+  display: none !important; }}
 .leaflet-control-attribution {{ font-size: 8px; }}
 .mv-legend {{ position: static !important; max-width: none !important; box-shadow: none;
   border: 1px solid #ccc; margin: 4px 0 0; padding: 4px 6px; font-size: 8pt; }}

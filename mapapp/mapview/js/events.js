@@ -9,7 +9,7 @@
 mvLib.eventLayer = function (group, map, D) {
   "use strict";
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
-  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14, LEGEND_OPEN_MIN_HEIGHT = 760;
+  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 17, LEGEND_OPEN_MIN_HEIGHT = 760;
   var numbered = n <= D.label_max;
   var ringPane = lib.pane(map, "mvRings", 430);
   var linkPane = lib.pane(map, "mvLeaders", 445);
@@ -245,7 +245,7 @@ mvLib.eventLayer = function (group, map, D) {
     order.forEach(function (i) {
       if (!shown(i)) { return; }
       var p = map.latLngToContainerPoint(layers[i].getLatLng());
-      taken.push(box(L.point(p.x - 11, p.y - 11), 22, 22));
+      taken.push(box(L.point(p.x - 14, p.y - 14), 28, 28));  // a marker and a 3 px margin
     });
     labels.forEach(function (label) {
       if (!shown(label.i)) { group.removeLayer(label.layer); return; }

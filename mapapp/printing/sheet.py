@@ -111,6 +111,7 @@ body {{ display: block; font: 10pt/1.3 system-ui, sans-serif; color: #111;
 .mv-legend summary::-webkit-details-marker {{ display: none; }}
 .mv-legend ul {{ columns: 3; column-gap: 12px; font-size: 7.5pt; line-height: 1.25; }}
 .mv-legend .mv-row {{ break-inside: avoid; margin: 1px 0; }}
+.mv-legend .mv-row:has(.mv-coarse-demo) {{ display: none; }}  /* playback only */
 .mv-print-table {{ margin-top: 6px; }}
 .mv-print-table h2 {{ font-size: 11pt; margin: 0 0 3px; }}
 .mv-print-table table {{ width: 100%; border-collapse: collapse; font-size: 8pt; }}

@@ -208,8 +208,8 @@ if map_click != st.session_state.get("map_click"):
     if picked is not None and picked is not selected:
         st.session_state.selected_event = picked["event_id"]
         selected = picked
-if selected is None:
-    st.caption(
+if selected is None:  # plain text: a caption's grey fails the contrast check
+    st.markdown(
         "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
         "itinerary, to see the event, its sentence and its sources here."
     )
@@ -296,7 +296,7 @@ with st.sidebar:
         offline=args.offline or basemap != "OpenStreetMap",
     )
     if isinstance(prints, str):
-        st.caption(prints)
+        st.markdown(prints)  # our own words (no data): what to install for printing
     else:
         downloads += [
             (lbl, mk, file_stem(slug, parts) + ext, mime) for lbl, mk, ext, mime in prints

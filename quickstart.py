@@ -5,9 +5,9 @@
     python3 quickstart.py test    # lint, type-check and run every test
 
 It creates .venv/ beside this file, installs mapapp into it (again only when
-pyproject.toml changes), and for the tests installs Debian's chromium, gdal-bin and
-gpsbabel when they are missing and we are root (and python3-qgis under CI=true).
-Extra arguments go to the command it runs.
+pyproject.toml changes), and for the tests installs Debian's chromium, gdal-bin,
+gpsbabel, nginx, poppler-utils and a Japanese font when they are missing and we are
+root (and python3-qgis under CI=true). Extra arguments go to the command it runs.
 """
 
 from __future__ import annotations
@@ -121,13 +121,30 @@ def _packages(count: int) -> str:
 
 #: Debian packages the tests use: the browser tests drive chromium (Playwright's own
 #: download cannot work here); the README's examples call GDAL's ogrinfo; the KML
-#: export is checked with gpsbabel; the deploy example runs nginx in front of the app.
+#: export is checked with gpsbabel; the deploy example runs nginx in front of the app;
+#: the print tests read PDFs back with poppler's pdftotext and pdfinfo.
 TEST_TOOLS = (
     ("chromium", "chromium"),
     ("ogrinfo", "gdal-bin"),
     ("gpsbabel", "gpsbabel"),
     ("nginx", "nginx"),
+    ("pdftotext", "poppler-utils"),
 )
+
+#: Fonts the print tests need: the basemap's credits and labels are in Japanese.
+TEST_FONTS = (("ja", "fonts-ipafont-gothic"),)
+
+
+def _missing_fonts() -> list[str]:
+    if not shutil.which("fc-list"):  # no fontconfig yet: no font can be there
+        return [package for _, package in TEST_FONTS]
+    return [
+        package
+        for lang, package in TEST_FONTS
+        if not subprocess.run(["fc-list", f":lang={lang}"], capture_output=True, text=True).stdout
+    ]
+
+
 #: QGIS for the exports' QGIS check: about 930 MB and three minutes, so installed
 #: only under CI=true; by hand the check skips and says how to install it.
 QGIS_PACKAGE = "python3-qgis"
@@ -164,6 +181,7 @@ def ensure_qgis() -> None:
 
 def ensure_debian_tools() -> None:
     missing = [package for command, package in TEST_TOOLS if not shutil.which(command)]
+    missing += _missing_fonts()
     if not missing:
         return
     if can_apt():

@@ -180,6 +180,30 @@ def export(
         typer.echo(f"wrote {output} ({_count_kinds({'features': kept})})", err=True)
 
 
+@app.command("print")
+def print_page(
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.pdf or FILE.png.")],
+    data: Annotated[Path, typer.Option("--data", help="The built GeoJSON.")] = DEFAULT_DATA,
+    day: Annotated[list[int] | None, typer.Option("--day", help="Keep this day.")] = None,
+    actor: Annotated[list[str] | None, typer.Option("--actor", help="Keep this actor.")] = None,
+    event_type: Annotated[list[str] | None, typer.Option("--type", help="Keep this type.")] = None,
+    paper: Annotated[str, typer.Option("--paper", help="A4 or letter.")] = "A4",
+    landscape: Annotated[bool, typer.Option("--landscape", help="Wide page.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="The offline basemap only; no request leaves.")
+    ] = False,
+) -> None:
+    """Print the filtered view (map, legend, numbered table, credits) as a PDF or PNG page."""
+    from mapapp.printing.command import PrintRequest, print_view
+
+    request = PrintRequest(
+        data, output, tuple(day or ()), tuple(actor or ()), tuple(event_type or ()),
+        paper, landscape, offline,
+    )  # fmt: skip
+    path, count = _run(lambda: print_view(request))
+    typer.echo(f"wrote {path} ({count} events)", err=True)
+
+
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="A GeoJSON file.")]) -> None:
     """Check a GeoJSON file against RFC 7946 and mapapp's schema; exit 0 or 2."""

@@ -58,6 +58,8 @@ def readme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_readme_example_runs(command: str, readme_dir: Path) -> None:
     if "ogrinfo" in command:
         require("ogrinfo", "Debian: apt-get install -y gdal-bin; quickstart.py test does")
+    if "mapapp print" in command:
+        require("chromium", "Debian: apt-get install -y chromium; quickstart.py test does")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
         ["bash", "-c", f"set -euo pipefail; {command}"],

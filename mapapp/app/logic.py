@@ -90,6 +90,18 @@ def to_query(filters: Filters) -> dict[str, list[str]]:
     return {k: v for k, v in query.items() if v}
 
 
+#: Link parameters the map's playback reads itself (js/playback.js): kept in the URL.
+PLAYBACK_KEYS = ("t", "play")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def playback_query(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The playback's link parameters worth keeping: a well-formed `t`, `play=1`."""
+    t = [v for v in params.get("t", [])[:1] if _MOMENT.fullmatch(v)]
+    play = [v for v in params.get("play", [])[:1] if v == "1"]
+    return {k: v for k, v in (("t", t), ("play", play)) if v}
+
+
 def _add(items: list[Any], value: Any) -> None:
     if value not in items:
         items.append(value)

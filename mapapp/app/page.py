@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 
 from mapapp.app import limits
 from mapapp.app import logic as app_logic
+from mapapp.app.layout import APP_CSS
 from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import available, events_of, filter_collection
@@ -29,6 +30,7 @@ from mapapp.itinerary.load import load_itinerary
 from mapapp.mapview.features import region_label
 from mapapp.mapview.render import build_map, render_html
 from mapapp.presentation import escape
+from mapapp.printing.command import app_prints
 from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
 
@@ -140,7 +142,10 @@ with st.sidebar:
     view = st.radio("View", [0, 1], format_func=views.__getitem__)
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
-st.query_params.from_dict(app_logic.to_query(filters))
+playback = app_logic.playback_query(
+    {k: st.query_params.get_all(k) for k in app_logic.PLAYBACK_KEYS}
+)  # the map's playback reads ?t= and ?play= from this page's address
+st.query_params.from_dict({**app_logic.to_query(filters), **playback})
 # Server-wide caches hold views of the served data only: an upload's would outlive its session.
 served = dataset is base
 shown = (
@@ -150,6 +155,7 @@ shown = (
 )
 rows = app_logic.itinerary_rows(shown)
 
+st.html(f"<style>{APP_CSS}</style>")  # layout only: no data in it
 st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
 if dataset.trip.get("article_url"):
     source = f"“{dataset.trip.get('article_title', '')}” ({dataset.trip.get('outlet', '')})"
@@ -186,8 +192,9 @@ selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
 # and a rebuilt map would drop the click that follows it.
 on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
 
-map_col, detail_col = st.columns([7, 3])
-with map_col:
+# The map takes the main width; the details open below it, only once an event is
+# picked (one layout whatever is selected: a moved map would be rebuilt, losing a click).
+with st.container():
     fmap = build_map(
         shown,
         assets="streamlit",
@@ -217,15 +224,14 @@ if map_click != st.session_state.get("map_click"):
     if picked is not None and picked is not selected:
         st.session_state.selected_event = picked["event_id"]
         selected = picked
-with detail_col:
-    st.header("Event details")
-    if selected is None:
-        st.markdown(
-            "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
-            "itinerary, to see the event, its sentence and its sources."
-        )
-    else:
-        st.html(app_logic.details_html(selected))
+if selected is None:  # plain text: a caption's grey fails the contrast check
+    st.markdown(
+        "Click a marker on the map (or Tab to it and press Enter), or pick a row of the "
+        "itinerary, to see the event, its sentence and its sources here."
+    )
+else:
+    st.subheader("Event details")
+    st.html(app_logic.details_html(selected))
 
 st.header("Itinerary")
 table = pd.DataFrame(rows)
@@ -308,6 +314,19 @@ with st.sidebar:
         draft_bytes = dataset.draft_yaml.encode("utf-8")
         downloads.append(("Draft itinerary (YAML) to review", lambda: draft_bytes,
                           draft_name, "application/yaml"))  # fmt: skip
+    # The printed page of the same view (mapapp print): rendered by Chromium on click.
+    prints = app_prints(
+        shown,
+        dataset.trip,
+        (filters.days, filters.actors, filters.types),
+        offline=args.offline or basemap != "OpenStreetMap",
+    )
+    if isinstance(prints, str):
+        st.markdown(prints)  # our own words (no data): what to install for printing
+    else:
+        downloads += [
+            (lbl, mk, file_stem(slug, parts) + ext, mime) for lbl, mk, ext, mime in prints
+        ]
     for label, make, file_name_, mime in downloads:
         st.download_button(label, data=make, file_name=file_name_, mime=mime, on_click="ignore")
     st.header("Upload")

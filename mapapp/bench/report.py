@@ -43,13 +43,15 @@ TABLE_COLUMNS: list[tuple[str, str, int | None]] = [
     ("payload MB", "payload_mb", 2), ("peak RSS MB", "peak_rss_mb", 0),
     ("naive_map_s", "naive_map_s", 3), ("speedup", "speedup", 1),
     ("browser_s", "browser_markers_s", 3), ("end_to_end_s", "end_to_end_s", 2),
+    ("frame_ms", "playback_frame_ms", 1),
 ]  # fmt: skip
 LEGEND = (
     "rep = runs per measurement (medians); load_yaml_s = YAML, load_json_s = the same itinerary"
     " as JSON;\nfloor_s = orjson.loads of the same JSON bytes; speedup = naive_map_s / map_s;"
     "\npeak RSS = load (JSON), build, filter/export"
     " and map, without synthesis, YAML or the baseline; browser_s = page load to every"
-    " event drawn, headless Chromium"
+    " event drawn, headless Chromium;\nframe_ms = median script time of one playback frame"
+    " (time filter, routes, canvas redraw) over 41 moments across the trip"
 )
 
 

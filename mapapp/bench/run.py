@@ -175,6 +175,7 @@ def measure_size(
 
     _measure_naive(result, collection, reps, naive_max)
     _measure_browser(result, collection, reps, browser_max)
+    _measure_playback(result, collection)
     collection["features"] = []  # free it before the YAML phase
     gc.collect()
     reset_peak_rss()
@@ -275,6 +276,19 @@ def _measure_browser(
         result["notes"].append(f"browser timing skipped: {why_not}")
     else:
         result["browser_markers_s"] = time_to_markers(collection, runs=reps)
+
+
+def _measure_playback(result: Result, collection: dict[str, Any]) -> None:
+    """One playback frame's work (js/playback.js), at every size."""
+    from mapapp.bench.browser import browser_available
+    from mapapp.bench.playback import playback_frame_ms
+
+    result["playback_frame_ms"] = result["playback_frame_max_ms"] = None
+    why_not = browser_available()
+    if why_not is not None:
+        result["notes"].append(f"playback timing skipped: {why_not}")
+    else:
+        result.update(playback_frame_ms(collection))
 
 
 def _measure_yaml_load(

@@ -121,6 +121,7 @@ JS_FILES: tuple[str, ...] = (
     "overlays.js",
     "legend.js",
     "control.js",
+    "playback.js",
 )
 
 #: Inside a JSON string: what could end a <script>, open a comment, end a JS line,

@@ -40,10 +40,12 @@ from mapapp.mapview.features import (
 from mapapp.mapview.legend_layer import LegendLayer, LegendWords
 from mapapp.mapview.overlay_layer import OverlayLayer, layer_name
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
+from mapapp.mapview.playback_layer import add_playback
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import MAP_CSS
 from mapapp.presentation import escape
 from mapapp.store.overlay import Overlay
+from mapapp.store.schema import METADATA_MEMBER
 
 AssetMode = Literal["streamlit", "inline"]
 BasemapMode = Literal["offline", "osm"]
@@ -200,6 +202,7 @@ def build_map(
     if words.hq:
         group(words.hq, HqLayer(f.hqs))
     group("Events", EventLayer(f.events, selected))
+    add_playback(m, f.events, (collection.get(METADATA_MEMBER) or {}).get("timezone"))
     for overlay in overlays:  # uploaded foreign collections
         group(layer_name(overlay), OverlayLayer(overlay))
     LayerControl(control, position="topright", collapsed=True).add_to(m)

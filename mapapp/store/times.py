@@ -17,6 +17,7 @@ intervals and KML's TimeSpan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -66,6 +67,16 @@ def local_bounds(
         return start, start + dt.timedelta(hours=1) if precision == "hour" else start
     first, last = PART_OF_DAY_HOURS.get(label.strip().lower(), (0, 24))
     return midnight + dt.timedelta(hours=first), midnight + dt.timedelta(hours=last)
+
+
+def wall_clock_bounds(props: Mapping[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    """Naive local start and end of one event's span: the map's playback clock."""
+    return local_bounds(
+        str(props["date"]),
+        props.get("time"),
+        str(props.get("time_precision") or "day"),
+        str(props.get("time_label") or ""),
+    )
 
 
 def event_span(props: dict[str, Any], timezone: str) -> Span:

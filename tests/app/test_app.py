@@ -26,6 +26,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Multiselect
+from tools import require
 
 from mapapp.export.filters import filter_collection
 from mapapp.store import geojson_io
@@ -364,20 +365,26 @@ def test_the_article_marks_every_event_without_filters(
 # --- export buttons -----------------------------------------------------------------------
 
 
-def test_the_three_download_buttons_are_in_the_sidebar(
+def test_the_download_buttons_are_in_the_sidebar(
     make_app: MakeApp, media: list[MediaFileManager]
 ) -> None:
+    """The exports, the standalone map and (with a Chromium) the printed page."""
+    require("chromium", "Debian: apt-get install -y chromium")
     at = make_app()
     assert [b.label for b in at.sidebar.download_button] == [
         "Filtered view (GeoJSON)",
         "Full data set (GeoJSON)",
         "Map as standalone HTML (works offline)",
+        "Print (PDF)",
+        "Image (PNG)",
     ]
     names_and_types = [download(at, media, b.label)[:2] for b in at.sidebar.download_button]
     assert names_and_types == [
         ("rutte-japan_all-events.geojson", "application/geo+json"),
         ("rutte-japan_full.geojson", "application/geo+json"),
         ("rutte-japan_all-events_map.html", "text/html"),
+        ("rutte-japan_all-events.pdf", "application/pdf"),
+        ("rutte-japan_all-events.png", "image/png"),
     ]
 
 

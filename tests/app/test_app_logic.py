@@ -129,3 +129,14 @@ def test_details_do_not_repeat_a_time_the_label_already_gives(built: dict[str, A
     html = app_logic.details_html(ishiba["properties"])
     assert "2025-04-09 18:10, about 45 minutes" in html
     assert "18:10 18:10" not in html and "18:10 (18:10" not in html
+
+
+def test_playback_links_keep_only_a_well_formed_moment_and_play_1() -> None:
+    from mapapp.app.logic import playback_query
+
+    assert playback_query({"t": ["2025-04-09T14:00"], "play": ["1"]}) == {
+        "t": ["2025-04-09T14:00"],
+        "play": ["1"],
+    }
+    assert playback_query({"t": ["2025-04-09T14:00<script>"], "play": ["yes"]}) == {}
+    assert playback_query({"t": ["9" * 5000]}) == {}

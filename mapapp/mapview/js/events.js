@@ -9,7 +9,7 @@
 mvLib.layer("eventLayer", 3, function (group, map, D) {
   "use strict";
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
-  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 14, LEGEND_OPEN_MIN_HEIGHT = 760;
+  var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 17, LEGEND_OPEN_MIN_HEIGHT = 760;
   var numbered = n <= D.label_max;
   var ringPane = lib.pane(map, "mvRings", 430);
   var linkPane = lib.pane(map, "mvLeaders", 445);
@@ -20,6 +20,8 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
   var dotRenderer = L.canvas({padding: 0.5, tolerance: 6, pane: dotPane});
   var layers = new Array(n), rings = [], leaders = new Array(n), labels = [];
   var popup = L.popup({maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24]});
+  var hidden = null;  /* the playback's time filter (see filter): hidden[i] = 1 */
+  function shown(i) { return !hidden || !hidden[i]; }
 
   function color(i) { return lib.dayColor(D.palette, C.day[i]); }
   /* "N. title", from the details (inflated at once for small trips, shortly after
@@ -152,7 +154,7 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
     var ll = trueLatLng(i), col = color(i);
     var common = {eventId: D.ids[i], eventIndex: i};
     if (C.unc[i] > 0) {
-      rings.push({i: i, layer: L.circle(ll, {radius: C.unc[i], renderer: ringRenderer,
+      rings.push({i: i, layer: L.circle(ll, {radius: C.unc[i], renderer: ringRenderer, eventIndex: i,
         pane: ringPane, interactive: false, color: col, weight: 1.5, dashArray: "4 3",
         fillColor: col, fillOpacity: 0.12})});
     }
@@ -211,7 +213,7 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
         var node = layers[i].getElement();
         if (node) { node.setAttribute("data-spread", m > 1 ? "1" : "0"); }
         leaders[i].setLatLngs([trueLatLng(i), at]);
-        if (m > 1) { leaders[i].addTo(group); } else { group.removeLayer(leaders[i]); }
+        if (m > 1 && shown(i)) { leaders[i].addTo(group); } else { group.removeLayer(leaders[i]); }
       });
     });
   }
@@ -222,7 +224,11 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
       var ll = trueLatLng(ring.i);
       var a = map.latLngToLayerPoint(ll);
       var b = map.latLngToLayerPoint([ll.lat + C.unc[ring.i] / 111320, ll.lng]);
-      if (a.y - b.y >= RING_MIN_PX) { ring.layer.addTo(group); } else { group.removeLayer(ring.layer); }
+      if (a.y - b.y >= RING_MIN_PX && (shown(ring.i) || !numbered)) {
+        ring.layer.addTo(group);
+      } else {
+        group.removeLayer(ring.layer);
+      }
     });
   }
 
@@ -237,10 +243,12 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
       });
     }
     order.forEach(function (i) {
+      if (!shown(i)) { return; }
       var p = map.latLngToContainerPoint(layers[i].getLatLng());
-      taken.push(box(L.point(p.x - 11, p.y - 11), 22, 22));
+      taken.push(box(L.point(p.x - 14, p.y - 14), 28, 28));  // a marker and a 3 px margin
     });
     labels.forEach(function (label) {
+      if (!shown(label.i)) { group.removeLayer(label.layer); return; }
       var layer = label.layer.setLatLng(layers[label.i].getLatLng()).addTo(group);
       var node = layer.getElement(), w = node.offsetWidth, h = node.offsetHeight;
       var p = map.latLngToContainerPoint(layer.getLatLng());
@@ -279,6 +287,37 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
     if (sel >= 0) { select(sel); openDetails(sel, false); }
   }, 0);
   if (D.dz) { setTimeout(function () { lib.details(D).catch(function () {}); }, 300); }
+  /* The playback's time filter (js/playback.js): only events whose mask entry is
+     non-zero stay drawn; null draws them all. Numbered markers (at most label_max)
+     leave and rejoin the map; canvas dots and rings stay in their layers and are
+     skipped by their renderers (Leaflet 1.9's _updateCircle), one redraw each,
+     so a frame touches no DOM per event. */
+  function skipHidden(renderer) {
+    var draw = renderer._updateCircle;
+    renderer._updateCircle = function (layer) {
+      if (shown(layer.options.eventIndex)) { draw.call(this, layer); }
+    };
+  }
+  if (!numbered) { skipHidden(dotRenderer); skipHidden(ringRenderer); }
+  function filter(mask) {
+    if (mask) {
+      hidden = hidden || new Uint8Array(n);
+      for (var i = 0; i < n; i++) { hidden[i] = mask[i] ? 0 : 1; }
+    } else {
+      hidden = null;
+    }
+    if (numbered) {
+      layers.forEach(function (layer, k) {
+        if (shown(k) && !layer._map) { group.addLayer(layer); }
+        if (!shown(k) && layer._map) { group.removeLayer(layer); }
+      });
+      relayout();
+      relabel();
+      return;
+    }
+    for (var j = 0; j < n; j++) { layers[j].options.interactive = shown(j); }
+    [dotRenderer, ringRenderer].forEach(function (r) { if (r._map) { r._redraw(); } });
+  }
   (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: layers,
-                                                  rings: rings, labels: labels});
+                                                  rings: rings, labels: labels, filter: filter});
 });

@@ -6,6 +6,7 @@ mvLib.layer("routeLayer", 1, function (group, map, R) {
   // Above the partner outlines (SVG), below the events.
   var pane = mvLib.pane(map, "mvRoutes", 440);
   var renderer = L.canvas({padding: 0.5, tolerance: 4, pane: pane});
+  var lines = [];  /* for js/playback.js: {line, pts, day}, so a day's route can grow */
   R.xy.forEach(function (flat, i) {
     var pts = [];
     for (var j = 0; j + 1 < flat.length; j += 2) {
@@ -17,5 +18,7 @@ mvLib.layer("routeLayer", 1, function (group, map, R) {
     line.bindTooltip(mvLib.esc("Day " + day + " route, " + R.s[C.date[i]] + ", " +
                                C.km[i].toFixed(1) + " km"), {sticky: true});
     line.addTo(group);
+    lines.push({line: line, pts: pts, day: day});
   });
+  (mvLib.routeLayers = mvLib.routeLayers || []).push({map: map, group: group, lines: lines});
 });

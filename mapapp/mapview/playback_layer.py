@@ -187,11 +187,18 @@ class PlaybackLayer(JsLayer):
 
 
 def add_playback(m: Any, events: Sequence[Mapping[str, Any]], timezone: str | None) -> None:
-    """Playback controls and their stylesheet on a map with events (none without)."""
+    """Playback controls and their stylesheet on a map with events (none without).
+
+    A date or time that does not read (only data that skipped the store's checks)
+    leaves the map without playback rather than without a map."""
     if not events:
         return
+    try:
+        layer = PlaybackLayer(events, timezone)
+    except ValueError:
+        return
     HeadHtml(f"<style>{PLAYBACK_CSS}</style>", name="MvPlaybackStyle").add_to(m)
-    PlaybackLayer(events, timezone).add_to(m)
+    layer.add_to(m)
 
 
 def extract_playback(html: str) -> dict[str, Any]:

@@ -136,7 +136,7 @@ TEST_FONTS = (("ja", "fonts-ipafont-gothic"),)
 
 
 def _missing_fonts() -> list[str]:
-    if not shutil.which("fc-list"):  # no fontconfig yet: no font can be there
+    if not shutil.which("fc-list"):  # no fontconfig yet (a fresh machine): no fonts either
         return [package for _, package in TEST_FONTS]
     return [
         package

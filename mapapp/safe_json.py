@@ -121,7 +121,37 @@ def _careful_loads(text: str, name: str, max_depth: int) -> Any:
         raise InputError([Problem(name, "", str(exc), _line_of(text, exc))]) from exc
     # Only now: in valid JSON every string is closed, so the scan below is linear.
     _check_depth(text, name, max_depth)
+    _check_text(data, text, name)
     return data
+
+
+# A high surrogate escape with no low one after it, or a low one with no high before.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _check_text(data: Any, text: str, name: str) -> None:
+    """Refuse a lone UTF-16 surrogate (`"\\ud800"`): json reads it, but it is no
+    character, and every writer (UTF-8, XML, CSV) fails on it later. The fast path
+    refuses it already, so only input that reached the careful path pays this walk."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            stack += node.keys()
+            stack += node.values()
+        elif type(node) is list:
+            stack += node
+        elif type(node) is str:
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                found = _LONE_SURROGATE.search(text)
+                line = text.count("\n", 0, found.start()) + 1 if found else None
+                msg = "a lone UTF-16 surrogate (\\uD800-\\uDFFF) is not a character"
+                raise InputError([Problem(name, "", msg, line)]) from None
 
 
 def _check_depth(text: str, name: str, max_depth: int) -> None:

@@ -55,3 +55,13 @@ def test_large_integers_stay_exact() -> None:
         123456789012345678901234567890,
         -9223372036854775809,
     ]
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\ud83dx"])
+def test_a_lone_surrogate_is_refused_with_its_line(escape: str) -> None:
+    text = '{\n "ok": "\\ud83d\\ude00",\n "title": "a' + escape + '"\n}'
+    assert safe_json.loads('{"ok": "\\ud83d\\ude00"}', "x") == {"ok": "\U0001f600"}
+    with pytest.raises(InputError) as caught:
+        safe_json.loads(text, "trip.json")
+    (problem,) = caught.value.problems
+    assert "surrogate" in problem.message and problem.line == 3

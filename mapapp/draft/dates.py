@@ -123,7 +123,13 @@ class Clock:
         self.current = When(reference, f"no date in the text: {source}", 0.4)
 
     def sentence(self, text: str) -> When:
-        """The date of a sentence, and the time if it states one; moves the clock."""
+        """The date of a sentence, and the time if it states one; moves the clock.
+
+        A dateline opening the sentence ('CANBERRA, February 13, 2024 —') dates the
+        report, not what the sentence tells: 'arrived on Monday' after it is Monday."""
+        head = _DATELINE.match(text)
+        if head is not None:
+            text = text[head.end() :]
         when = self._date(text)
         if not when.reason.startswith("future tense and no date"):
             self.current = when  # a guessed next day does not carry over

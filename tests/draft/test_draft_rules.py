@@ -27,7 +27,8 @@ def test_a_dateline_dates_the_report_not_the_sentence_it_opens() -> None:
     clock = Clock(FRIDAY, "the dateline 2023-03-31", None)
     opening = "HAMBURG, March 31, 2023 — The king arrived on Wednesday for a state visit."
     assert clock.sentence(opening).date == dt.date(2023, 3, 29)
-    assert clock.sentence("HAMBURG, March 31, 2023 — The king spoke.").date == FRIDAY
+    fresh = Clock(FRIDAY, "the dateline 2023-03-31", None)
+    assert fresh.sentence("HAMBURG, March 31, 2023 — The king spoke.").date == FRIDAY
 
 
 def test_same_day_following_day_and_times() -> None:

@@ -20,6 +20,7 @@ from mapapp.mapview.page import LEAFLET_CREDIT
 from mapapp.mapview.render import render_html
 from mapapp.presentation import escape
 from mapapp.presentation.palette import day_color
+from mapapp.presentation.wording import DRAFT_MARK
 
 Paper = Literal["A4", "letter"]
 
@@ -143,7 +144,7 @@ def _table_html(collection: Mapping[str, Any]) -> str:
             f"{e(p['date'])}<br><small>day {e(p['day'])}</small>",
             e(time_text(p)),
             e(p.get("place_name") or ""),
-            e(p["title"]),
+            e(p["title"] + (DRAFT_MARK if p.get("review") else "")),
             e(", ".join(p.get("actors") or ())),
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

@@ -45,3 +45,13 @@ def test_the_time_column_uses_the_articles_words() -> None:
     )
     assert time_text({"time": None, "time_label": "morning"}) == "morning"
     assert time_text({"time": None, "time_label": ""}) == "some time that day"
+
+
+def test_a_drafted_event_is_marked_for_review_in_the_table() -> None:
+    seed = _seed()
+    events = [f for f in seed["features"] if f["properties"]["kind"] == "event"]
+    events[0]["properties"]["review"] = ["place (0.5): city-level"]
+    html = sheet_html(seed, layout=Layout("A4", False), now=datetime(2026, 1, 2, tzinfo=UTC))
+    marked = f"{events[0]['properties']['title']} (draft, needs review)"
+    assert marked in html
+    assert html.count("(draft, needs review)") == 1

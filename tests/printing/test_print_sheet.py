@@ -54,4 +54,4 @@ def test_a_drafted_event_is_marked_for_review_in_the_table() -> None:
     html = sheet_html(seed, layout=Layout("A4", False), now=datetime(2026, 1, 2, tzinfo=UTC))
     marked = f"{events[0]['properties']['title']} (draft, needs review)"
     assert marked in html
-    assert html.count("(draft, needs review)") == 1
+    assert html.count("(draft, needs review)</td>") == 1  # one row of the table

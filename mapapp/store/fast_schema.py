@@ -22,7 +22,7 @@ import msgspec
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from mapapp.store.schema import MODEL_BY_KIND, PROPS_BY_KIND
+from mapapp.store.schema import MODEL_BY_KIND, PROPS_BY_KIND, Typed
 
 #: A position: [lon, lat] or [lon, lat, altitude], as geojson-pydantic accepts.
 Position = Annotated[list[float], msgspec.Meta(min_length=2, max_length=3)]
@@ -74,7 +74,9 @@ def _constraints(info: FieldInfo) -> dict[str, Any]:
             meta["max_length"] = item.max_length
         elif getattr(item, "pattern", None) is not None:
             meta["pattern"] = _python_pattern(item.pattern)
-        elif type(item).__name__ == "_PydanticGeneralMetadata" and not vars(item):
+        elif isinstance(item, Typed) or (
+            type(item).__name__ == "_PydanticGeneralMetadata" and not vars(item)
+        ):  # how the typed exports type it, or pydantic's empty marker: no constraint
             continue
         else:  # a constraint this mirror cannot express must not be dropped silently
             raise Unmirrorable(f"fast_schema cannot mirror the constraint {item!r}")
@@ -93,12 +95,22 @@ def _mirror_type(annotation: Any) -> Any:
     raise Unmirrorable(f"fast_schema cannot mirror the type {annotation!r}")
 
 
+def _constrained(annotation: Any, meta: dict[str, Any]) -> Any:
+    """Constraints on the value, as pydantic reads them: on `str | None` they bind the
+    text (msgspec takes a pattern or a length only on the str itself)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = get_args(annotation)
+        none = type(None)
+        return Union[tuple(a if a is none else Annotated[a, msgspec.Meta(**meta)] for a in args)]  # noqa: UP007
+    return Annotated[annotation, msgspec.Meta(**meta)]
+
+
 def _props_struct(kind: str) -> type[msgspec.Struct]:
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
     for name, info in PROPS_BY_KIND[kind].model_fields.items():
         kind_type = _mirror_type(info.annotation)
         meta = _constraints(info)
-        typ = Annotated[kind_type, msgspec.Meta(**meta)] if meta else kind_type
+        typ = _constrained(kind_type, meta) if meta else kind_type
         if info.is_required():
             fields.append((name, typ))
         else:
@@ -150,6 +162,9 @@ def check_all(kind: str, features: list[Any]) -> None:
         return
     model = MODEL_BY_KIND[kind]
     for feature in features:
+        # geojson-pydantic admits a null geometry; mapapp's store never does.
+        if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+            raise msgspec.ValidationError(f"a {kind} feature needs a geometry")
         try:
             model.model_validate(feature, strict=True)
         except ValidationError as exc:

@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from mapapp.draft.dates import WEEKDAY_WORDS
+
 # Longest first, so "Prime Minister" wins over "Minister".
 TITLES = sorted(
     (
@@ -62,13 +64,7 @@ _NOT_FIRST = frozenset(
         "Earlier",
         "That",
         "This",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
+        *WEEKDAY_WORDS,
     ]
 )
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
+from mapapp.draft.dates import MONTH_WORDS, WEEKDAY_WORDS
 from mapapp.draft.gazetteer import City, Gazetteer
 from mapapp.geocode.checks import distance_km
 
@@ -163,25 +164,8 @@ _CAP_PHRASE = re.compile(rf"U\.S\.|U\.K\.|{_WORD}(?:[ ](?:{_LINK}){{0,2}}{_WORD}
 NOT_PLACES = (
     frozenset(
         [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
+            *MONTH_WORDS,
+            *WEEKDAY_WORDS,
             "The",
             "A",
             "An",

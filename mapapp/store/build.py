@@ -10,6 +10,7 @@ collector rescanning them); the few partner outlines still go through theirs.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -22,7 +23,7 @@ from mapapp.gc_pause import gc_paused
 from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
-from mapapp.itinerary.models import Discrepancy, Event, Itinerary
+from mapapp.itinerary.models import Discrepancy, Event, Itinerary, Place, Review
 from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.fast_schema import check_all
 from mapapp.store.routes import route_features
@@ -45,8 +46,11 @@ def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> Fe
     """The store: events, their day routes, partners and HQ, with the schema version."""
     it = loaded.itinerary
     with gc_paused(freeze=True):  # see mapapp.gc_pause: no cycles, millions of objects
+        stops = {p.id: _Stop.of(p, places[p.id]) for p in it.places if p.id in places}
+        names = {a.id: a.name for a in it.actors}
+        timezone = it.trip.timezone
         events = [
-            event_feature(it, event, places[event.place], seq)
+            _event_feature(event, stops[event.place], names, seq, timezone)
             for seq, event in enumerate(ordered_events(it.events), start=1)
         ]
         check_built("event", events)
@@ -95,17 +99,57 @@ def ordered_events(events: list[Event]) -> list[Event]:
     return [event for _, event in indexed]
 
 
+@dataclass(frozen=True)
+class _Stop:
+    """What every event at one resolved place shares: worked out once per place, not
+    once per event (a 100,000-event trip has a few hundred places)."""
+
+    place_id: str
+    name: str
+    type: str
+    lon: float
+    lat: float
+    precision: int
+    radius_m: int
+    note: str
+    geocoder: str
+    source_url: str | None
+    review: list[str]
+
+    @classmethod
+    def of(cls, place: Place, where: Resolved) -> _Stop:
+        radius, note = uncertainty_of(place, where.precision)
+        return cls(
+            place.id,
+            place.name,
+            place.type,
+            round(where.lon, DECIMALS),
+            round(where.lat, DECIMALS),
+            where.precision,
+            radius,
+            note,
+            where.geocoder,
+            where.source_url,
+            _marks(place.review),
+        )
+
+
 def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Feature:
     """One event as JSON data, properties in the declared order (checked by check_built)."""
-    place = it.place(event.place)
+    stop = _Stop.of(it.place(event.place), where)
+    names = {part.actor: it.actor(part.actor).name for part in event.actors}
+    return _event_feature(event, stop, names, seq, it.trip.timezone)
+
+
+def _event_feature(
+    event: Event, stop: _Stop, names: dict[str, str], seq: int, timezone: str
+) -> Feature:
     date = event.date.isoformat()
-    span = local_span(date, event.time, event.time_precision, event.time_label, it.trip.timezone)
-    actors = [it.actor(part.actor) for part in event.actors]
-    lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
-    radius, note = uncertainty_of(place, where.precision)
+    span = local_span(date, event.time, event.time_precision, event.time_label, timezone)
+    actors = [names[part.actor] for part in event.actors]
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
         "properties": {
             "kind": "event",
             "event_id": event.id,
@@ -121,31 +165,33 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Fea
             "end_utc": span.end_utc,
             "title": event.title,
             "event_type": event.type,
-            "actors": [a.name for a in actors],
+            "actors": actors,
             "actor_roles": [
-                f"{a.name}: {p.role}" for a, p in zip(actors, event.actors, strict=True)
+                f"{name}: {part.role}" for name, part in zip(actors, event.actors, strict=True)
             ],
-            "place_id": place.id,
-            "place_name": place.name,
-            "place_type": place.type,
-            "lat": lat,
-            "lon": lon,
-            "geo_precision": where.precision,
-            "uncertainty_m": radius,
-            "uncertainty_note": note,
-            "geocoder": where.geocoder,
-            "location_source": where.source_url,
+            "place_id": stop.place_id,
+            "place_name": stop.name,
+            "place_type": stop.type,
+            "lat": stop.lat,
+            "lon": stop.lon,
+            "geo_precision": stop.precision,
+            "uncertainty_m": stop.radius_m,
+            "uncertainty_note": stop.note,
+            "geocoder": stop.geocoder,
+            "location_source": stop.source_url,
             "quote": event.quote.text,
             "quote_start": event.quote.start,
             "quote_end": event.quote.end,
             "sources": _unique([str(s.url) for s in event.sources]),
             "discrepancies": [describe(d) for d in event.discrepancies],
-            "review": [
-                f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in place.review + event.review
-            ],
+            "review": stop.review + _marks(event.review) if event.review else list(stop.review),
         },
         "id": event.id,
     }
+
+
+def _marks(review: list[Review]) -> list[str]:
+    return [f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in review]
 
 
 def check_built(kind: str, features: list[Feature]) -> None:

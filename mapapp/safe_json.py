@@ -69,6 +69,14 @@ _DECODE = msgspec.json.Decoder().decode
 _ENCODE = msgspec.json.Encoder().encode
 
 
+def fast_loads(raw: bytes) -> tuple[bool, Any]:
+    """(True, data) when the fast path accepts raw, else (False, None): a caller that
+    validates against a schema of fixed depth (which bounds the nesting) and falls back
+    to `loads` for the message."""
+    data = _fast_loads(raw, None)
+    return (False, None) if data is _REFUSED else (True, data)
+
+
 def _fast_loads(raw: bytes, max_depth: int | None) -> Any:
     """The data, or _REFUSED when the careful path must look (and name the problem)."""
     try:
@@ -77,7 +85,7 @@ def _fast_loads(raw: bytes, max_depth: int | None) -> Any:
         return _REFUSED
     if max_depth is not None and depth_exceeds(data, max_depth):
         return _REFUSED
-    if _quotes(_ENCODE(data)) != _quotes(raw):
+    if quotes(_ENCODE(data)) != quotes(raw):
         return _REFUSED
     return data
 
@@ -98,7 +106,7 @@ def depth_exceeds(data: Any, max_depth: int) -> bool:
     return False
 
 
-def _quotes(raw: bytes) -> int:
+def quotes(raw: bytes) -> int:
     """Unescaped double quotes in valid JSON bytes: two per string, keys included.
 
     In valid JSON a backslash only starts an escape, so dropping escaped

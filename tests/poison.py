@@ -20,11 +20,11 @@ import re
 import types
 from collections.abc import Iterator
 from copy import deepcopy
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AnyHttpUrl, BaseModel, ValidationError
 
-from mapapp.itinerary.models import Itinerary
+from mapapp.itinerary.models import RECORD_MODELS, Itinerary
 from mapapp.mapview.elements import inert_json
 from mapapp.presentation import escape
 from mapapp.store.schema import METADATA_MEMBER, PROPS_BY_KIND
@@ -62,6 +62,8 @@ def field_kind(annotation: Any) -> tuple[str, Any]:
             return "model", member
         if origin is list:
             (item,) = get_args(member)
+            if get_origin(item) is Annotated:  # a record held in memory, checked by a model
+                item = RECORD_MODELS.get(get_args(item)[0], item)
             if item is str:
                 return "texts", None
             if item is AnyHttpUrl:

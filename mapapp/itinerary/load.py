@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -15,7 +15,9 @@ from pydantic import ValidationError
 from mapapp import safe_json
 from mapapp.errors import InputError, Problem
 from mapapp.gc_pause import gc_paused
+from mapapp.itinerary import fast_json, records
 from mapapp.itinerary.models import Article, Itinerary, Quote
+from mapapp.itinerary.records import QuoteRecord
 from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
 from mapapp.safe_files import (
     MAX_ARTICLE_BYTES,
@@ -117,9 +119,24 @@ def parse_itinerary(
 def _validated(
     raw: bytes, text: str, name: str, max_bytes: int | None
 ) -> tuple[Itinerary, LineIndex]:
-    """Parse and check every field (not yet the cross-references)."""
+    """Parse and check every field (not yet the cross-references).
+
+    The fast paths (events decoded or converted straight into checked records:
+    mapapp.itinerary.records) accept valid input; anything else is read again the
+    careful way, whose messages name the problem, its field and line.
+    """
     # Uploads (size-capped) are also capped in values; a user's own file is not.
-    data, lines = _parse(raw, text, name, MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None)
+    max_nodes = MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None
+    if name.endswith(".json") and not raw.startswith(b"\xef\xbb\xbf"):
+        fast = _accepted(fast_json.sections(raw))
+        if fast is not None:
+            return fast, LineIndex(text, max_nodes)
+    data, lines = _parse(raw, text, name, max_nodes)
+    if isinstance(data, dict) and not name.endswith(".json"):
+        events = records.convert(data.get("events"))
+        fast = _accepted({**data, "events": events} if events is not None else None)
+        if fast is not None:
+            return fast, lines
     if not isinstance(data, dict):
         _depth_first(text, name)
         kind = "empty" if data is None else f"a {type(data).__name__}"
@@ -130,6 +147,16 @@ def _validated(
     except ValidationError as exc:
         _depth_first(text, name)
         raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc
+
+
+def _accepted(sections: dict[str, Any] | None) -> Itinerary | None:
+    """The itinerary, when the models accept the sections (events already records)."""
+    if sections is None:
+        return None
+    try:
+        return Itinerary.model_validate(sections)
+    except ValidationError:
+        return None  # the careful path reads the file again and words every problem
 
 
 def _depth_first(text: str, name: str) -> None:
@@ -213,24 +240,29 @@ def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> lis
     if it.trip.visitor not in actor_ids:
         add(("trip", "visitor"), f"unknown actor {it.trip.visitor!r}")
 
+    day_dates: dict[int, date] = {}  # a day's date, worked out once per day
     for i, event in enumerate(it.events):
         if event.place not in place_ids:
             add(("events", i, "place"), f"unknown place {event.place!r}")
         for j, part in enumerate(event.actors):
             if part.actor not in actor_ids:
                 add(("events", i, "actors", j, "actor"), f"unknown actor {part.actor!r}")
-        try:
-            expected = it.trip.start_date + timedelta(days=event.day - 1)
-        except OverflowError:
-            add(("events", i, "day"), f"day {event.day} is past the end of the calendar")
-            continue
+        expected = day_dates.get(event.day)
+        if expected is None:
+            try:
+                expected = day_dates[event.day] = it.trip.start_date + timedelta(event.day - 1)
+            except OverflowError:
+                add(("events", i, "day"), f"day {event.day} is past the end of the calendar")
+                continue
         if event.date != expected:
             add(
                 ("events", i, "date"),
                 f"date {event.date} does not match day {event.day} "
                 f"(the trip starts {it.trip.start_date}, so day {event.day} is {expected})",
             )
-        problems += _quote_problems(event.quote, article, ("events", i, "quote"), name, lines)
+        said = event.quote
+        if article[said.start : said.end] != said.text:  # the common case costs no call
+            problems += _quote_problems(said, article, ("events", i, "quote"), name, lines)
 
     for i, partner in enumerate(it.partners):
         for j, quote in enumerate(partner.quotes):
@@ -242,7 +274,7 @@ def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> lis
 
 
 def _quote_problems(
-    quote: Quote, article: str, loc: Path, name: str, lines: LineIndex
+    quote: Quote | QuoteRecord, article: str, loc: Path, name: str, lines: LineIndex
 ) -> list[Problem]:
     found = article[quote.start : quote.end]
     if found == quote.text:

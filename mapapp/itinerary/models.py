@@ -10,24 +10,36 @@ import datetime as dt
 import re
 import zoneinfo
 from functools import cache, cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import msgspec
 from pydantic import (
     AfterValidator,
     AnyHttpUrl,
     BaseModel,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from mapapp.itinerary.countries import known_codes
+from mapapp.itinerary.records import (
+    EVENT_TYPES,
+    IDENTIFIER_PATTERN,
+    MAX_DAY,
+    MAX_YEAR,
+    MIN_YEAR,
+    TIME_PATTERN,
+    TIME_PRECISIONS,
+    EventRecord,
+)
 
 # Values are checked here, at the boundary, so nothing deeper meets 2023-02-30,
 # a day that overflows the calendar, an unknown zone or an unknown country.
-MIN_YEAR, MAX_YEAR = 1900, 2100
-MAX_DAY = 36_525  # a century: no date overflows; the 100,000-event benchmark (20,000 days) fits
+# (MIN_YEAR, MAX_YEAR and MAX_DAY live in mapapp.itinerary.records, shared with the mirror.)
 
 
 def _sane_year(value: dt.date) -> dt.date:
@@ -57,12 +69,12 @@ def _iana_zone(value: str) -> str:
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Precision = Annotated[int, Field(ge=1, le=3)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=80)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
 Date = Annotated[dt.date, AfterValidator(_sane_year)]
 TimeZone = Annotated[str, AfterValidator(_iana_zone)]
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME = re.compile(TIME_PATTERN)
 
 
 class Strict(BaseModel):
@@ -165,9 +177,9 @@ class Event(Strict):
     day: int = Field(ge=1, le=MAX_DAY)
     date: Date
     time: str | None = None
-    time_precision: Literal["minute", "hour", "part-of-day", "day"] = "day"
+    time_precision: TIME_PRECISIONS = "day"
     time_label: str = Field(default="", description="What a reader sees, e.g. 'morning'.")
-    type: Literal["visit", "meeting", "talks", "speech", "briefing", "travel", "other"]
+    type: EVENT_TYPES
     title: str = Field(min_length=1)
     place: Identifier
     actors: list[Participation] = Field(min_length=1)
@@ -194,6 +206,30 @@ class Event(Strict):
         if value is not None and not _TIME.match(value):
             raise ValueError("time must be HH:MM (24-hour), quoted in YAML")
         return value
+
+
+def record_of(event: Event) -> EventRecord:
+    """The in-memory form of an event the models checked (the careful path)."""
+    return msgspec.convert(event.model_dump(mode="json", exclude_unset=True), EventRecord)
+
+
+def _event_record(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> EventRecord:
+    if type(value) is EventRecord:
+        return value  # decoded and checked by the mirror (mapapp.itinerary.records)
+    return record_of(handler(value))
+
+
+#: An event, checked by the `Event` model (its rules and messages), held as an EventRecord.
+EventEntry = Annotated[
+    EventRecord,
+    GetPydanticSchema(
+        lambda _source, handler: core_schema.no_info_wrap_validator_function(
+            _event_record, handler(Event)
+        )
+    ),
+]
+#: The model whose rules each record type follows (for tools that walk the schema).
+RECORD_MODELS: dict[type, type[BaseModel]] = {EventRecord: Event}
 
 
 class Capital(Strict):
@@ -254,7 +290,7 @@ class Itinerary(Strict):
     trip: Trip
     places: list[Place] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
-    events: list[Event] = Field(min_length=1)
+    events: list[EventEntry] = Field(min_length=1)
     partners: list[Partner] = Field(default_factory=list)
     hq: Headquarters | None = None
 

@@ -10,6 +10,7 @@ collector rescanning them); the few partner outlines still go through theirs.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,8 @@ from mapapp.gc_pause import gc_paused
 from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
-from mapapp.itinerary.models import Discrepancy, Event, Itinerary, Place, Review
+from mapapp.itinerary.models import Itinerary, Place, Review
+from mapapp.itinerary.records import DiscrepancyRecord, EventRecord, ReviewRecord
 from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.fast_schema import check_all
 from mapapp.store.routes import route_features
@@ -93,7 +95,7 @@ def _dump(feature: BaseModel) -> Feature:
     return feature.model_dump(mode="json")
 
 
-def ordered_events(events: list[Event]) -> list[Event]:
+def ordered_events(events: list[EventRecord]) -> list[EventRecord]:
     """Visit order: by day, then as listed in the file (the curator's order)."""
     indexed = sorted(enumerate(events), key=lambda pair: (pair[1].day, pair[0]))
     return [event for _, event in indexed]
@@ -134,7 +136,7 @@ class _Stop:
         )
 
 
-def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Feature:
+def event_feature(it: Itinerary, event: EventRecord, where: Resolved, seq: int) -> Feature:
     """One event as JSON data, properties in the declared order (checked by check_built)."""
     stop = _Stop.of(it.place(event.place), where)
     names = {part.actor: it.actor(part.actor).name for part in event.actors}
@@ -142,7 +144,7 @@ def event_feature(it: Itinerary, event: Event, where: Resolved, seq: int) -> Fea
 
 
 def _event_feature(
-    event: Event, stop: _Stop, names: dict[str, str], seq: int, timezone: str
+    event: EventRecord, stop: _Stop, names: dict[str, str], seq: int, timezone: str
 ) -> Feature:
     date = event.date.isoformat()
     span = local_span(date, event.time, event.time_precision, event.time_label, timezone)
@@ -190,7 +192,7 @@ def _event_feature(
     }
 
 
-def _marks(review: list[Review]) -> list[str]:
+def _marks(review: Sequence[Review | ReviewRecord]) -> list[str]:
     return [f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in review]
 
 
@@ -203,7 +205,7 @@ def check_built(kind: str, features: list[Feature]) -> None:
         raise ValueError(f"the build made an invalid {kind} feature: {exc}") from exc
 
 
-def describe(d: Discrepancy) -> str:
+def describe(d: DiscrepancyRecord) -> str:
     urls = ", ".join(str(u) for u in d.source_urls)
     return f"{d.field}: the article says {d.article}; sources say {d.sources} ({urls})"
 

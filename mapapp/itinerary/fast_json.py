@@ -1,0 +1,62 @@
+"""A JSON itinerary decoded and checked in one pass: events straight into records.
+
+msgspec decodes the bytes once: the events into checked EventRecords (no dict
+per event, no model per event), the small sections (trip, places, actors,
+partners, hq) as raw slices that the safe JSON parser and the models then read.
+Duplicate keys are found as mapapp.safe_json finds them: encoding what was
+decoded gives back every key and string, so the quotes count the same unless a
+duplicate key dropped one.
+
+Anything this path does not accept, it hands back (None): the loader then
+reads the file the careful way, which names the problem, its field and line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, Raw, UnsetType
+
+from mapapp import safe_json
+from mapapp.itinerary import records
+from mapapp.itinerary.records import EventRecord
+
+
+class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """The top level; a missing section is the models' to report."""
+
+    trip: Raw | UnsetType = UNSET
+    places: Raw | UnsetType = UNSET
+    actors: Raw | UnsetType = UNSET
+    events: list[EventRecord] | UnsetType = UNSET
+    partners: Raw | UnsetType = UNSET
+    hq: Raw | UnsetType = UNSET
+
+
+_DECODE = msgspec.json.Decoder(_Document).decode
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def sections(raw: bytes) -> dict[str, Any] | None:
+    """The itinerary's sections (events as checked records, the rest as plain data for
+    the models), or None when the careful path must decide. raw has no BOM."""
+    try:
+        document = _DECODE(raw)
+    except (msgspec.DecodeError, RecursionError):  # msgspec.ValidationError included
+        return None
+    if safe_json.quotes(_ENCODE(document)) != safe_json.quotes(raw):
+        return None  # a duplicate key: the careful parse names it
+    out: dict[str, Any] = {}
+    for name in document.__struct_fields__:
+        value = getattr(document, name)
+        if value is UNSET:
+            continue
+        if isinstance(value, Raw):
+            accepted, value = safe_json.fast_loads(bytes(value))
+            if not accepted:
+                return None
+        elif not records.finish(value):
+            return None
+        out[name] = value
+    return out

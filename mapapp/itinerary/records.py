@@ -1,0 +1,182 @@
+"""An itinerary's events as msgspec Structs: how they are held in memory, and their fast check.
+
+The events are what grows (a trip has a few hundred places and actors, and up
+to millions of events); one pydantic model per event, per quote, per source
+cost most of a large load, most of its memory, and the garbage collector's
+time. These Structs (`gc=False`, never tracked by the collector) hold the same
+values, read the same way (`event.quote.text`, `str(source.url)`).
+
+The rules are pydantic's (mapapp.itinerary.models), mirrored: msgspec decodes
+and checks in one pass what a Struct can express (types, bounds, patterns,
+literals, unknown fields), and `finish` checks the rest (years, URLs). The mirror
+is never laxer than the models (tests/itinerary/test_itinerary_records.py); input
+it does not pass goes to the models, which word every error message.
+
+Fields with a default are stored UNSET when the input leaves them out, so that
+encoding a record gives back exactly the keys the input held: the loader counts
+quotes to find duplicate keys (mapapp.safe_json). The properties give the default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+from pydantic import AnyHttpUrl, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_DAY = 36_525  # a century: no date overflows; the 100,000-event benchmark (20,000 days) fits
+#: pydantic's (Rust) `$` ends the text; Python's `\Z` is the same.
+IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: Checked with Python's re.match in both (so "18:10\n" passes both, as it always did).
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+EVENT_TYPES = Literal["visit", "meeting", "talks", "speech", "briefing", "travel", "other"]
+TIME_PRECISIONS = Literal["minute", "hour", "part-of-day", "day"]
+
+Identifier = Annotated[str, Meta(pattern=IDENTIFIER_PATTERN[:-1] + r"\Z", max_length=80)]
+Text = Annotated[str, Meta(min_length=1)]
+
+
+# Every record: strict like pydantic's `extra="forbid"` models, never tracked by the collector.
+
+
+class SourceRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True):
+    url: str  # an http(s) URL, as pydantic writes it (checked and normalised by `finish`)
+    title: Text
+    supports_: str | UnsetType = msgspec.field(default=UNSET, name="supports")
+
+    @property
+    def supports(self) -> str:
+        return "" if self.supports_ is UNSET else self.supports_
+
+
+class QuoteRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True):
+    text: Text
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(gt=0)]
+
+
+class ParticipationRecord(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True
+):
+    actor: Identifier
+    role: str
+
+
+class ReviewRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True):
+    field: Text
+    confidence: Annotated[float, Meta(ge=0, le=1)]
+    reason: Text
+
+
+class DiscrepancyRecord(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True
+):
+    field: str
+    article: str
+    sources: str
+    source_urls: Annotated[list[str], Meta(min_length=1)]  # http(s) URLs, as `url` above
+
+
+class EventRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False, kw_only=True):
+    id: Identifier
+    day: Annotated[int, Meta(ge=1, le=MAX_DAY)]
+    date: dt.date
+    time_: Annotated[str, Meta(pattern=TIME_PATTERN)] | UnsetType | None = msgspec.field(
+        default=UNSET, name="time"
+    )
+    time_precision_: TIME_PRECISIONS | UnsetType = msgspec.field(
+        default=UNSET, name="time_precision"
+    )
+    time_label_: str | UnsetType = msgspec.field(default=UNSET, name="time_label")
+    type: EVENT_TYPES
+    title: Text
+    place: Identifier
+    actors: Annotated[list[ParticipationRecord], Meta(min_length=1)]
+    quote: QuoteRecord
+    sources_: list[SourceRecord] | UnsetType = msgspec.field(default=UNSET, name="sources")
+    discrepancies_: list[DiscrepancyRecord] | UnsetType = msgspec.field(
+        default=UNSET, name="discrepancies"
+    )
+    review_: list[ReviewRecord] | UnsetType = msgspec.field(default=UNSET, name="review")
+
+    @property
+    def time(self) -> str | None:
+        return None if self.time_ is UNSET else self.time_
+
+    @property
+    def time_precision(self) -> str:
+        return "day" if self.time_precision_ is UNSET else self.time_precision_
+
+    @property
+    def time_label(self) -> str:
+        return "" if self.time_label_ is UNSET else self.time_label_
+
+    @property
+    def sources(self) -> list[SourceRecord]:
+        return [] if self.sources_ is UNSET else self.sources_
+
+    @property
+    def discrepancies(self) -> list[DiscrepancyRecord]:
+        return [] if self.discrepancies_ is UNSET else self.discrepancies_
+
+    @property
+    def review(self) -> list[ReviewRecord]:
+        return [] if self.review_ is UNSET else self.review_
+
+
+EventList = list[EventRecord]
+_CONVERT_TYPE = EventList
+
+#: AnyHttpUrl's own check, without its Python wrapper object per URL (pydantic's Rust
+#: validator, one call for every URL of a trip).
+_URLS = SchemaValidator(
+    {"type": "list", "items_schema": TypeAdapter(AnyHttpUrl).core_schema["schema"]}
+)
+
+
+def convert(data: object) -> list[EventRecord] | None:
+    """Events from plain data (parsed YAML), checked; None: let the models decide."""
+    try:
+        events = msgspec.convert(data, _CONVERT_TYPE)
+    except msgspec.ValidationError:
+        return None
+    return events if finish(events) else None
+
+
+def finish(events: list[EventRecord]) -> bool:
+    """The checks a Struct cannot express: a sane year, and http(s) URLs, normalised as
+    pydantic writes them (in place). False: the models must decide (and word the error)."""
+    urls: list[str] = []
+    for event in events:
+        if not MIN_YEAR <= event.date.year <= MAX_YEAR:
+            return False
+        if event.sources_ is not UNSET:
+            urls += [source.url for source in event.sources_]
+        if event.discrepancies_ is not UNSET:
+            for discrepancy in event.discrepancies_:
+                urls += discrepancy.source_urls
+    if not urls:
+        return True
+    try:
+        checked = [str(url) for url in _URLS.validate_python(urls)]
+    except ValidationError:
+        return False
+    if checked != urls:
+        _normalise(events, dict(zip(urls, checked, strict=True)))
+    return True
+
+
+def _normalise(events: list[EventRecord], written: dict[str, str]) -> None:
+    """Put pydantic's form of each URL in place (a bare host gains its "/")."""
+    for event in events:
+        if event.sources_ is not UNSET:
+            event.sources_[:] = [
+                msgspec.structs.replace(s, url=written[s.url]) for s in event.sources_
+            ]
+        if event.discrepancies_ is not UNSET:
+            for discrepancy in event.discrepancies_:
+                discrepancy.source_urls[:] = [written[u] for u in discrepancy.source_urls]

@@ -106,15 +106,29 @@ def depth_exceeds(data: Any, max_depth: int) -> bool:
     return False
 
 
+#: Bytes counted at a time: a large file is never copied whole.
+QUOTE_CHUNK = 1 << 22
+
+
 def quotes(raw: bytes) -> int:
     """Unescaped double quotes in valid JSON bytes: two per string, keys included.
 
     In valid JSON a backslash only starts an escape, so dropping escaped
-    backslashes first, then escaped quotes, leaves exactly the delimiters.
+    backslashes first, then escaped quotes, leaves exactly the delimiters. A large
+    input is counted in chunks, each ending where no escape is cut in two (after a
+    byte that is not a backslash), so no copy of the whole is made.
     """
-    if b"\\" in raw:
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    return raw.count(b'"')
+    count, start, view = 0, 0, memoryview(raw)
+    while start < len(raw):
+        end = min(start + QUOTE_CHUNK, len(raw))
+        while end < len(raw) and raw[end - 1] == 0x5C:  # a backslash: an escape goes on
+            end += 1
+        chunk = bytes(view[start:end]) if (start, end) != (0, len(raw)) else raw
+        if b"\\" in chunk:
+            chunk = chunk.replace(b"\\\\", b"").replace(b'\\"', b"")
+        count += chunk.count(b'"')
+        start = end
+    return count
 
 
 def _careful_loads(text: str, name: str, max_depth: int) -> Any:

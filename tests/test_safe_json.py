@@ -65,3 +65,19 @@ def test_a_lone_surrogate_is_refused_with_its_line(escape: str) -> None:
         safe_json.loads(text, "trip.json")
     (problem,) = caught.value.problems
     assert "surrogate" in problem.message and problem.line == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.integers(1, 9), st.booleans())
+def test_quotes_counted_in_chunks_are_the_quotes_of_the_whole(
+    value: Any, chunk: int, ascii_only: bool
+) -> None:
+    """Chunks never cut an escape in two, so each string's two quotes are counted once."""
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode()
+    whole = raw.replace(b"\\\\", b"").replace(b'\\"', b"").count(b'"')
+    saved = safe_json.QUOTE_CHUNK
+    try:
+        safe_json.QUOTE_CHUNK = chunk
+        assert safe_json.quotes(raw) == whole
+    finally:
+        safe_json.QUOTE_CHUNK = saved

@@ -41,11 +41,12 @@ _ENCODE = msgspec.json.Encoder().encode
 def sections(raw: bytes) -> dict[str, Any] | None:
     """The itinerary's sections (events as checked records, the rest as plain data for
     the models), or None when the careful path must decide. raw has no BOM."""
+    written = safe_json.quotes(raw)  # counted first: nothing else is held yet
     try:
         document = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):  # msgspec.ValidationError included
         return None
-    if safe_json.quotes(_ENCODE(document)) != safe_json.quotes(raw):
+    if safe_json.quotes(_ENCODE(document)) != written:
         return None  # a duplicate key: the careful parse names it
     out: dict[str, Any] = {}
     for name in document.__struct_fields__:

@@ -99,9 +99,8 @@ def parse_itinerary(
     """
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
-    text = decode_utf8(raw, name)
     with gc_paused(freeze=True):  # millions of small objects, no cycles: mapapp.gc_pause
-        itinerary, lines = _validated(raw, text, name, max_bytes)
+        itinerary, lines = _validated(raw, name, max_bytes)
     if article_text is None:
         article_text = itinerary.trip.article.text
     if article_text is None and find_article is not None:
@@ -116,9 +115,7 @@ def parse_itinerary(
     return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
 
 
-def _validated(
-    raw: bytes, text: str, name: str, max_bytes: int | None
-) -> tuple[Itinerary, LineIndex]:
+def _validated(raw: bytes, name: str, max_bytes: int | None) -> tuple[Itinerary, LineIndex]:
     """Parse and check every field (not yet the cross-references).
 
     The fast paths (events decoded or converted straight into checked records:
@@ -128,9 +125,10 @@ def _validated(
     # Uploads (size-capped) are also capped in values; a user's own file is not.
     max_nodes = MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None
     if name.endswith(".json") and not raw.startswith(b"\xef\xbb\xbf"):
-        fast = _accepted(fast_json.sections(raw))
+        fast = _accepted(fast_json.sections(raw))  # msgspec read it: it is UTF-8
         if fast is not None:
-            return fast, LineIndex(text, max_nodes)
+            return fast, LineIndex(raw, max_nodes)  # decoded only if a line is asked for
+    text = decode_utf8(raw, name)
     data, lines = _parse(raw, text, name, max_nodes)
     if isinstance(data, dict) and not name.endswith(".json"):
         events = records.convert(data.get("events"))

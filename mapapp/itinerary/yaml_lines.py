@@ -168,7 +168,8 @@ class LineIndex:
     YAML for this purpose (a JSON document is YAML), so JSON errors get lines too.
     """
 
-    def __init__(self, text: str | None, max_nodes: int | None = None) -> None:
+    def __init__(self, text: str | bytes | None, max_nodes: int | None = None) -> None:
+        """text: the file's text, or its UTF-8 bytes (decoded only when a line is needed)."""
         self._text = text
         self._max_nodes = max_nodes
         self._lines: dict[Path, int] | None = None
@@ -176,7 +177,10 @@ class LineIndex:
     def line(self, path: Path) -> int | None:
         """The line of the deepest existing prefix of path (a missing field has none)."""
         if self._lines is None:
-            self._lines = _line_map(self._text, self._max_nodes)
+            text = self._text
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig", errors="replace")
+            self._lines = _line_map(text, self._max_nodes)
         for end in range(len(path), -1, -1):
             if path[:end] in self._lines:
                 return self._lines[path[:end]]

@@ -42,6 +42,7 @@ from mapapp.store.times import local_span
 Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
 DECIMALS = 6
+CHECK_SLICE = 10_000  # features checked against the schema in one call
 
 
 def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
@@ -200,9 +201,15 @@ def check_built(kind: str, features: list[Feature]) -> None:
     """Every built feature of a kind against the declared schema, in one call: a
     mistake in the build is a bug, reported with the schema's own words."""
     try:
-        check_all(kind, features)
-    except msgspec.ValidationError as exc:
-        raise ValueError(f"the build made an invalid {kind} feature: {exc}") from exc
+        # A slice at a time: the Structs a check makes are freed before the next slice.
+        for start in range(0, len(features), CHECK_SLICE):
+            check_all(kind, features[start : start + CHECK_SLICE])
+    except msgspec.ValidationError:
+        try:
+            check_all(kind, features)  # again, whole, so the message names the index
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"the build made an invalid {kind} feature: {exc}") from exc
+        raise
 
 
 def describe(d: DiscrepancyRecord) -> str:

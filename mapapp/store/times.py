@@ -100,13 +100,14 @@ def local_span(date: str, time: str | None, precision: str, label: str, timezone
 
 
 def _instant(wall: dt.datetime, tz: dt.tzinfo) -> tuple[str, str]:
-    """A naive local wall time as ISO 8601 text, local (with its offset) and in UTC."""
-    moment = wall.replace(tzinfo=tz)
-    return moment.isoformat(), _utc(moment)
+    """A naive local wall time as ISO 8601 text, local (with its offset) and in UTC
+    (YYYY-MM-DDTHH:MM:SSZ): what an aware datetime's isoformat() and astimezone(UTC)
+    give, with no aware datetime made (a build writes four instants per event)."""
+    offset = tz.utcoffset(wall) or dt.timedelta(0)  # the wall time read in tz, fold 0
+    return wall.isoformat() + _offset_text(offset), (wall - offset).isoformat() + "Z"
 
 
-def _utc(moment: dt.datetime) -> str:
-    """The instant in UTC as YYYY-MM-DDTHH:MM:SSZ (what astimezone(UTC) and strftime
-    give for years 1000-9999, at a quarter of the cost: a build makes two per event)."""
-    offset = moment.utcoffset() or dt.timedelta(0)
-    return (moment - offset).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+@lru_cache(maxsize=256)
+def _offset_text(offset: dt.timedelta) -> str:
+    """+09:00 (or +05:53:20): an offset as datetime.isoformat() writes it."""
+    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone(offset)).isoformat()[19:]

@@ -45,3 +45,38 @@ def test_the_offset_follows_daylight_saving_and_the_utc_date_may_differ() -> Non
 def test_a_malformed_time_is_an_error_not_a_made_up_instant() -> None:
     with pytest.raises(ValueError):
         event_span(props("25:99", "minute"), "UTC")
+
+
+def _reference(date: str, time: str | None, precision: str, label: str, zone_name: str) -> Any:
+    """The rule in its plainest form: aware datetimes, astimezone and strftime."""
+    import datetime as dt
+
+    from mapapp.store.times import local_bounds, zone
+
+    start, end = local_bounds(date, time, precision, label)
+    tz = zone(zone_name)
+    out = []
+    for wall in (start, end):
+        aware = wall.replace(tzinfo=tz)
+        out += [aware.isoformat(), aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return out[0], out[2], out[1], out[3]
+
+
+@pytest.mark.parametrize(
+    "zone_name",
+    ["Asia/Tokyo", "Europe/Brussels", "America/St_Johns", "Australia/Lord_Howe",
+     "Asia/Kathmandu", "Africa/Casablanca", "No/Such_Zone"],
+)  # fmt: skip
+def test_spans_agree_with_aware_datetimes_on_every_kind_of_day(zone_name: str) -> None:
+    """DST switch days, offsets with seconds (1900), the hour before midnight."""
+    from mapapp.store.times import local_span
+
+    dates = ["1900-02-03", "1937-06-01", "2025-03-30", "2025-10-26", "2025-04-06", "2100-12-31"]
+    times = [None, "00:00", "01:30", "02:30", "23:59"]
+    for date in dates:
+        for time in times:
+            for precision, label in [("minute", ""), ("hour", ""), ("part-of-day", "night"),
+                                     ("day", "")]:  # fmt: skip
+                span = local_span(date, time, precision, label, zone_name)
+                got = (span.start_local, span.end_local, span.start_utc, span.end_utc)
+                assert got == _reference(date, time, precision, label, zone_name)

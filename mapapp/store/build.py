@@ -75,7 +75,7 @@ def metadata(loaded: LoadedItinerary) -> dict[str, Any]:
     it = loaded.itinerary
     article = it.trip.article
     titles = {str(s.url): s.title for s in it.trip.sources}
-    titles.update({str(s.url): s.title for e in it.events for s in e.sources})
+    titles.update({s.url: s.title for e in it.events for s in e.sources})
     host = next((p.name for p in it.partners if p.country == it.trip.host_country), None)
     return {
         "trip": it.trip.title,
@@ -185,7 +185,7 @@ def _event_feature(
             "quote": event.quote.text,
             "quote_start": event.quote.start,
             "quote_end": event.quote.end,
-            "sources": _unique([str(s.url) for s in event.sources]),
+            "sources": _unique([s.url for s in event.sources]),
             "discrepancies": [describe(d) for d in event.discrepancies],
             "review": stop.review + _marks(event.review) if event.review else list(stop.review),
         },

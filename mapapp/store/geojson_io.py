@@ -33,11 +33,14 @@ def chunks(collection: FeatureCollection) -> Iterator[bytes]:
     head = {k: v for k, v in collection.items() if k != "features"}
     meta = "".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
     yield ("{" + meta + '"features":[\n').encode("utf-8")
-    separator = b""
-    for feature in collection["features"]:
-        yield separator + _feature_bytes(feature)
-        separator = b",\n"
+    features = collection["features"]
+    for start in range(0, len(features), FEATURES_PER_CHUNK):  # few large writes, not many
+        batch = features[start : start + FEATURES_PER_CHUNK]
+        yield (b",\n" if start else b"") + b",\n".join(map(_feature_bytes, batch))
     yield b"\n]}\n"
+
+
+FEATURES_PER_CHUNK = 1_000
 
 
 def _feature_bytes(feature: Feature) -> bytes:

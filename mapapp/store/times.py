@@ -59,14 +59,29 @@ def local_bounds(
     date: str, time: str | None, precision: str, label: str
 ) -> tuple[dt.datetime, dt.datetime]:
     """Naive local start and end of the span (end exclusive; equal for an instant)."""
-    day = dt.date.fromisoformat(date)
-    midnight = dt.datetime(day.year, day.month, day.day)
+    midnight = _midnight(date)
     if time:
-        clock = dt.time.fromisoformat(time)  # ValueError for anything but a time
-        start = midnight.replace(hour=clock.hour, minute=clock.minute)
-        return start, start + dt.timedelta(hours=1) if precision == "hour" else start
+        start = midnight + _since_midnight(time)
+        return start, start + _HOUR if precision == "hour" else start
     first, last = PART_OF_DAY_HOURS.get(label.strip().lower(), (0, 24))
     return midnight + dt.timedelta(hours=first), midnight + dt.timedelta(hours=last)
+
+
+_HOUR = dt.timedelta(hours=1)
+
+
+@lru_cache(maxsize=4096)
+def _midnight(date: str) -> dt.datetime:
+    """The start of a local day (a trip has several events a day: read once)."""
+    day = dt.date.fromisoformat(date)  # ValueError for anything but a date
+    return dt.datetime(day.year, day.month, day.day)
+
+
+@lru_cache(maxsize=4096)
+def _since_midnight(time: str) -> dt.timedelta:
+    """HH:MM as the hours and minutes since midnight (seconds are not kept)."""
+    clock = dt.time.fromisoformat(time)  # ValueError for anything but a time
+    return dt.timedelta(hours=clock.hour, minutes=clock.minute)
 
 
 def wall_clock_bounds(props: Mapping[str, Any]) -> tuple[dt.datetime, dt.datetime]:

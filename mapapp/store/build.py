@@ -9,9 +9,11 @@ collector rescanning them); the few partner outlines still go through theirs.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -147,7 +149,7 @@ def event_feature(it: Itinerary, event: EventRecord, where: Resolved, seq: int) 
 def _event_feature(
     event: EventRecord, stop: _Stop, names: dict[str, str], seq: int, timezone: str
 ) -> Feature:
-    date = event.date.isoformat()
+    date = _iso_date(event.date)
     span = local_span(date, event.time, event.time_precision, event.time_label, timezone)
     actors = [names[part.actor] for part in event.actors]
     return {
@@ -191,6 +193,12 @@ def _event_feature(
         },
         "id": event.id,
     }
+
+
+@lru_cache(maxsize=1024)
+def _iso_date(day: dt.date) -> str:
+    """A day's YYYY-MM-DD, one string for all its events."""
+    return day.isoformat()
 
 
 def _marks(review: Sequence[Review | ReviewRecord]) -> list[str]:

@@ -105,8 +105,10 @@ def event_span(props: dict[str, Any], timezone: str) -> Span:
     )
 
 
+@lru_cache(maxsize=1024)  # events come day by day; a day's events often share a span
 def local_span(date: str, time: str | None, precision: str, label: str, timezone: str) -> Span:
-    """The span of a local date and time in the trip's time zone."""
+    """The span of a local date and time in the trip's time zone (one immutable Span per
+    distinct span, so the features that share it share its text too)."""
     start, end = local_bounds(date, time, precision, label)
     tz = zone(timezone)
     start_local, start_utc = _instant(start, tz)

@@ -66,9 +66,10 @@ def filter_collection(
 
 
 def _cited_titles(meta: Any, kept: list[Feature], left_out: list[Feature]) -> Any:
-    """The metadata with the titles of the sources only left-out events cite dropped:
-    an export carries its own provenance (the trip's sources, and those its features
-    cite), not every title of the trip (14 MB for one day of 100,000 events)."""
+    """The metadata without the titles of the sources only left-out events cite: an
+    export carries its own provenance (what its features cite, and titles no event
+    cites, such as the trip's), not every title of the trip (14 MB for one day of
+    100,000 events)."""
     if not isinstance(meta, dict) or not isinstance(meta.get("source_titles"), dict):
         return meta
     cited = {url for f in kept for url in f["properties"].get("sources") or ()}

@@ -174,33 +174,37 @@ def time_webgl(collection: dict[str, Any]) -> tuple[float, float]:
     """Seconds from navigation start to every event drawn by WebGL in the standalone
     page (software WebGL), and from a click on a point to its details on screen
     (once the page has inflated the details, as it does shortly after loading)."""
-    import time
-
-    from playwright.sync_api import sync_playwright
-
     from mapapp.mapview.render import render_html
 
     expected = _drawn_layers(collection)
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "map.html").write_text(render_html(collection), encoding="utf-8")
-        with serve_folder(Path(tmp)) as base_url, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.set_default_timeout(600_000)
-                page.goto(f"{base_url}/map.html", wait_until="commit")
-                page.wait_for_function("() => window.L !== undefined")
-                first_draw = page.evaluate(_GL_DRAWN_JS, expected) / 1000.0
-                page.wait_for_function("() => Boolean(mvLib.eventLayers[0].payload._d)")
-                xy = page.evaluate(_SOME_EVENT_JS)
-                if xy is None:
-                    raise RuntimeError("no event inside the map to click")
-                start = time.perf_counter()
-                page.mouse.click(xy[0], xy[1])
-                page.wait_for_selector(".leaflet-popup .mv-popup", state="visible")
-                click = time.perf_counter() - start
-            finally:
-                browser.close()
+        page_path = Path(tmp) / "map.html"
+        page_path.write_text(render_html(collection), encoding="utf-8")
+        return time_webgl_page(page_path, expected)
+
+
+def time_webgl_page(page_path: Path, expected: int) -> tuple[float, float]:
+    """`time_webgl` for a page already written (its folder is served)."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    with serve_folder(page_path.parent) as base_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(600_000)
+            page.goto(f"{base_url}/{page_path.name}", wait_until="commit")
+            page.wait_for_function("() => window.L !== undefined")
+            first_draw = page.evaluate(_GL_DRAWN_JS, expected) / 1000.0
+            page.wait_for_function("() => Boolean(mvLib.eventLayers[0].payload._d)")
+            xy = page.evaluate(_SOME_EVENT_JS)
+            if xy is None:
+                raise RuntimeError("no event inside the map to click")
+            start = time.perf_counter()
+            page.mouse.click(xy[0], xy[1])
+            page.wait_for_selector(".leaflet-popup .mv-popup", state="visible")
+            click = time.perf_counter() - start
+        finally:
+            browser.close()
     return first_draw, click

@@ -25,6 +25,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Software WebGL (SwiftShader) for maps drawn with WebGL: headless Chromium
+    # has no GPU. Draw times then say nothing about a real GPU; the rest carries over.
+    "--enable-unsafe-swiftshader",
+    "--use-angle=swiftshader",
 ]
 
 # Resolves, once every event layer is on the map and two frames have painted,
@@ -115,3 +119,92 @@ def serve_folder(folder: Path) -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+# Resolves with the milliseconds from navigation start to every event drawn by the
+# WebGL layer (js/events_gl.js counts the points of each draw) and two more frames.
+_GL_DRAWN_JS = """
+(expected) => new Promise((resolve, reject) => {
+  function drawn() {
+    const E = window.mvLib && mvLib.eventLayers && mvLib.eventLayers[0];
+    return E && E.gl ? E.gl.drawn() : 0;
+  }
+  function poll() {
+    if (drawn() >= expected) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+    } else if (performance.now() > 600000) {
+      reject(new Error("points not drawn: " + drawn() + " of " + expected));
+    } else {
+      setTimeout(poll, 20);
+    }
+  }
+  poll();
+})
+"""
+
+# The screen position of an event inside the map, away from its edges.
+_SOME_EVENT_JS = """
+() => {
+  const E = mvLib.eventLayers[0], box = E.map.getContainer().getBoundingClientRect();
+  const size = E.map.getSize();
+  for (let i = 0; i < E.payload.n; i += 97) {
+    const p = E.map.latLngToContainerPoint(E.layers[i].getLatLng());
+    if (p.x > 300 && p.y > 200 && p.x < size.x - 60 && p.y < size.y - 60) {
+      return [box.left + p.x, box.top + p.y];
+    }
+  }
+  return null;
+}
+"""
+
+
+def webgl_rows(collection: dict[str, Any], size: int) -> dict[str, Any]:
+    """`browser_first_draw_s` and `browser_click_s` for a map drawn with WebGL
+    (above event_layer.GL_MIN events; None below, or without a browser)."""
+    from mapapp.mapview.event_layer import uses_webgl
+
+    out: dict[str, Any] = {"browser_first_draw_s": None, "browser_click_s": None}
+    if not uses_webgl(size) or browser_available() is not None:
+        return out
+    out["browser_first_draw_s"], out["browser_click_s"] = time_webgl(collection)
+    return out
+
+
+def time_webgl(collection: dict[str, Any]) -> tuple[float, float]:
+    """Seconds from navigation start to every event drawn by WebGL in the standalone
+    page (software WebGL), and from a click on a point to its details on screen
+    (once the page has inflated the details, as it does shortly after loading)."""
+    from mapapp.mapview.render import render_html
+
+    expected = _drawn_layers(collection)
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = Path(tmp) / "map.html"
+        page_path.write_text(render_html(collection), encoding="utf-8")
+        return time_webgl_page(page_path, expected)
+
+
+def time_webgl_page(page_path: Path, expected: int) -> tuple[float, float]:
+    """`time_webgl` for a page already written (its folder is served)."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    with serve_folder(page_path.parent) as base_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(600_000)
+            page.goto(f"{base_url}/{page_path.name}", wait_until="commit")
+            page.wait_for_function("() => window.L !== undefined")
+            first_draw = page.evaluate(_GL_DRAWN_JS, expected) / 1000.0
+            page.wait_for_function("() => Boolean(mvLib.eventLayers[0].payload._d)")
+            xy = page.evaluate(_SOME_EVENT_JS)
+            if xy is None:
+                raise RuntimeError("no event inside the map to click")
+            start = time.perf_counter()
+            page.mouse.click(xy[0], xy[1])
+            page.wait_for_selector(".leaflet-popup .mv-popup", state="visible")
+            click = time.perf_counter() - start
+        finally:
+            browser.close()
+    return first_draw, click

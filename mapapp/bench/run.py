@@ -181,6 +181,8 @@ def measure_size(
 
     _measure_naive(result, collection, reps, naive_max)
     _measure_browser(result, collection, reps, browser_max)
+    # hweb (issue 14): WebGL first draw and click, above event_layer.GL_MIN events.
+    result.update(_webgl_rows(collection, size))
     _measure_playback(result, collection)
     collection["features"] = []  # free it before the YAML phase
     gc.collect()
@@ -285,6 +287,12 @@ def _measure_browser(
         result["notes"].append(f"browser timing skipped: {why_not}")
     else:
         result["browser_markers_s"] = time_to_markers(collection, runs=reps)
+
+
+def _webgl_rows(collection: dict[str, Any], size: int) -> dict[str, Any]:
+    from mapapp.bench.browser import webgl_rows
+
+    return webgl_rows(collection, size)
 
 
 def _measure_playback(result: Result, collection: dict[str, Any]) -> None:

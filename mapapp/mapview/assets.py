@@ -2,9 +2,10 @@
 
 The machine that shows the map may have no internet, so the files come from
 `django-js-lib-leaflet` (Leaflet 1.9.4) and `xstatic-jquery` (jQuery 3.7.1).
-Two ways to ship them: copied into the `static/` folder beside the app's
-launcher (see app.server; Streamlit serves it at `/app/static/NAME`), or
-inlined into a standalone HTML page.
+Maps with many events also load leaflet.glify 3.3.1 (WebGL points; MIT,
+committed under mapview/vendor/, see vendor/fetch.py). Two ways to ship them:
+copied into the `static/` folder beside the app's launcher (see app.server;
+Streamlit serves it at `/app/static/NAME`), or inlined into a standalone HTML page.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def leaflet_dir() -> Path:
     return root
 
 
+#: Loaded only by maps that draw their events with WebGL (see event_layer.GL_MIN).
+WEBGL_ONLY = frozenset({"leaflet.glify.js"})
+
+
+def glify_file() -> Path:
+    """The committed leaflet.glify browser build (mapapp/mapview/vendor/)."""
+    path = Path(str(files("mapapp.mapview"))) / "vendor" / "leaflet.glify.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"leaflet.glify not found at {path}")
+    return path
+
+
 def jquery_dir() -> Path:
     """The data folder of xstatic-jquery."""
     root = Path(str(files("xstatic.pkg.jquery"))) / "data"
@@ -60,6 +73,7 @@ def assets() -> tuple[Asset, ...]:
         Asset("jquery.min.js", jquery / "jquery.min.js", "js"),
         Asset("leaflet.js", leaflet / "leaflet.js", "js"),
         Asset("leaflet.css", leaflet / "leaflet.css", "css"),
+        Asset("leaflet.glify.js", glify_file(), "js"),
     ]
     found += [
         Asset(f"images/{png.name}", png, "image")
@@ -89,9 +103,15 @@ def install_static(dest_dir: Path) -> None:
         write_bytes_atomic(target, data)
 
 
-def static_js_links(prefix: str = STATIC_URL_PREFIX) -> list[tuple[str, str]]:
+def _wanted(asset: Asset, webgl: bool) -> bool:
+    return asset.kind == "js" and (webgl or asset.name not in WEBGL_ONLY)
+
+
+def static_js_links(
+    prefix: str = STATIC_URL_PREFIX, *, webgl: bool = False
+) -> list[tuple[str, str]]:
     """(name, URL) pairs for folium's `default_js`, served by Streamlit."""
-    return [(_link_name(a), prefix + a.name) for a in assets() if a.kind == "js"]
+    return [(_link_name(a), prefix + a.name) for a in assets() if _wanted(a, webgl)]
 
 
 def static_css_links(prefix: str = STATIC_URL_PREFIX) -> list[tuple[str, str]]:
@@ -115,12 +135,13 @@ def _script_safe(text: str) -> str:
     return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def inline_scripts() -> tuple[str, ...]:
-    """The JavaScript sources (jQuery, Leaflet) for inlining, in load order."""
+@lru_cache(maxsize=2)
+def inline_scripts(webgl: bool = False) -> tuple[str, ...]:
+    """The JavaScript sources (jQuery, Leaflet, and leaflet.glify with `webgl`) for
+    inlining, in load order."""
     out = []
     for asset in assets():
-        if asset.kind == "js":
+        if _wanted(asset, webgl):
             text = asset.path.read_text(encoding="utf-8")
             out.append(_script_safe(_SOURCE_MAP.sub("", text)))
     return tuple(out)
@@ -144,8 +165,8 @@ def inline_css() -> str:
     return _script_safe(_CSS_URL.sub(to_data_uri, css))
 
 
-def inline_head_html() -> str:
+def inline_head_html(*, webgl: bool = False) -> str:
     """`<style>` and `<script>` tags carrying the assets, for a page's <head>."""
     parts = [f"<style>{inline_css()}</style>"]
-    parts += [f"<script>{js}</script>" for js in inline_scripts()]
+    parts += [f"<script>{js}</script>" for js in inline_scripts(webgl)]
     return "\n".join(parts)

@@ -117,6 +117,8 @@ JS_FILES: tuple[str, ...] = (
     "basemap.js",
     "context.js",
     "routes.js",
+    "events_gl.js",
+    "search.js",
     "events.js",
     "overlays.js",
     "legend.js",

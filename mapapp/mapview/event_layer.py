@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypedDict
 
+import numpy as np
 import orjson
 
 from mapapp.gc_pause import gc_paused
@@ -23,10 +24,17 @@ from mapapp.mapview.elements import JsLayer
 from mapapp.mapview.style import POINT_RADIUS_PX
 from mapapp.presentation import escape
 from mapapp.presentation.palette import DAY_PALETTE
-from mapapp.presentation.wording import event_view, uncertainty_m
+from mapapp.presentation.wording import event_columns, uncertainty_m
 
 #: Up to this many events, each carries its visit-order number on the map.
 LABEL_MAX = 200
+
+#: Above this many events, they are drawn with WebGL (leaflet.glify, js/events_gl.js)
+#: from binary columns, instead of one Leaflet canvas marker each: Leaflet keeps a
+#: JS object per marker and repaints every one on each pan and zoom, which at tens
+#: of thousands takes the page seconds to open and makes panning stutter, while
+#: WebGL draws a million from one buffer.
+GL_MIN = 20_000
 
 #: Markers around the payload in the page, so tests and tools can find it.
 PAYLOAD_BEGIN = "/*MV_EVENTS_BEGIN*/"
@@ -38,9 +46,10 @@ COORD_SCALE = 100_000
 #: Below this many bytes of popup details, they are shipped as plain JSON.
 COMPRESS_MIN_BYTES = 64_000
 #: zlib levels: 6 packs well (the 10k-event page must stay under 2 MB); above
-#: ZLIB_FAST_ABOVE raw bytes, level 3 is four times faster for ~20% more bytes.
+#: ZLIB_FAST_ABOVE raw bytes, level 2 is four times faster (0.23 s instead of 0.94 s
+#: at 100,000 events) for ~25% more bytes.
 ZLIB_LEVEL = 6
-ZLIB_FAST_LEVEL = 3
+ZLIB_FAST_LEVEL = 2
 ZLIB_FAST_ABOVE = 12_000_000
 
 #: Popup columns holding one string per event, and those holding a list of strings.
@@ -48,8 +57,17 @@ _DETAIL_STRINGS = ("head", "when", "place", "pnote", "quote")
 _DETAIL_LISTS = ("who", "src", "href", "srcn", "disc")
 
 
-#: The payload version js/events.js reads (`mvLib.layer("eventLayer", 3, ...)`).
-VERSION = 3
+#: The payload version js/events.js reads (`mvLib.layer("eventLayer", 4, ...)`).
+VERSION = 4
+
+#: The binary columns of a WebGL payload (`b`): little-endian, base64.
+_BINARY_INT = ("order", "day", "unc", "pl")
+_BINARY_FLOAT = ("lat", "lon")
+
+
+def uses_webgl(count: int) -> bool:
+    """Whether a map of `count` events draws them with WebGL (see GL_MIN)."""
+    return count > GL_MIN
 
 
 class EventColumns(TypedDict):
@@ -72,9 +90,17 @@ class EventDetails(TypedDict):
 
 
 class EventsPayload(TypedDict):
-    """What js/events.js reads; `d` may travel deflated as `dz` (see `payload_json`)."""
+    """What js/events.js reads; `d` may travel deflated as `dz` (see `payload_json`).
+
+    With `gl` set (more than GL_MIN events), the columns travel in `b` instead of
+    `c` (whose lists are then empty): base64 of little-endian int32 (order, day,
+    unc, pl) and float32 degrees (lat, lon), decoded by the browser into typed
+    arrays without a JSON parse of millions of numbers.
+    """
 
     v: int
+    gl: bool
+    b: dict[str, str]
     n: int
     label_max: int
     palette: list[str]
@@ -100,39 +126,58 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
     feats = events if isinstance(events, Sequence) else list(events)
     props = [f["properties"] for f in feats]
     coords = [f["geometry"]["coordinates"] for f in feats]
-    # Top-level strings (place names) and popup strings: one table each;
-    # setdefault gives a new value the next index and a known one its old index.
-    top: dict[str, int] = {}
-    t_add = top.setdefault
+    words = event_columns(props)
+    # Column by column, so that like strings sit together and compress well; each
+    # table grows in first-seen order (a dict keeps it), then maps a column at once.
     strings: dict[str, int] = {}
-    s_add = strings.setdefault
     lists: dict[tuple[str, ...], int] = {}
-    l_add = lists.setdefault
-    # One event at a time, its view dropped at once: holding every view until the
-    # end made the garbage collector rescan them all (half the time at 100,000).
-    texts: dict[str, list[str]] = {name: [] for name in _DETAIL_STRINGS}
-    rows: dict[str, list[tuple[str, ...]]] = {name: [] for name in _DETAIL_LISTS}
-    for p in props:
-        v = event_view(p)
-        strs = (v.heading, v.when, v.place, v.place_note, v.quote)
-        for name, text in zip(_DETAIL_STRINGS, strs, strict=True):
-            texts[name].append(text)
-        links = v.sources
-        tups = (
-            v.actors,
-            tuple(src.text for src in links),
-            tuple(src.href or "" for src in links),
-            tuple(src.note for src in links),
-            v.discrepancies,
-        )
-        for name, row in zip(_DETAIL_LISTS, tups, strict=True):
-            rows[name].append(row)
-    # Column by column, so that like strings sit together and compress well.
-    cols = {name: [s_add(t, len(strings)) for t in texts[name]] for name in _DETAIL_STRINGS}
-    cols |= {name: [l_add(r, len(lists)) for r in rows[name]] for name in _DETAIL_LISTS}
-    list_rows = [[s_add(text, len(strings)) for text in row] for row in lists]
+
+    def indices(table: dict[Any, int], column: list[Any]) -> list[int]:
+        for value in dict.fromkeys(column):
+            if value not in table:
+                table[value] = len(table)
+        return list(map(table.__getitem__, column))
+
+    texts = (words.heading, words.when, words.place, words.place_note, words.quote)
+    cols = {name: indices(strings, col) for name, col in zip(_DETAIL_STRINGS, texts, strict=True)}
+    links = words.sources
+    rows = (
+        words.actors,
+        [tuple([src.text for src in row]) for row in links],
+        [tuple([src.href or "" for src in row]) for row in links],
+        [tuple([src.note for src in row]) for row in links],
+        words.discrepancies,
+    )
+    cols |= {name: indices(lists, row) for name, row in zip(_DETAIL_LISTS, rows, strict=True)}
+    for row in lists:
+        for text in row:
+            if text not in strings:
+                strings[text] = len(strings)
+    string_index = strings.__getitem__
+    list_rows = [list(map(string_index, row)) for row in lists]
+    top: dict[str, int] = {}
+    columns: EventColumns = {
+        "order": [p["seq"] for p in props],
+        "day": [p["day"] for p in props],
+        "lat": [],
+        "lon": [],
+        "unc": [uncertainty_m(p) for p in props],
+        "pl": indices(top, [str(p.get("place_name") or "") for p in props]),
+    }
+    gl = uses_webgl(len(feats))
+    binary: dict[str, str] = {}
+    if gl:
+        binary = _binary_columns(columns, coords)
+        for name in _BINARY_INT:
+            columns[name] = []  # type: ignore[literal-required]
+    else:
+        # Integers in units of 1e-5 degree (~1 m): shorter than floats, faster to write.
+        columns["lat"] = [round(c[1] * COORD_SCALE) for c in coords]
+        columns["lon"] = [round(c[0] * COORD_SCALE) for c in coords]
     return {
         "v": VERSION,
+        "gl": gl,
+        "b": binary,
         "n": len(feats),
         "label_max": LABEL_MAX,
         "palette": list(DAY_PALETTE),
@@ -140,18 +185,30 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
         "coord_scale": COORD_SCALE,
         "sel": selected,
         "ids": [p["event_id"] for p in props],
-        "c": {
-            "order": [p["seq"] for p in props],
-            "day": [p["day"] for p in props],
-            # Integers in units of 1e-5 degree (~1 m): shorter than floats, faster to write.
-            "lat": [round(c[1] * COORD_SCALE) for c in coords],
-            "lon": [round(c[0] * COORD_SCALE) for c in coords],
-            "unc": [uncertainty_m(p) for p in props],
-            "pl": [t_add(str(p.get("place_name") or ""), len(top)) for p in props],
-        },
+        "c": columns,
         "s": list(top),
         "d": {"s": list(strings), "l": list_rows, "c": cols},
     }
+
+
+def _b64(array: np.ndarray[Any, Any]) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def _binary_columns(columns: EventColumns, coords: Sequence[Sequence[float]]) -> dict[str, str]:
+    """The WebGL payload's columns: int32 and float32 (about 1 m at 180 degrees)."""
+    xy = np.array([c[:2] for c in coords], dtype="<f4").reshape(-1, 2)
+    out = {name: _b64(np.array(columns[name], dtype="<i4")) for name in _BINARY_INT}  # type: ignore[literal-required]
+    out["lat"] = _b64(np.ascontiguousarray(xy[:, 1]))
+    out["lon"] = _b64(np.ascontiguousarray(xy[:, 0]))
+    return out
+
+
+def decode_binary(payload: dict[str, Any]) -> None:
+    """A WebGL payload's binary columns back into `c` as lists (for tests and tools)."""
+    for name, text in (payload.get("b") or {}).items():
+        dtype = "<f4" if name in _BINARY_FLOAT else "<i4"
+        payload["c"][name] = np.frombuffer(base64.b64decode(text), dtype=dtype).tolist()
 
 
 #: Payload fields that hold only strings (every brace in them is data).
@@ -194,8 +251,8 @@ def payload_json(payload: Mapping[str, Any], *, compress: bool | None = None) ->
         compress = len(raw) >= COMPRESS_MIN_BYTES
     head = escape.script(object_json({k: v for k, v in payload.items() if k != "d"}))
     if compress:
-        level = ZLIB_LEVEL if len(raw) < ZLIB_FAST_ABOVE else ZLIB_FAST_LEVEL
         # Base64 needs no escaping, so the (large) blob skips escape.script.
+        level = ZLIB_LEVEL if len(raw) < ZLIB_FAST_ABOVE else ZLIB_FAST_LEVEL
         blob = base64.b64encode(zlib.compress(raw, level)).decode("ascii")
         return head[:-1] + f',"dz":"{blob}"}}'
     return head[:-1] + f',"d":{escape.script(object_json(details))}}}'
@@ -224,6 +281,7 @@ def extract_payload(html: str) -> dict[str, Any]:
     blob = loaded.pop("dz", None)
     if blob is not None:
         loaded["d"] = json.loads(zlib.decompress(base64.b64decode(blob)).decode("utf-8"))
+    decode_binary(loaded)
     return loaded
 
 

@@ -28,7 +28,7 @@ from mapapp.mapview.context_layer import (
 from mapapp.mapview.control_layer import LayerControl
 from mapapp.mapview.country_outlines import CountryOutlines
 from mapapp.mapview.elements import HeadHtml, MapScripts, RawMacro, RawText
-from mapapp.mapview.event_layer import EventLayer
+from mapapp.mapview.event_layer import EventLayer, uses_webgl
 from mapapp.mapview.features import (
     Bounds,
     ViewMode,
@@ -58,16 +58,19 @@ MAX_FIT_ZOOM = 15
 LEGEND_CLEARANCE_PX = (280, 24)  # left, top: clear of the legend box (bottom left)
 
 
-def _localise_assets(m: folium.Map, mode: AssetMode, static_prefix: str) -> None:
+def _localise_assets(
+    m: folium.Map, mode: AssetMode, static_prefix: str, *, webgl: bool = False
+) -> None:
     """Replace the Map's CDN script/style lists (Leaflet, jQuery, Bootstrap,
-    awesome-markers, Font Awesome) with local Leaflet and jQuery only."""
+    awesome-markers, Font Awesome) with local Leaflet and jQuery only (and
+    leaflet.glify for a map that draws its events with WebGL)."""
     if mode == "streamlit":
-        m.default_js = asset_files.static_js_links(static_prefix)
+        m.default_js = asset_files.static_js_links(static_prefix, webgl=webgl)
         m.default_css = asset_files.static_css_links(static_prefix)
     elif mode == "inline":
         m.default_js = []
         m.default_css = []
-        HeadHtml(asset_files.inline_head_html(), name="MvAssets").add_to(m)
+        HeadHtml(asset_files.inline_head_html(webgl=webgl), name="MvAssets").add_to(m)
     else:
         raise ValueError(f"assets must be 'streamlit' or 'inline', not {mode!r}")
     HeadHtml(f"<style>{MAP_CSS}</style>", name="MvStyle").add_to(m)
@@ -173,7 +176,7 @@ def build_map(
     # Enter themselves (js/events.js).
     m.options["keyboard"] = False
     m.options["min_zoom"] = 1
-    _localise_assets(m, assets, static_prefix)
+    _localise_assets(m, assets, static_prefix, webgl=uses_webgl(len(f.events)))
     MapScripts().add_to(m)  # the map's JS, once, before any layer
     control = _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)

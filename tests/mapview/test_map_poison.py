@@ -241,3 +241,28 @@ def test_any_delimited_text_comes_back_unchanged(built: dict[str, Any], text: st
     page = render_html(poison_collection(built, marked), deterministic=True)
     assert EVALUATED not in without_payload(page, marked)
     assert any(marked in s for s in page_strings(page))
+
+
+def test_a_poisoned_trip_drawn_with_webgl_renders_inert(built: dict[str, Any]) -> None:
+    """Above GL_MIN events (binary columns, the WebGL layer and the search box), the
+    poison still travels only as inert JSON text."""
+    import copy
+
+    from mapapp.mapview.event_layer import GL_MIN, extract_payload
+
+    poisoned = poison_collection(built)
+    events = [f for f in poisoned["features"] if f["properties"]["kind"] == "event"]
+    others = [f for f in poisoned["features"] if f["properties"]["kind"] != "event"]
+    many = []
+    for k in range(GL_MIN + 1):
+        event = copy.deepcopy(events[k % len(events)])
+        event["properties"]["seq"] = k + 1
+        # Letters, not digits: "1337" in an id would pass for evaluated Jinja.
+        event["properties"]["event_id"] = PAYLOAD + "".join(chr(97 + int(d)) for d in str(k))
+        many.append(event)
+    page = render_html({**poisoned, "features": others + many}, trip=_trip(poisoned))
+    assert_inert(page)
+    payload = extract_payload(page)
+    assert payload["gl"] is True and len(payload["c"]["lat"]) == GL_MIN + 1
+    assert any(PAYLOAD in s for s in payload["d"]["s"])
+    assert payload["ids"][0] == PAYLOAD + "a"

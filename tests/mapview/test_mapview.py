@@ -152,6 +152,30 @@ def test_static_links_are_absolute_app_static_urls() -> None:
     ]
 
 
+def test_webgl_maps_also_load_the_vendored_glify(tmp_path: Path) -> None:
+    """leaflet.glify is committed (hash checked by its fetch script), served and
+    inlined only for maps drawn with WebGL."""
+    from mapapp.mapview.vendor import fetch
+
+    assert fetch.committed_ok()
+    glify = "/app/static/leaflet.glify.js"
+    assert glify not in [u for _, u in mv_assets.static_js_links()]
+    assert [u for _, u in mv_assets.static_js_links(webgl=True)][-1] == glify
+    plain, webgl = mv_assets.inline_scripts(), mv_assets.inline_scripts(webgl=True)
+    assert webgl[: len(plain)] == plain and len(webgl) == len(plain) + 1
+    assert "L.glify=" in webgl[-1] and "sourceMappingURL" not in webgl[-1]
+    install_static(tmp_path)
+    assert (tmp_path / "leaflet.glify.js").read_bytes() == fetch.TARGET.read_bytes()
+
+
+def test_only_a_map_of_many_events_is_drawn_with_webgl(seed: dict[str, Any]) -> None:
+    from mapapp.mapview.event_layer import GL_MIN, uses_webgl
+
+    html = render_html(seed)
+    assert extract_payload(html)["gl"] is False and "L.glify=" not in html
+    assert not uses_webgl(GL_MIN) and uses_webgl(GL_MIN + 1)
+
+
 def test_inline_css_needs_no_other_file() -> None:
     css = mv_assets.inline_css()
     assert "url(images/" not in css

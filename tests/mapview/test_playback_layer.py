@@ -90,3 +90,22 @@ def test_large_columns_travel_deflated_and_read_back_the_same() -> None:
     start = html.index(PLAYBACK_BEGIN)
     assert '"cz":"' in html[start : start + 200]
     assert columns(extract_playback(html)) == columns(encode_playback(many, None))
+
+
+def test_the_stored_wall_clock_is_the_computed_one() -> None:
+    """The playback reads start_local/end_local instead of recomputing them; data
+    without them (or with ones that do not read) still gets the computed span."""
+    from mapapp.mapview.playback_layer import _wall_clock
+
+    events = _events(_seed())
+    for event in events:
+        props = event["properties"]
+        assert _wall_clock(props) == span(props)
+        bare = {k: v for k, v in props.items() if k not in ("start_local", "end_local")}
+        assert _wall_clock(bare) == span(props)
+        assert _wall_clock({**props, "start_local": "garbage"}) == span(props)
+    payload = encode_playback(events, "Asia/Tokyo")
+    stripped = copy.deepcopy(events)
+    for event in stripped:
+        del event["properties"]["start_local"], event["properties"]["end_local"]
+    assert encode_playback(stripped, "Asia/Tokyo") == payload

@@ -5,10 +5,14 @@
    Markers closer than SEP_PX on screen are spread on a small circle around their
    true spot, with a leader line back to it, so every event takes a real click.
    Beyond label_max, events are canvas dots (mouse only). Uncertainty circles are
-   drawn to scale, only when they are larger than a marker, and never take clicks. */
-mvLib.layer("eventLayer", 3, function (group, map, D) {
+   drawn to scale, only when they are larger than a marker, and never take clicks.
+   A payload marked `gl` (tens of thousands of events and more) is drawn with WebGL
+   instead (js/events_gl.js), with a search box for the keyboard (js/search.js). */
+mvLib.layer("eventLayer", 4, function (group, map, D) {
   "use strict";
+  if (D.gl) { mvLib.decodeColumns(D); }
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
+  var gl = null;  /* the WebGL points (js/events_gl.js), for a `gl` payload */
   var SEP_PX = 24, RING_MIN_PX = 12, LABEL_GAP_PX = 17, LEGEND_OPEN_MIN_HEIGHT = 760;
   var numbered = n <= D.label_max;
   var ringPane = lib.pane(map, "mvRings", 430);
@@ -73,10 +77,16 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
            "Details unavailable: " + (err && err.message ? err.message : err));
     return root;
   }
-  function openDetails(i, focus) {
-    var layer = layers[i];
-    if (!layer || !layer._map) { return; }
-    var at = layer.getLatLng();
+  /* Event i's details in the popup; with `focus`, the keyboard moves into them and
+     Escape gives it back to `back` (default: the event's marker). */
+  function openDetails(i, focus, back) {
+    var layer = layers[i], at;
+    if (gl) {
+      at = gl.latLng(i);
+    } else {
+      if (!layer || !layer._map) { return; }
+      at = layer.getLatLng();
+    }
     lib.details(D).then(function (d) { return popupNode(i, d); },
                         function (err) { return fallbackNode(i, err); })
       .then(function (node) {
@@ -91,7 +101,8 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
           L.DomEvent.on(node, "keydown", function (ev) {
             if (ev.key !== "Escape") { return; }
             map.closePopup(popup);
-            if (layer.getElement) { layer.getElement().focus({preventScroll: true}); }
+            var to = back || (layer && layer.getElement && layer.getElement());
+            if (to) { to.focus({preventScroll: true}); }
           });
         }
       });
@@ -145,6 +156,40 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
         layer.fire("click", {latlng: layer.getLatLng(), originalEvent: ev, keyboard: true});
       }
     });
+  }
+
+  // The legend sits above the map's panes, popups included: fold it while one is
+  // open, and from the start on a small map, where it would cover a quarter of it.
+  var legend = document.querySelector(".mv-legend details");
+  if (legend && map.getSize().y < LEGEND_OPEN_MIN_HEIGHT) { legend.open = false; }
+  map.on("popupopen", function () { if (legend) { legend.open = false; } });
+
+  if (D.gl) { return drawGl(); }
+  /* Every event as one WebGL point; the playback reaches them through a list of
+     light stand-ins built on demand (no object per event is kept). */
+  function drawGl() {
+    gl = lib.glPoints(map, D, {click: function (i) { openDetails(i, false); }});
+    group.on("add remove", function (e) {
+      if (!e.propagatedFrom) { gl.show(e.type === "add"); }
+    });
+    lib.eventSearch(map, D, {head: head, shown: gl.shown,
+                             open: function (i, back) { openDetails(i, true, back); }});
+    setTimeout(function () {
+      var sel = D.ids.indexOf(D.sel);
+      if (sel >= 0) { openDetails(sel, false); }
+    }, 0);
+    if (D.dz) { setTimeout(function () { lib.details(D).catch(function () {}); }, 300); }
+    var standIns = new Proxy([], {get: function (target, key) {
+      if (key === "length") { return n; }
+      if (key === "forEach") { return function () {}; }  /* no per-event nodes to touch */
+      var i = typeof key === "string" && /^\d+$/.test(key) ? Number(key) : -1;
+      if (i < 0 || i >= n) { return undefined; }
+      return {getLatLng: function () { return gl.latLng(i); },
+              getElement: function () { return null; }, options: {eventIndex: i}};
+    }});
+    (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: standIns,
+      rings: [], labels: [], filter: gl.filter, gl: gl});
+    return gl;
   }
 
   var order = [];
@@ -270,11 +315,6 @@ mvLib.layer("eventLayer", 3, function (group, map, D) {
   function relabel() { if (numbered && group._map) { placeLabels(); } }
   map.on("zoomend viewreset", relayout);
   map.on("zoomend moveend resize", relabel);
-  // The legend sits above the map's panes, popups included: fold it while one is
-  // open, and from the start on a small map, where it would cover a quarter of it.
-  var legend = document.querySelector(".mv-legend details");
-  if (legend && map.getSize().y < LEGEND_OPEN_MIN_HEIGHT) { legend.open = false; }
-  map.on("popupopen", function () { if (legend) { legend.open = false; } });
   group.on("add", function (e) {
     // Children's "add" events bubble up to the group: only the group's own counts.
     if (!e.propagatedFrom) { relayout(); relabel(); }

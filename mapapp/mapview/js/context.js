@@ -78,6 +78,7 @@
   var ARROWS = ["\u2192", "\u2198", "\u2193", "\u2199", "\u2190", "\u2196", "\u2191", "\u2197"];
   var EDGE_PX = 8;       /* labels keep this far inside the map's edge */
   var STEP_PX = 12;      /* a label that does not fit slides back along its line by steps */
+  var EDGE_STEPS = 10;   /* or, at last, along the map's edge by as many steps either way */
   var END_GAP_PX = 15;   /* a label beside a capital in view starts this far from it */
   var ROOM_PX = 3;       /* and from markers, labels and controls */
 
@@ -152,14 +153,37 @@
     if (!length) { return null; }
     var sector = Math.round(Math.atan2(dy, dx) / (Math.PI / 4));
     var arrow = ARROWS[((sector % 8) + 8) % 8];
-    /* From where the line leaves the view back towards its start, centred on the line,
-       pushed inside the edge. */
+    /* From where the line leaves the view back towards its start: centred on the
+       line, else just to one side of it (the line along the label's edge), pushed
+       inside the map's edge. */
+    var flat = Math.abs(dx) > Math.abs(dy);
+    var sides = flat ? [[0, 0], [0, h / 2 - 1], [0, 1 - h / 2]]
+                     : [[0, 0], [w / 2 - 1, 0], [1 - w / 2, 0]];
     for (var d = seg[1] * length; d >= seg[0] * length; d -= STEP_PX) {
-      var x = s.x + (dx * d) / length - w / 2, y = s.y + (dy * d) / length - h / 2;
-      x = Math.min(Math.max(x, inner.x0), inner.x1 - w);
-      y = Math.min(Math.max(y, inner.y0), inner.y1 - h);
-      box = free(x, y);
-      if (box) { return {box: box, arrow: arrow}; }
+      for (i = 0; i < sides.length; i++) {
+        var x = s.x + (dx * d) / length - w / 2 + sides[i][0];
+        var y = s.y + (dy * d) / length - h / 2 + sides[i][1];
+        x = Math.min(Math.max(x, inner.x0), inner.x1 - w);
+        y = Math.min(Math.max(y, inner.y0), inner.y1 - h);
+        box = free(x, y);
+        if (box) { return {box: box, arrow: arrow}; }
+      }
+    }
+    /* No room on the line (another link runs close beside it): along the map's edge
+       from where the line leaves, a little either way, in the first or second row. */
+    var ex = s.x + dx * seg[1], ey = s.y + dy * seg[1];
+    var side = Math.abs(ex - inner.x0) < 1 ? [1, 0] : Math.abs(ex - inner.x1) < 1 ? [-1, 0]
+             : Math.abs(ey - inner.y0) < 1 ? [0, 1] : [0, -1];  /* inwards from the edge */
+    for (var k = 0; k <= EDGE_STEPS; k++) {
+      for (var row = 0; row < 2; row++) {
+        for (i = -1; i <= 1; i += 2) {
+          var slide = i * k * STEP_PX;
+          var x2 = Math.min(Math.max(ex - w / 2 + (side[0] ? 0 : slide), inner.x0), inner.x1 - w);
+          var y2 = Math.min(Math.max(ey - h / 2 + (side[1] ? 0 : slide), inner.y0), inner.y1 - h);
+          box = free(x2 + side[0] * row * (w + 2), y2 + side[1] * row * (h + 2));
+          if (box) { return {box: box, arrow: arrow}; }
+        }
+      }
     }
     return null;
   }

@@ -18,8 +18,10 @@ from mapapp.mapview.elements import JsLayer, inert_json
 from mapapp.presentation.palette import LINK_COLOR, PARTNER_COLOR
 from mapapp.presentation.wording import safe_url
 
-#: The payload version each function of js/context.js reads.
+#: The payload version each function of js/context.js reads (the links': LINKS_VERSION).
 VERSION = 1
+#: Version 2: each link has a `label` naming where it goes, shown on the map.
+LINKS_VERSION = 2
 #: Degrees: partner outlines are drawn at about a kilometre.
 OUTLINE_TOLERANCE = 0.01
 
@@ -67,6 +69,7 @@ class HqPayload(TypedDict):
 class LinkItem(TypedDict):
     to: LatLon
     tip: str
+    label: str  # where it goes: "Australia (Canberra)"
 
 
 class LinksPayload(TypedDict):
@@ -78,8 +81,10 @@ class LinksPayload(TypedDict):
 
 OUTLINE_STYLE = {"color": PARTNER_COLOR, "weight": 1.5, "fillColor": PARTNER_COLOR,
                  "fillOpacity": 0.18}  # fmt: skip
+#: The class name lets other layers' labels find the capitals' dots and keep clear.
 CAPITAL_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fill": True,
-                 "fillColor": PARTNER_COLOR, "fillOpacity": 1.0}  # fmt: skip
+                 "fillColor": PARTNER_COLOR, "fillOpacity": 1.0,
+                 "className": "mv-capital-dot"}  # fmt: skip
 LINK_STYLE = {"color": LINK_COLOR, "weight": 1.5, "opacity": 0.7, "dashArray": "6 6"}
 
 
@@ -145,17 +150,34 @@ def encode_links(
     partners: Sequence[Mapping[str, Any]],
     hqs: Sequence[Mapping[str, Any]],
 ) -> LinksPayload:
-    """Thin dashed lines from the home partner's capital to the other capitals and HQ."""
+    """Thin dashed lines from the home partner's capital to the other capitals and HQ,
+    each labelled on the map with where it goes (js/context.js places the labels)."""
     origin = _text(home["properties"].get("capital", ""))
-    ends = [(capital_latlon(p), _text(p["properties"].get("capital", ""))) for p in partners
-            if p is not home]  # fmt: skip
-    ends += [(point_latlon(h), _text(h["properties"].get("name", ""))) for h in hqs]
-    return {
-        "v": VERSION,
-        "style": LINK_STYLE,
-        "start": capital_latlon(home),
-        "links": [{"to": end, "tip": f"{origin} – {label}"} for end, label in ends],
-    }
+    links: list[LinkItem] = []
+    for p in partners:
+        if p is not home:
+            props = p["properties"]
+            name, capital = _text(props.get("name")), _text(props.get("capital"))
+            links.append({"to": capital_latlon(p), "tip": f"{origin} – {capital}",
+                          "label": _place(name, capital)})  # fmt: skip
+    for h in hqs:
+        props = h["properties"]
+        name, city = _text(props.get("name")), _text(props.get("city"))
+        links.append({"to": point_latlon(h), "tip": f"{origin} – {name}",
+                      "label": _place(name, city)})  # fmt: skip
+    return {"v": LINKS_VERSION, "style": LINK_STYLE, "start": capital_latlon(home),
+            "links": links}  # fmt: skip
+
+
+def _place(name: str, where: str) -> str:
+    """Name and city, "Australia (Canberra)"; just one when the other is empty or the same."""
+    return f"{name} ({where})" if where and where != name else name or where
+
+
+def links_legend(prefix: str, payload: LinksPayload) -> str:
+    """The legend's row for the links, naming every end: a screen reader (or a print
+    where a label did not fit) learns from it where each dashed line goes."""
+    return f"{prefix} to {', '.join(k['label'] for k in payload['links'])}"
 
 
 class PartnerLayer(JsLayer):
@@ -183,7 +205,7 @@ class HqLayer(JsLayer):
 class LinkLayer(JsLayer):
     js_file = "context.js"
     js_function = "linkLayer"
-    version: ClassVar[int] = VERSION
+    version: ClassVar[int] = LINKS_VERSION
     payload_marks = ("/*MV_LINKS_BEGIN*/", "/*MV_LINKS_END*/")
 
     def __init__(self, payload: LinksPayload) -> None:

@@ -23,6 +23,7 @@ from mapapp.mapview.context_layer import (
     LinkLayer,
     PartnerLayer,
     encode_links,
+    links_legend,
     point_latlon,
 )
 from mapapp.mapview.control_layer import LayerControl
@@ -180,12 +181,15 @@ def build_map(
     MapScripts().add_to(m)  # the map's JS, once, before any layer
     control = _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
+    links = None
+    if words.links and words.home is not None:
+        links = encode_links(words.home, f.partners, f.hqs)
     # The legend before the events: events.js folds it on a small map.
     legend = LegendWords(
         partners=f"{words.partners} (outline)" if words.partners else None,
         capitals="capital of a partner" if f.partners else None,
         hq=words.hq,
-        links=f"{words.links} to the other capitals" if words.links else None,
+        links=links_legend(words.links, links) if words.links and links else None,
     )
     LegendLayer(legend_days(f.events), legend).add_to(m)
 
@@ -199,8 +203,8 @@ def build_map(
     # Drawing order: partners under links under routes under HQ and events.
     if words.partners:
         group(words.partners, PartnerLayer(f.partners))
-    if words.links and words.home is not None:
-        group(words.links, LinkLayer(encode_links(words.home, f.partners, f.hqs)))
+    if words.links and links is not None:
+        group(words.links, LinkLayer(links))
     group("Routes", RouteLayer(f.routes))
     if words.hq:
         group(words.hq, HqLayer(f.hqs))

@@ -44,6 +44,14 @@ MAP_CSS = f"""
   border-top: 2px dashed {BORDER_STYLES["border-major"]["color"]}; }}
 .mv-swatch.mv-border-minor {{ height: 0; border-radius: 0; border: none;
   border-top: 1px solid {BORDER_STYLES["border-minor"]["color"]}; }}
+.mv-link-label-icon {{ background: none; border: none; }}
+.mv-link-label {{ pointer-events: auto; display: block; margin: 0; white-space: nowrap;
+  padding: 1px 7px; font: 600 11px/1.35 system-ui, sans-serif; color: #1a1a1a;
+  background: rgba(255,255,255,0.94); border: 1px dashed {LINK_COLOR}; border-radius: 10px;
+  box-shadow: 0 1px 2px rgba(0,0,0,0.25); cursor: pointer; }}
+.mv-link-label:hover {{ background: #fff; text-decoration: underline; }}
+.mv-link-label:focus-visible {{ outline: 3px solid #000; outline-offset: 1px; }}
+.mv-link-arrow {{ margin-right: 4px; }}
 .mv-label {{ background: none; border: none; white-space: nowrap; }}
 .mv-label span {{ display: block; font: 600 11px/1.2 system-ui, sans-serif; color: #1a1a1a;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}

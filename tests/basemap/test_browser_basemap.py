@@ -59,6 +59,7 @@ def drawn(target: Page | Frame, needed: str = "land", timeout_ms: int = 30000) -
     """The basemap's state once the layer `needed` is on the map."""
     target.wait_for_function(
         "(id) => Object.values(window).some((v) => v instanceof L.Map && v.mvBasemap &&"
+        " !v.mvBasemap.pending &&"
         " v.mvBasemap.layers.some((l) => l.id === id && Object.keys(l.shown).length))",
         arg=needed,
         timeout=timeout_ms,
@@ -106,7 +107,10 @@ def test_the_opening_view_draws_the_regional_geography(served: str, session: Ses
     assert layers["water"]["inBay"] > 400, layers
     assert layers["municipal-borders"]["inView"] > 500, layers
     labels = set(state["labels"])
-    assert {"Tokyo Bay", "Yokosuka", "Kamakura", "Chiyoda", "Minato"} <= labels, labels
+    # Chiyoda and Minato give way to the events' markers and labels there
+    # (tests/mapview/test_browser_labels.py); Kamakura moves aside to stay.
+    assert {"Tokyo Bay", "Yokosuka", "Kamakura", "Kawasaki"} <= labels, labels
+    assert not {"Chiyoda", "Minato"} & labels, labels
     assert len(labels) >= 30
     assert "国土数値情報（行政区域データ）（国土交通省）を加工して作成" in state["attribution"]
     assert "OpenStreetMap contributors" in state["attribution"]
@@ -131,11 +135,17 @@ def test_labels_appear_by_zoom_and_never_overlap(served: str, session: Session) 
         }"""
     )
     assert overlaps == 0
-    session.page.evaluate(
+    passes = session.page.evaluate(
         "() => { for (const v of Object.values(window)) "
-        "{ if (v instanceof L.Map && v.mvBasemap) v.setZoom(8, {animate: false}); } }"
+        "{ if (v instanceof L.Map && v.mvBasemap) { v.setZoom(8, {animate: false});"
+        " return v.mvBasemap.passes; } } }"
     )
-    session.page.wait_for_timeout(300)
+    # Labels are placed a moment after the zoom, once the events' and links' are.
+    session.page.wait_for_function(
+        "(n) => Object.values(window).some((v) => v instanceof L.Map && v.mvBasemap &&"
+        " v.mvBasemap.passes > n && !v.mvBasemap.pending)",
+        arg=passes,
+    )
     zoomed_out = session.page.evaluate(DRAWN_JS, list(TOKYO_BAY))
     assert zoomed_out["zoom"] == 8
     # Wards give way to the city and the bays; fewer labels, none of the small wards.

@@ -132,6 +132,11 @@ def test_every_text_property_of_every_kind_renders_inert(
     shown = page_strings(page)
     for needle in ("Partners: " + PAYLOAD, "Links from " + PAYLOAD, f"{PAYLOAD} – {PAYLOAD}"):
         assert any(needle in s for s in shown), needle
+    # The links' labels on the map and their row in the legend (tests/mapview/
+    # test_browser_labels.py shows them in Chromium).
+    links = json.loads(page.split("/*MV_LINKS_BEGIN*/")[1].split("/*MV_LINKS_END*/")[0])
+    assert links["links"] and all(k["label"] == PAYLOAD for k in links["links"])
+    assert any(s.startswith(f"Links from {PAYLOAD} to {PAYLOAD}, {PAYLOAD}") for s in shown)
 
 
 def _foreign(payload: str) -> dict[str, Any]:

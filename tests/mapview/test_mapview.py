@@ -266,6 +266,22 @@ def test_layers_control_and_legend(seed: dict[str, Any]) -> None:
     assert f"border-top: 2px dashed {STYLES['border-major']['color']}" in html
 
 
+def test_each_link_is_labelled_on_the_map_and_in_the_legend(seed: dict[str, Any]) -> None:
+    """Every link says where it goes ("name (capital)", from the data), and the legend
+    row names them all: the text a screen reader reads for the dashed lines."""
+    html = render_html(seed)
+    links = _payload(html, "/*MV_LINKS_BEGIN*/", "/*MV_LINKS_END*/")
+    ends = [
+        f"{p['name']} ({p['capital']})"
+        for p in (f["properties"] for f in _of_kind(seed, "partner"))
+        if p["capital"] != "Tokyo"
+    ]
+    ends += [f"{p['name']} ({p['city']})" for p in (f["properties"] for f in _of_kind(seed, "hq"))]
+    assert [k["label"] for k in links["links"]] == ends and len(ends) == 4
+    legend = _payload(html, "/*MV_LEGEND_BEGIN*/", "/*MV_LEGEND_END*/")
+    assert f"Links from Tokyo to {', '.join(ends)}" in [row["text"] for row in legend["rows"]]
+
+
 def test_links_start_at_the_partner_the_events_are_in(seed: dict[str, Any]) -> None:
     """A trip in Seoul draws its links from Seoul, not from Tokyo."""
     seoul = copy.deepcopy(seed)
@@ -279,6 +295,7 @@ def test_links_start_at_the_partner_the_events_are_in(seed: dict[str, Any]) -> N
     )
     assert links["start"] == [korea["capital_lat"], korea["capital_lon"]]
     assert {k["tip"] for k in links["links"]} >= {"Seoul – Tokyo", "Seoul – NATO Headquarters"}
+    assert {k["label"] for k in links["links"]} >= {"Japan (Tokyo)", "NATO Headquarters (Brussels)"}
     alone = {"type": "FeatureCollection", "features": _events(seed)}
     html = render_html(alone)
     assert "Links from" not in html and "Partners:" not in html

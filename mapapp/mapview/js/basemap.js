@@ -11,6 +11,8 @@
   "use strict";
   var KIND_RANK = {water: 0, prefecture: 1, city: 1, peninsula: 2, municipality: 2, place: 2};
   var NEAR_PX = 80;
+  var ROOM_PX = 3;       /* labels keep this far from markers and other labels */
+  var SHIFT_GAP_PX = 3;  /* a label moved off its place clears the place by this much */
 
   function path(p, scale) {
     var out = [], x = 0, y = 0;
@@ -46,12 +48,31 @@
     this.layers = [];        /* {id, kind, levels, drawn: {"level/part": L.Layer}, shown: {key: L.Layer}} */
     this.labels = [];        /* every pack's labels */
     this.focus = payload.focus || [];  /* [lat, lon] of the events */
-    this.shownLabels = [];   /* L.Marker */
+    this.shownLabels = {};   /* "label index/offset" -> L.Marker */
     this.labelPane = lib.pane(map, "mvBaseLabels", 160);
+    this.pending = false;    /* a label pass is scheduled */
+    this.passes = 0;         /* label passes run so far */
     var self = this;
-    map.on("zoomend", function () { self.update(true); });
-    map.on("moveend", function () { self.update(false); });
+    map.on("moveend", function () { self.update(); });
+    /* Labels are placed again after every zoom, pan or resize, and whenever an event
+       marker or label, or a link's label, comes or goes: they give way to all of them. */
+    map.on("zoomend moveend resize mvlinklabels", function () { self.scheduleLabels(); });
+    map.on("layeradd layerremove", function (e) {
+      var o = e.layer && e.layer.options;
+      if (o && (o.eventIndex !== undefined || o.pane === "mvLabels")) { self.scheduleLabels(); }
+    });
   }
+
+  /* Two turns of the event loop: the events' labels are placed in the same map
+     events, the links' labels one turn later (js/context.js), these after both. */
+  Basemap.prototype.scheduleLabels = function () {
+    var self = this;
+    if (this.pending) { return; }
+    this.pending = true;
+    setTimeout(function () {
+      setTimeout(function () { self.pending = false; self.placeLabels(self.map.getZoom()); }, 0);
+    }, 0);
+  };
 
   /* World layers first, regional ones over them; borders over land and water. */
   var ORDER = {"land": 0, "border-country": 1, "water": 2};
@@ -71,11 +92,12 @@
                         renderer: L.canvas({pane: pane, padding: 0.5})});
     });
     self.labels = self.labels.concat(pack.labels);
-    self.update(true);
+    self.update();
+    self.scheduleLabels();
   };
 
   /* Draw the parts of each layer's current level that meet the view (padded). */
-  Basemap.prototype.update = function (zoomed) {
+  Basemap.prototype.update = function () {
     var map = this.map, z = map.getZoom(), self = this;
     var view = map.getBounds().pad(0.5);
     function meets(part) {
@@ -114,51 +136,116 @@
       });
       layer.shown = want;
     });
-    if (zoomed) { this.placeLabels(z); }
+  };
+
+  /* A label's width in pixels, measured in its font (see BASEMAP_CSS in
+     mapapp/mapview/basemap_layer.py), with 3 px either side. */
+  var FONT = " system-ui, -apple-system, \"Segoe UI\", sans-serif";
+  var widths = {}, measure = null;
+  function textWidth(text, font, spacing) {
+    var key = font + "|" + text;
+    if (widths[key] === undefined) {
+      measure = measure || document.createElement("canvas").getContext("2d");
+      measure.font = font + FONT;
+      widths[key] = measure.measureText(text).width + spacing * text.length;
+    }
+    return widths[key];
+  }
+  function labelWidth(label, alt) {
+    var kind = label.kind, big = kind === "city" || kind === "prefecture";
+    var style = kind === "water" || kind === "peninsula" ? "italic 500 " : "600 ";
+    var text = kind === "prefecture" ? label.text.toUpperCase() : label.text;
+    var w = textWidth(text, style + (big ? "13px" : "11px"), kind === "prefecture" ? 1.04 : 0);
+    if (alt) { w = Math.max(w, textWidth(label.alt, "400 10px", kind === "prefecture" ? 0.8 : 0)); }
+    return Math.ceil(w) + 6;
+  }
+
+  /* Screen boxes of what the basemap's labels give way to, in layer pixels: event
+     markers and their labels, the links' labels, and what other layers offer
+     through map.mvObstacles (the capitals' dots, the HQ star: js/context.js). */
+  Basemap.prototype.obstacles = function () {
+    var map = this.map, container = map.getContainer();
+    var origin = container.getBoundingClientRect();
+    var shift = map.containerPointToLayerPoint(L.point(0, 0)), out = [];
+    function add(x0, y0, x1, y1) {
+      out.push([x0 + shift.x, y0 + shift.y, x1 + shift.x, y1 + shift.y]);
+    }
+    container.querySelectorAll(".mv-num, .mv-label, .mv-link-label").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height) {
+        add(r.left - origin.left - ROOM_PX, r.top - origin.top - ROOM_PX,
+            r.right - origin.left + ROOM_PX, r.bottom - origin.top + ROOM_PX);
+      }
+    });
+    (map.mvObstacles || []).forEach(function (boxes) {
+      boxes().forEach(function (b) { add(b.x0, b.y0, b.x1, b.y1); });
+    });
+    return out;
   };
 
   /* Labels in rank order, those near the trip's events first (the places the
-     reader came for); one that would overlap a placed one is left out. */
+     reader came for). Each goes on its place, or just above, below, right or left
+     of it if that is taken; one that would overlap a placed label or an obstacle
+     is left out. */
   Basemap.prototype.placeLabels = function (z) {
-    var map = this.map, placed = [], self = this;
-    this.shownLabels.forEach(function (m) { map.removeLayer(m); });
-    this.shownLabels = [];
+    var map = this.map, placed = this.obstacles(), self = this, keep = {};
     var focus = this.focus.map(function (ll) { return map.latLngToLayerPoint(ll); });
-    var candidates = this.labels.filter(function (label) {
-      return label.minzoom <= z && z <= label.maxzoom;
-    }).map(function (label, i) {
+    var candidates = [];
+    this.labels.forEach(function (label, i) {
+      if (label.minzoom > z || z > label.maxzoom) { return; }
       var p = map.latLngToLayerPoint([label.lat, label.lon]);
       var near = NEAR_PX;  /* the closer to an event, the sooner placed */
       focus.forEach(function (f) { near = Math.min(near, Math.round(f.distanceTo(p))); });
-      return {label: label, p: p, key: [KIND_RANK[label.kind] || 0, near, label.minzoom, i]};
+      candidates.push({label: label, i: i, p: p,
+                       key: [KIND_RANK[label.kind] || 0, near, label.minzoom, i]});
     });
     candidates.sort(function (a, b) {
       for (var k = 0; k < 4; k++) { if (a.key[k] !== b.key[k]) { return a.key[k] - b.key[k]; } }
       return 0;
     });
+    function free(box) {
+      for (var j = 0; j < placed.length; j++) {
+        var o = placed[j];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) { return false; }
+      }
+      return true;
+    }
     candidates.forEach(function (c) {
       var label = c.label, p = c.p;
       /* Municipalities' Japanese names only from zoom 13: they would crowd the map. */
       var alt = label.alt && (label.kind !== "municipality" || z >= 13);
-      var w = Math.max(label.text.length, alt ? label.alt.length * 1.8 : 0) * 6.6 + 6;
-      var h = alt ? 28 : 16;
-      var box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
-      for (var i = 0; i < placed.length; i++) {
-        var o = placed[i];
-        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) { return; }
+      var w = labelWidth(label, alt), h = alt ? 28 : 16;
+      var up = h / 2 + SHIFT_GAP_PX, side = w / 2 + SHIFT_GAP_PX;
+      var offsets = [[0, 0], [0, -up], [0, up], [side, 0], [-side, 0]];
+      for (var k = 0; k < offsets.length; k++) {
+        var dx = offsets[k][0], dy = offsets[k][1];
+        var box = [p.x + dx - w / 2, p.y + dy - h / 2, p.x + dx + w / 2, p.y + dy + h / 2];
+        if (!free(box)) { continue; }
+        placed.push(box);
+        var key = c.i + "/" + k + "/" + (alt ? 1 : 0);
+        keep[key] = self.shownLabels[key] || self.labelMarker(label, alt, w, h, dx, dy);
+        return;
       }
-      placed.push(box);
-      var html = '<span class="mv-bl-text">' + lib.esc(label.text) + "</span>" +
-        (alt ? '<span class="mv-bl-alt" lang="ja">' + lib.esc(label.alt) + "</span>" : "");
-      var marker = L.marker([label.lat, label.lon], {
-        icon: L.divIcon({className: "mv-bl mv-bl-" + label.kind, html: html,
-                         iconSize: [w, h], iconAnchor: [w / 2, h / 2]}),
-        interactive: false, keyboard: false, pane: self.labelPane,
-      });
-      marker.options.mvBasemapLabel = label.text;
-      marker.addTo(map);
-      self.shownLabels.push(marker);
     });
+    Object.keys(this.shownLabels).forEach(function (key) {
+      if (!keep[key]) { map.removeLayer(self.shownLabels[key]); }
+    });
+    Object.keys(keep).forEach(function (key) {
+      if (!keep[key]._map) { keep[key].addTo(map); }
+    });
+    this.shownLabels = keep;
+    this.passes += 1;
+  };
+
+  Basemap.prototype.labelMarker = function (label, alt, w, h, dx, dy) {
+    var html = '<span class="mv-bl-text">' + lib.esc(label.text) + "</span>" +
+      (alt ? '<span class="mv-bl-alt" lang="ja">' + lib.esc(label.alt) + "</span>" : "");
+    var marker = L.marker([label.lat, label.lon], {
+      icon: L.divIcon({className: "mv-bl mv-bl-" + label.kind, html: html,
+                       iconSize: [w, h], iconAnchor: [w / 2 - dx, h / 2 - dy]}),
+      interactive: false, keyboard: false, pane: this.labelPane, mvBasemapLabel: label.text,
+    });
+    return marker;
   };
 
   function tiles(map, spec, noticeText) {

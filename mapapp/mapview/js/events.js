@@ -277,7 +277,9 @@ mvLib.layer("eventLayer", 4, function (group, map, D) {
     });
   }
 
-  /* Place names beside their marker, right or left, where they hit nothing. */
+  /* Place names beside their marker, right or left (or half a line up or down),
+     where they hit no marker, no other label and nothing another layer offers
+     through map.mvObstacles (partner capitals, NATO HQ). */
   function placeLabels() {
     var size = map.getSize(), taken = [];
     function box(p, w, h) { return {x0: p.x, y0: p.y, x1: p.x + w, y1: p.y + h}; }
@@ -292,18 +294,24 @@ mvLib.layer("eventLayer", 4, function (group, map, D) {
       var p = map.latLngToContainerPoint(layers[i].getLatLng());
       taken.push(box(L.point(p.x - 14, p.y - 14), 28, 28));  // a marker and a 3 px margin
     });
+    // Other layers' markers take room too: partner capitals, NATO HQ (js/context.js).
+    (map.mvObstacles || []).forEach(function (boxes) { taken.push.apply(taken, boxes()); });
     labels.forEach(function (label) {
       if (!shown(label.i)) { group.removeLayer(label.layer); return; }
       var layer = label.layer.setLatLng(layers[label.i].getLatLng()).addTo(group);
       var node = layer.getElement(), w = node.offsetWidth, h = node.offsetHeight;
       var p = map.latLngToContainerPoint(layer.getLatLng());
-      var right = box(L.point(p.x + LABEL_GAP_PX, p.y - h / 2), w, h);
-      var left = box(L.point(p.x - LABEL_GAP_PX - w, p.y - h / 2), w, h);
-      var fit = !hits(right) ? right : (!hits(left) ? left : null);
+      var fit = null;  // right or left of the marker; else half a line up or down
+      [0, -(h / 2 + 3), h / 2 + 3].some(function (dy) {
+        var right = box(L.point(p.x + LABEL_GAP_PX, p.y - h / 2 + dy), w, h);
+        var left = box(L.point(p.x - LABEL_GAP_PX - w, p.y - h / 2 + dy), w, h);
+        fit = !hits(right) ? right : (!hits(left) ? left : null);
+        return fit;
+      });
       if (!fit) { group.removeLayer(layer); return; }
       taken.push(fit);
       node.style.marginLeft = (fit.x0 - p.x) + "px";
-      node.style.marginTop = (-h / 2) + "px";
+      node.style.marginTop = (fit.y0 - p.y) + "px";
     });
   }
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from mapapp.bench.synth import synthetic_json
@@ -69,7 +70,7 @@ def test_a_synthetic_trip_reads_the_same(seed: int) -> None:
         text.encode(), "s.json", base_dir=Path("."), article_text=article, max_bytes=None
     )
     props = [
-        {**e.model_dump(mode="json"), "seq": k + 1, "day": e.day}
+        {**msgspec.to_builtins(e), "seq": k + 1, "day": e.day}
         for k, e in enumerate(loaded.itinerary.events)
     ]
     assert _as_views(props) == [event_view(p) for p in props]

@@ -13,6 +13,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +66,9 @@ def app_rerun_s(
     cost of a filter some session already chose. `app_rerun_cold_s` times new
     ones. Call it in a fresh process: it imports Streamlit.
     """
-    app, days = _app_on(itinerary, data)
-    choices: list[list[int]] = [[days[-1]], []]
-    return statistics.median(_timed_choices(app, [choices[i % 2] for i in range(runs)]))
+    with _app_on(itinerary, data) as (app, days):
+        choices: list[list[int]] = [[days[-1]], []]
+        return statistics.median(_timed_choices(app, [choices[i % 2] for i in range(runs)]))
 
 
 def app_rerun_cold_s(
@@ -74,12 +76,14 @@ def app_rerun_cold_s(
 ) -> float:
     """Like app_rerun_s, but each change picks a day not chosen before: nothing of
     that filter is cached yet (the map, the table, the timeline are all made)."""
-    app, days = _app_on(itinerary, data)
-    picks = [[d] for d in days[: runs + 1]]
-    return statistics.median(_timed_choices(app, picks[1:] if len(picks) > 1 else picks))
+    with _app_on(itinerary, data) as (app, days):
+        picks = [[d] for d in days[: runs + 1]]
+        return statistics.median(_timed_choices(app, picks[1:] if len(picks) > 1 else picks))
 
 
-def _app_on(itinerary: Path | None, data: Path | None) -> tuple[Any, list[int]]:
+@contextmanager
+def _app_on(itinerary: Path | None, data: Path | None) -> Iterator[tuple[Any, list[int]]]:
+    """The app run once on this data; the page reads its arguments on every run."""
     from streamlit.testing.v1 import AppTest
 
     from mapapp.pipeline import DEFAULT_ITINERARY, output_path
@@ -96,9 +100,9 @@ def _app_on(itinerary: Path | None, data: Path | None) -> tuple[Any, list[int]]:
         app = AppTest.from_file(str(script), default_timeout=600)
         app.run()
         _raise_app_exception(app)
+        yield app, days
     finally:
         sys.argv = saved_argv
-    return app, days
 
 
 def _timed_choices(app: Any, choices: list[list[int]]) -> list[float]:
@@ -119,12 +123,19 @@ def app_rerun_at(events: int, runs: int = RERUN_RUNS) -> dict[str, float]:
     (issue 14's row: 100,000 events, rerun ≤ 1 s)."""
     import tempfile
 
-    from mapapp.bench.serve import write_synthetic_itinerary
-    from mapapp.pipeline import build, output_path
+    from mapapp.bench.synth import synthetic_json, write_warm_cache
+    from mapapp.itinerary.load import parse_itinerary
+    from mapapp.pipeline import build, cache_path, output_path
 
     with tempfile.TemporaryDirectory(prefix="mapapp-rerun-") as tmp:
-        itinerary = write_synthetic_itinerary(Path(tmp), events)
-        build(itinerary, out=output_path(itinerary), offline=True)  # its warm geocode cache
+        # JSON, as the bench's 100,000-event rows (YAML that size takes a minute to read).
+        text, article = synthetic_json(events, seed=0)
+        itinerary = Path(tmp) / "itinerary.json"
+        itinerary.write_text(text, encoding="utf-8")
+        (Path(tmp) / "synthetic-article.txt").write_text(article, encoding="utf-8")
+        loaded = parse_itinerary(text.encode("utf-8"), itinerary.name, Path(tmp), max_bytes=None)
+        write_warm_cache(loaded.itinerary, cache_path(itinerary))
+        build(itinerary, out=output_path(itinerary), offline=True)
         data = output_path(itinerary)
         return {
             "rerun_s": app_rerun_s(runs, itinerary, data),

@@ -682,7 +682,7 @@ def largest_accepted_upload(limit_bytes: int, max_values: int) -> tuple[int, str
 
         return count(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
-    events = 12_000
+    events = max(1, limit_bytes // 700)  # the synthetic YAML runs about 850 bytes an event
     while True:
         text, article = synthetic_itinerary(events, seed=0)
         size = len(text.encode("utf-8"))

@@ -664,31 +664,30 @@ def run_and_report(opts: ServeOptions, json_path: Path | None = None) -> int:
 # ------------------------------------------------ the worst case of kept uploads
 
 
-def largest_accepted_upload(limit_bytes: int, max_values: int) -> tuple[int, str, str]:
+def largest_accepted_upload(limit_bytes: int, max_nodes: int) -> tuple[int, str, str]:
     """(events, yaml, article) of the largest synthetic itinerary an upload may be:
-    under the per-file byte cap and the upload value cap, its article padded to the
-    per-file cap too (an upload of two files, both nearly full)."""
+    under the per-file byte cap and the upload's YAML node cap (mappings, their
+    keys and values, sequences and their items: as the loader counts), its article
+    padded to the per-file cap too (an upload of two nearly full files)."""
+    import yaml
+
     from mapapp.bench.synth import synthetic_itinerary
 
-    def values(text: str) -> int:
-        import yaml
+    def nodes(node: Any) -> int:
+        if isinstance(node, dict):
+            return 1 + sum(1 + nodes(v) for v in node.values())
+        if isinstance(node, list):
+            return 1 + sum(nodes(v) for v in node)
+        return 1
 
-        def count(node: Any) -> int:
-            if isinstance(node, dict):
-                return len(node) + sum(count(v) for v in node.values())
-            if isinstance(node, list):
-                return len(node) + sum(count(v) for v in node)
-            return 1
-
-        return count(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-
-    events = max(1, limit_bytes // 700)  # the synthetic YAML runs about 850 bytes an event
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    events = max(1, min(limit_bytes // 700, max_nodes // 20))  # about 850 bytes an event
     while True:
         text, article = synthetic_itinerary(events, seed=0)
-        size = len(text.encode("utf-8"))
-        if size <= limit_bytes and values(text) <= max_values:
+        fits = len(text.encode("utf-8")) <= limit_bytes
+        if fits and nodes(yaml.load(text, Loader=loader)) <= max_nodes * 0.98:
             break
-        events = int(events * 0.93)
+        events = max(1, int(events * 0.95))
     pad = "Padding paragraph of the article, repeated to fill the upload.\n"
     room = limit_bytes - len(article.encode("utf-8")) - 1024
     article += pad * max(0, room // len(pad))

@@ -13,6 +13,8 @@ const TYPE = "mapapp.playback";
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const ROW_PX = 35; /* Streamlit's dataframe: header and row height */
 let installed = null;
+let lastShown = null; /* the shown events' numbers, and the last message, across reruns */
+let lastMessage = {seq: null, at: ""};
 
 function ownFrame(source) {
   for (const frame of document.querySelectorAll("iframe")) {
@@ -103,9 +105,8 @@ export default function (component) {
     note.setAttribute("aria-live", "polite");
     parentElement.appendChild(note);
   }
-  let last = {seq: null, at: ""};
   function apply(msg) {
-    last = msg;
+    lastMessage = msg;
     const event = msg.seq === null ? null : events.get(msg.seq);
     note.textContent = event ? `Now: ${event.head}` : "";
     markArticle(msg.seq);
@@ -116,6 +117,12 @@ export default function (component) {
     const msg = parse(event, window.location.origin, events, ownFrame(event.source));
     if (msg) { apply(msg); }
   }
+  /* Another set of events (a new filter) comes with a new map whose playback starts
+     afresh: nothing is current until it says so. The same events (a rerun for a
+     click): the current event is marked again on what the rerun redrew. */
+  const shownKey = [...events.keys()].join(",");
+  apply(shownKey === lastShown ? lastMessage : {seq: null, at: ""});
+  lastShown = shownKey;
   if (installed) { window.removeEventListener("message", installed); }
   installed = onMessage;
   window.addEventListener("message", onMessage);

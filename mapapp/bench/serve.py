@@ -730,7 +730,7 @@ def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, An
         events, text, article = largest_accepted_upload(limits.MB * 10 - 4096, MAX_UPLOAD_VALUES)
         # The server shows the seed-sized trip; the uploads' places are in its warm cache.
         itinerary = write_synthetic_itinerary(work, 120)
-        loaded = parse_itinerary(text.encode("utf-8"), "upload.yaml", work)
+        loaded = parse_itinerary(text.encode("utf-8"), "upload.yaml", work, article_text=article)
         write_warm_cache(loaded.itinerary, cache_path(itinerary))
         files = [
             ("upload.yaml", text.encode("utf-8")),

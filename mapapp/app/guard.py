@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -63,6 +64,7 @@ class _Traffic:
     refused: dict[str, list[str]] = field(default_factory=dict)  # why, by session (the page says)
     sessions: int = 0
     closed: int = 0  # websockets closed since the sweeper last looked
+    handled: int = 0  # uploads the page read (kept or refused) since the sweeper last looked
 
     def refuse(self, session: str, reason: str) -> None:
         reasons = self.refused.setdefault(session, [])
@@ -252,9 +254,19 @@ async def _sweep_forever(every_s: float = SWEEP_EVERY_S) -> None:
         await asyncio.sleep(every_s)
         gone = sweep()
         closed, TRAFFIC.closed = TRAFFIC.closed, 0
-        if trim is not None and (gone or closed):
-            # Uploads or sessions were freed: give their memory back to the system.
-            await asyncio.to_thread(trim)
+        handled, TRAFFIC.handled = TRAFFIC.handled, 0
+        if gone or closed or handled:
+            # Uploads or sessions were freed. Streamlit's full collection after every
+            # script run is off (it took three quarters of a filter rerun's time, see
+            # server.py): what they held in reference cycles goes here, at most once
+            # a sweep, then the memory goes back to the system.
+            await asyncio.to_thread(_collect, trim)
+
+
+def _collect(trim: Callable[[], object] | None) -> None:
+    gc.collect()
+    if trim is not None:
+        trim()
 
 
 @contextlib.asynccontextmanager

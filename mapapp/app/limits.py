@@ -141,6 +141,9 @@ def release(file_ids: Sequence[str]) -> None:
     if remove is not None:
         for file_id in file_ids:
             remove(ctx.session_id, file_id)
+    from mapapp.app.guard import TRAFFIC
+
+    TRAFFIC.handled += 1  # the sweeper collects what the upload's parsing left in cycles
 
 
 def refused_by_server() -> None:

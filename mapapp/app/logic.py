@@ -187,7 +187,38 @@ def timeline_chart(
     axis = alt.X("start:T", title=title, axis=alt.Axis(format="%d %b %H:%M"))
     spans = marks.transform_filter("!datum.exact").mark_bar(height=10, opacity=0.45)
     instants = marks.transform_filter("datum.exact").mark_point(size=160, filled=True)
-    return alt.LayerChart(layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis)])
+    # The playback's cursor: a rule at the moment a hidden text input bound to
+    # NOW_PARAM holds (set by the app's follow component; empty: no cursor).
+    now = alt.param(name=NOW_PARAM, value="", bind=alt.binding(input="text", name=NOW_PARAM))
+    cursor = (
+        alt.Chart(pd.DataFrame([{"cursor": 1}]))
+        .transform_filter(f"{NOW_PARAM} != ''")
+        .transform_calculate(now=f"toDate({NOW_PARAM})")
+        .mark_rule(color="#111111", strokeWidth=2, strokeDash=[4, 2])
+        .encode(x=alt.X("now:T"))
+    )
+    return alt.LayerChart(
+        layer=[spans.encode(x=axis, x2="end:T"), instants.encode(x=axis), cursor]
+    ).add_params(now)
+
+
+#: The timeline's cursor parameter: its bound input is named so (follow.mjs sets it).
+NOW_PARAM = "mapapp_now"
+
+
+def timeline_spec(rows: Sequence[Mapping[str, Any]], timezone: str | None = None) -> dict[str, Any]:
+    """The timeline as a Vega-Lite spec with its data as Arrow bytes: made once per
+    data and filter, then sent as is. Not validated against the Vega-Lite schema
+    here (a third of a rerun): the chart is this module's own, and its tests
+    validate it (timeline_chart(...).to_dict())."""
+    from streamlit import dataframe_util
+
+    spec: dict[str, Any] = timeline_chart(rows, timezone).to_dict(validate=False)
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+        for name, values in spec.get("datasets", {}).items()
+    }
+    return spec
 
 
 def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
@@ -199,11 +230,15 @@ def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | Non
     return None
 
 
-def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+def highlight_article(
+    text: str, spans: Sequence[tuple[int, int, str]], seqs: Mapping[str, int] | None = None
+) -> str:
     """The article as escaped HTML, with each quoted span wrapped in <mark>.
 
     spans are (start, end, label); overlapping spans merge. The label shows as a
-    tooltip. Every piece of text goes through escape.html.
+    tooltip. A mark whose labels name events (`seqs`: label -> event seq) lists
+    their numbers in `data-seqs`, so the playback can mark the current event's
+    sentence. Every piece of text goes through escape.html.
     """
     merged: list[tuple[int, int, list[str]]] = []
     for start, end, label in sorted(spans):
@@ -219,7 +254,9 @@ def highlight_article(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     for start, end, labels in merged:
         out.append(_paragraphs(text[cursor:start]))
         title = escape.html("; ".join(dict.fromkeys(labels)))
-        out.append(f'<mark title="{title}">{_paragraphs(text[start:end])}</mark>')
+        numbers = sorted({(seqs or {})[x] for x in labels if x in (seqs or {})})
+        data = f' data-seqs="{escape.html(" ".join(map(str, numbers)))}"' if numbers else ""
+        out.append(f'<mark title="{title}"{data}>{_paragraphs(text[start:end])}</mark>')
         cursor = end
     out.append(_paragraphs(text[cursor:]))
     return "".join(out)
@@ -249,6 +286,14 @@ def event_for_click(
         near = [p for p in events if abs(p["lat"] - lat) < 1e-4 and abs(p["lon"] - lng) < 1e-4]
         return near[0] if near else None
     return None
+
+
+def quote_seqs(collection: dict[str, Any]) -> dict[str, int]:
+    """Each shown event's span label (as quote_spans words it) -> its seq."""
+    return {
+        f"{p['seq']}. {p['title']}": int(p["seq"])
+        for p in (f["properties"] for f in events_of(collection))
+    }
 
 
 def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from mapapp.app import limits
+from mapapp.app import follow, limits, map_frame, views
 from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
 from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
 from mapapp.errors import InputError, MapappError
-from mapapp.export.filters import available, events_of, filter_collection
+from mapapp.export.filters import events_of
 from mapapp.export.formats import (
     FORMATS,
     export_bytes,
@@ -27,8 +26,7 @@ from mapapp.export.formats import (
     trip_slug,
 )
 from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.features import region_label
-from mapapp.mapview.render import build_map, render_html
+from mapapp.mapview.render import render_html
 from mapapp.presentation import escape
 from mapapp.printing.command import app_prints
 from mapapp.store import geojson_io
@@ -45,25 +43,14 @@ def _args() -> argparse.Namespace:
     return args
 
 
-@st.cache_data(show_spinner=False)
-def _load_dataset(itinerary: str, data: str, mtime: float, root: str | None) -> Dataset:
+@st.cache_resource(show_spinner=False, max_entries=4)  # shared as is (read-only), not copied
+def _load_dataset(
+    itinerary: str, data: str, mtime: float, root: str | None, folder: str
+) -> Dataset:
     loaded = load_itinerary(Path(itinerary), root=Path(root) if root else None)
     collection = geojson_io.read(Path(data))
     trip = trip_summary(loaded.itinerary)
-    return Dataset(data, collection, loaded.article_text, trip, f"{data}@{mtime}")
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _filtered(_dataset: Dataset, key: str, filters: app_logic.Filters) -> dict[str, Any]:
-    return filter_collection(_dataset.collection, **filters.as_kwargs())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _timeline_chart(
-    _rows: list[dict[str, Any]], key: str, filters: app_logic.Filters, timezone: str | None
-) -> Any:
-    """Made once per data and filter for every session: altair checks each chart it builds."""
-    return app_logic.timeline_chart(_rows, timezone)
+    return Dataset(data, collection, loaded.article_text, trip, f"{folder}/{data}@{mtime}")
 
 
 def _take_upload(uploaded: Dataset | Overlay) -> str:
@@ -92,7 +79,11 @@ itinerary_path = Path(args.itinerary)
 data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojson")
 
 try:
-    base = _load_dataset(str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root)
+    # The folder is part of the key: the cache is the process's (paths stay as given,
+    # so a message names them as the user did).
+    base = _load_dataset(
+        str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root, os.getcwd()
+    )
 except (MapappError, OSError) as exc:
     st.error("Could not load the itinerary data. Run `mapapp build` first.")
     st.code(str(exc), language=None, wrap_lines=True)
@@ -104,7 +95,10 @@ except Exception:  # never a traceback on the page: logged here, a short notice 
 
 dataset: Dataset = st.session_state.get("uploaded", base)
 collection = dataset.collection
-options = available(collection)
+# Server-wide caches hold views of the served data only: an upload's would outlive its session.
+served = dataset is base
+facts = views.facts_of(dataset, shared=served)
+options = facts.options
 
 # Filters: initialised once from the URL, then kept in the URL as the user changes them.
 if st.session_state.get("filters_for") != dataset.key:
@@ -138,22 +132,19 @@ with st.sidebar:
         help="The offline map is drawn from local data (coastline, cities and wards); "
         "under OpenStreetMap it shows wherever tiles fail to load.",
     )
-    views = ["Selection", escape.markdown(region_label(collection))]
-    view = st.radio("View", [0, 1], format_func=views.__getitem__)
+    view_names = ["Selection", escape.markdown(facts.region)]
+    view = st.radio("View", [0, 1], format_func=view_names.__getitem__)
+
+# The served data's first filters are made once, in the background, for everyone.
+views.prewarm(base, "offline" if args.offline else "osm", "selection")
 
 filters = app_logic.Filters(tuple(days), tuple(actors), tuple(types))
 playback = app_logic.playback_query(
     {k: st.query_params.get_all(k) for k in app_logic.PLAYBACK_KEYS}
 )  # the map's playback reads ?t= and ?play= from this page's address
 st.query_params.from_dict({**app_logic.to_query(filters), **playback})
-# Server-wide caches hold views of the served data only: an upload's would outlive its session.
-served = dataset is base
-shown = (
-    _filtered(dataset, dataset.key, filters)
-    if served
-    else filter_collection(dataset.collection, **filters.as_kwargs())
-)
-rows = app_logic.itinerary_rows(shown)
+shown_view = views.view_of(dataset, filters, shared=served)
+shown, rows = shown_view.shown, shown_view.rows
 
 st.html(f"<style>{APP_CSS}</style>")  # layout only: no data in it
 st.html(f'<h1 class="mapapp-title">{escape.html(dataset.trip["title"])}</h1>')
@@ -195,21 +186,18 @@ on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
 # The map takes the main width; the details open below it, only once an event is
 # picked (one layout whatever is selected: a moved map would be rebuilt, losing a click).
 with st.container():
-    fmap = build_map(
-        shown,
-        assets="streamlit",
-        basemap="osm" if basemap == "OpenStreetMap" else "offline",
-        view="region" if view == 1 else "selection",
-        selected=on_map["event_id"] if on_map else "",
-        overlays=st.session_state.get("overlays", []),
-    )
-    clicked = st_folium(
-        fmap,
-        key="map",
-        height=640,
-        width=None,  # streamlit-folium: the container's width
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-    )
+    basemap_kind: Literal["osm", "offline"] = "osm" if basemap == "OpenStreetMap" else "offline"
+    view_kind: Literal["region", "selection"] = "region" if view == 1 else "selection"
+    selected_id = on_map["event_id"] if on_map else ""
+    overlays = st.session_state.get("overlays", [])
+    # One render per distinct map, shared by every session showing the served data
+    # (an upload's or an overlay's map is this session's alone: made per rerun).
+    frame = map_frame.frame_for(
+        (dataset.key, filters), shown, basemap=basemap_kind, view=view_kind,
+        selected=selected_id, overlays=overlays, shared=served and not overlays,
+    )  # fmt: skip
+    clicked = map_frame.show(frame)
+    follow.mark_playback(rows)  # the playback's current event, marked in the page
 map_click = (
     (clicked or {}).get("last_object_clicked_tooltip"),
     str((clicked or {}).get("last_object_clicked")),
@@ -234,12 +222,14 @@ else:
     st.html(app_logic.details_html(selected))
 
 st.header("Itinerary")
-table = pd.DataFrame(rows)
+table = shown_view.table
 chosen_id = selected["event_id"] if selected else None
-if rows:
+if rows and chosen_id is not None:
     # A visible mark, not only a colour: screen readers and the colour-blind see it too.
-    table.insert(0, "selected", ["▶" if r["event_id"] == chosen_id else "" for r in rows])
+    table = table.copy()  # the shared view stays as it is
+    table["selected"] = ["▶" if r["event_id"] == chosen_id else "" for r in rows]
 st.dataframe(
+    # The Styler costs a fifth of a rerun: only when a row is picked.
     table.style.apply(
         lambda row: (
             ["background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""]
@@ -247,36 +237,30 @@ st.dataframe(
         ),
         axis=1,
     )
-    if rows
+    if rows and chosen_id is not None
     else table,
     hide_index=True,
     width="stretch",
-    key="table",
+    key=follow.TABLE_KEY,
     on_select="rerun",
     selection_mode="single-row",
     column_order=[c for c in table.columns if c != "event_id"],
     column_config={"sources": st.column_config.ListColumn("sources")},
 )
 
-timeline = app_logic.timeline_rows(shown)
-if timeline:
+if shown_view.timeline_spec is not None:
     st.header("Timeline")
-    timezone = collection.get("mapapp_metadata", {}).get("timezone")
-    chart = (
-        _timeline_chart(timeline, dataset.key, filters, timezone)
-        if served
-        else app_logic.timeline_chart(timeline, timezone)
-    )
-    st.altair_chart(chart, width="stretch")
+    st.vega_lite_chart(
+        {**shown_view.timeline_spec}, width="stretch"
+    )  # a copy: Streamlit takes its datasets out
     st.markdown(
         "Dots: a time to the minute. Bars: the time is known only to a part of the day "
         "(morning 06–12) or to the day."
     )
 
-if dataset.article_text:
+if shown_view.article_html is not None:
     st.subheader("The article, with the shown events' sentences highlighted")
-    article_html = app_logic.highlight_article(dataset.article_text, app_logic.quote_spans(shown))
-    st.html(f'<div class="mapapp-article">{article_html}</div>')
+    st.html(f'<div class="mapapp-article">{shown_view.article_html}</div>')
 
 with st.sidebar:
     st.header("Export")

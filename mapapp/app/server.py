@@ -94,6 +94,10 @@ def streamlit_command(
         "--server.headless", "true",
         "--server.enableStaticServing", "true",
         "--server.fileWatcherType", "none",
+        # No full garbage collection after every script run: it took three quarters
+        # of a filter rerun (the heap holds the data, folium, pandas, altair). The
+        # upload sweeper collects once uploads were read or sessions ended (guard.py).
+        "--runner.postScriptGC", "false",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", "10",  # a file; mapapp's guard bounds the rest

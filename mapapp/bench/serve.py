@@ -661,13 +661,139 @@ def run_and_report(opts: ServeOptions, json_path: Path | None = None) -> int:
     return 0 if all(report["targets"].values()) else 1
 
 
+# ------------------------------------------------ the worst case of kept uploads
+
+
+def largest_accepted_upload(limit_bytes: int, max_nodes: int) -> tuple[int, str, str]:
+    """(events, yaml, article) of the largest synthetic itinerary an upload may be:
+    under the per-file byte cap and the upload's YAML node cap (mappings, their
+    keys and values, sequences and their items: as the loader counts), its article
+    padded to the per-file cap too (an upload of two nearly full files)."""
+    import yaml
+
+    from mapapp.bench.synth import synthetic_itinerary
+
+    def nodes(node: Any) -> int:
+        if isinstance(node, dict):
+            return 1 + sum(1 + nodes(v) for v in node.values())
+        if isinstance(node, list):
+            return 1 + sum(nodes(v) for v in node)
+        return 1
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    events = max(1, min(limit_bytes // 700, max_nodes // 20))  # about 850 bytes an event
+    while True:
+        text, article = synthetic_itinerary(events, seed=0)
+        fits = len(text.encode("utf-8")) <= limit_bytes
+        if fits and nodes(yaml.load(text, Loader=loader)) <= max_nodes * 0.98:
+            break
+        events = max(1, int(events * 0.95))
+    pad = "Padding paragraph of the article, repeated to fill the upload.\n"
+    room = limit_bytes - len(article.encode("utf-8")) - 1024
+    article += pad * max(0, room // len(pad))
+    return events, text, article
+
+
+async def _keep_one(
+    base: str, index: int, files: list[tuple[str, bytes]]
+) -> tuple[SessionClient, str]:
+    """One session uploads these files and keeps the result open; (client, outcome)."""
+    client = SessionClient(base)
+    await client.open()
+    await client.rerun()
+    uploader = client.widgets["file_uploader"]
+    urls = await client.upload_urls([name for name, _ in files])
+    chosen = []
+    for (name, payload), url in zip(files, urls, strict=True):
+        status = await asyncio.to_thread(client.put, url.upload_url, name, payload)
+        if status != 204:
+            return client, f"PUT {status}"
+        chosen.append((name, len(payload), url))
+    await client.rerun([widget_files(uploader.id, chosen)], timeout_s=600)
+    texts = [
+        e.html.body for e in client.elements if e.WhichOneof("type") == "html"
+    ] + client.notices
+    said = " ".join(texts)
+    return client, "kept" if "replaced the itinerary data" in said else said[-300:]
+
+
+def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, Any]:
+    """The server's memory with `sessions` sessions each showing the largest upload
+    the limits accept (limits.MAX_KEPT_UPLOADS of them at most), then after they close."""
+    from mapapp.app import limits
+    from mapapp.bench.synth import write_warm_cache
+    from mapapp.itinerary.load import MAX_UPLOAD_VALUES, parse_itinerary
+    from mapapp.pipeline import cache_path
+
+    with tempfile.TemporaryDirectory(prefix="mapapp-kept-") as tmp:
+        work = Path(tmp)
+        events, text, article = largest_accepted_upload(limits.MB * 10 - 4096, MAX_UPLOAD_VALUES)
+        # The server shows the seed-sized trip; the uploads' places are in its warm cache.
+        itinerary = write_synthetic_itinerary(work, 120)
+        loaded = parse_itinerary(text.encode("utf-8"), "upload.yaml", work, article_text=article)
+        write_warm_cache(loaded.itinerary, cache_path(itinerary))
+        files = [
+            ("upload.yaml", text.encode("utf-8")),
+            ("synthetic-article.txt", article.encode("utf-8")),
+        ]
+        with running_app(work, itinerary) as server:
+            time.sleep(2.0)
+            start = rss_mb(server.pid)
+            with Sampler(server) as sampler:
+
+                async def all_of_them() -> tuple[list[str], float, list[Any]]:
+                    made = await asyncio.gather(
+                        *[_keep_one(server.url, i, files) for i in range(sessions)]
+                    )
+                    await asyncio.sleep(5.0)
+                    held = rss_mb(server.pid)
+                    for client, _ in made:
+                        await client.close()
+                    return [outcome for _, outcome in made], held, []
+
+                outcomes, held, _ = run_coroutine(all_of_them)
+                time.sleep(settle_s)
+                settled = rss_mb(server.pid)
+    return {
+        "sessions": sessions,
+        "upload": {
+            "events": events,
+            "yaml_bytes": len(files[0][1]),
+            "article_bytes": len(files[1][1]),
+        },
+        "outcomes": {o: outcomes.count(o) for o in sorted(set(outcomes))},
+        "rss_mb": {
+            "start": start,
+            "peak": sampler.peak_rss(),
+            "peak_growth": sampler.peak_rss() - start,
+            "all_kept": held,
+            "all_kept_growth": held - start,
+            "settled": settled,
+            "settled_minus_start": settled - start,
+        },
+        "health_max_s": max((h for h in sampler.health if h is not None), default=None),
+        "health_unanswered": sum(1 for h in sampler.health if h is None),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name, value in asdict(ServeOptions()).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--kept-uploads", type=int, default=0, metavar="N",
+        help="Instead: N sessions each keep the largest upload the limits accept.",
+    )  # fmt: skip
     args = vars(parser.parse_args(argv))
     json_path = args.pop("json")
+    kept = args.pop("kept_uploads")
+    if kept:
+        report = run_kept_uploads(kept, args["settle_s"])
+        print(json.dumps(report, indent=2))
+        if json_path is not None:
+            json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        return 0
     return run_and_report(ServeOptions(**args), json_path)
 
 

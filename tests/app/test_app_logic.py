@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from mapapp.app import logic as app_logic
@@ -59,13 +60,23 @@ def test_timeline_is_on_a_time_axis_with_its_precision(built: dict[str, Any]) ->
 
 def test_timeline_chart_uses_time_and_the_maps_day_colours(built: dict[str, Any]) -> None:
     spec = app_logic.timeline_chart(app_logic.timeline_rows(built)).to_dict()
-    for layer in spec["layer"]:
+    *data_layers, cursor = spec["layer"]
+    for layer in data_layers:
         assert layer["encoding"]["x"]["type"] == "temporal"
         scale = layer["encoding"]["color"]["scale"]
         assert scale["domain"] == [1, 2]
         assert scale["range"] == [day_color(1), day_color(2)]
-    marks = {layer["mark"]["type"] for layer in spec["layer"]}
+    marks = {layer["mark"]["type"] for layer in data_layers}
     assert marks == {"bar", "point"}
+    # The playback's cursor: a rule on the same time axis, drawn only while the
+    # bound (hidden) input holds a moment.
+    assert cursor["mark"]["type"] == "rule"
+    assert cursor["encoding"]["x"]["type"] == "temporal"
+    assert {"filter": f"{app_logic.NOW_PARAM} != ''"} in cursor["transform"]
+    assert spec["params"] == [
+        {"name": app_logic.NOW_PARAM, "value": "",
+         "bind": {"input": "text", "name": app_logic.NOW_PARAM}}
+    ]  # fmt: skip
     zone = built["mapapp_metadata"]["timezone"]
     titled = app_logic.timeline_chart(app_logic.timeline_rows(built), zone).to_dict()
     assert titled["layer"][0]["encoding"]["x"]["title"] == "date and time (Asia/Tokyo)"
@@ -79,6 +90,18 @@ def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
     assert html.count("<mark") == 1
     assert ">middle</mark>" in html
     assert "&lt;script&gt;" in html
+
+
+def test_marks_of_events_carry_their_numbers_for_the_playback(built: dict[str, Any]) -> None:
+    shown = filter_collection(built, days=[2])
+    html = app_logic.highlight_article(
+        "x" * 4000, app_logic.quote_spans(shown), app_logic.quote_seqs(shown)
+    )
+    numbers = re.findall(r'data-seqs="([^"]*)"', html)
+    assert sorted(int(n) for ns in numbers for n in ns.split()) == [4, 5, 6, 7]
+    # Partners' marks (no event) carry none; a label that only looks like an event's does not.
+    plain = app_logic.highlight_article("abcdef", [(0, 3, "4. Not an event")], {})
+    assert "data-seqs" not in plain
 
 
 def test_overlapping_spans_merge(built: dict[str, Any]) -> None:

@@ -240,6 +240,15 @@ def test_poisoned_uploads_run_nothing_in_the_app_or_on_the_server(
             break
     assert PAYLOAD in tooltip_text
 
+    # The playback's current event, marked in the page: its title shows as text.
+    frame = session.map_frame(expected=7)
+    frame.get_by_role("slider").focus()
+    page.keyboard.press("Home")
+    note = page.locator(".mapapp-now-note")
+    note.filter(has_text=PAYLOAD).wait_for(timeout=15000)
+    assert note.inner_text().startswith("Now: 1. ") and PAYLOAD in note.inner_text()
+    assert note.locator("*").count() == 0  # text only: no element made from the data
+
     page.wait_for_timeout(1000)
     assert_no_traces(page, session)
     assert sorted(p.name for p in server_dir.iterdir()) == before  # no 'pwned' folder

@@ -180,11 +180,31 @@ mvLib.layer("playback", 1, function (group, map, P) {
       map.removeLayer(marker);
     }
     if (current !== state.current || !state.playing) { say(current, k); }
+    tellApp(active && current >= 0 ? E.payload.c.order[current] : null, active ? moment(now) : "");
     state.current = current;
     slider.value = String(Math.round(now));
     var text = clock(now) + " " + P.tz;
     clockOut.textContent = text;
     slider.setAttribute("aria-valuetext", text + ", " + k + " of " + n + " events shown");
+  }
+  /* The app page marks the current event in its table, article and timeline
+     (mapapp/app/js/follow.mjs). Only inside a frame of the same origin: a message
+     of plain numbers and a moment, never text; at most 4 a second while playing. */
+  var told = {seq: undefined, at: undefined, ms: 0};
+  function moment(minute) {
+    var d = new Date((base + minute) * 60000);
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) +
+      "T" + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes());
+  }
+  function tellApp(seq, at) {
+    if (window.parent === window || !/^https?:$/.test(window.location.protocol)) { return; }
+    var ms = Date.now();
+    if (seq === told.seq && (at === told.at || (state.playing && ms - told.ms < 250))) { return; }
+    told = {seq: seq, at: at, ms: ms};
+    try {
+      window.parent.postMessage({type: "mapapp.playback", v: 1, seq: seq, at: at},
+                                window.location.origin);
+    } catch (err) { /* a parent of another origin: it gets nothing */ }
   }
   function say(current, k) {
     if (current < 0) { status.textContent = "No event yet."; return; }

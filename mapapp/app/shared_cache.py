@@ -1,0 +1,88 @@
+"""A server-wide cache bounded by bytes, not only by entries.
+
+The app's map frames and chart specs are the same for every viewer of the same
+data, filters and view, so they are made once and shared. A count bound alone
+(st.cache_resource's max_entries) would let a few large data sets hold gigabytes;
+this cache drops its least recently used entries once their total size passes its
+budget, and never keeps an entry bigger than a quarter of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class ByteLRU(Generic[V]):
+    """Least recently used entries go first once `budget` bytes are held."""
+
+    def __init__(self, budget: int, size_of: Callable[[V], int]) -> None:
+        self.budget = budget
+        self._size_of = size_of
+        self._entries: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def held(self) -> int:
+        return self._held
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The cached value for `key`, else `make()` (kept if it fits).
+
+        Sessions asking for the same missing key at once wait for the first one's
+        `make` instead of each making it (twenty viewers choosing the same filter).
+        """
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[0]
+            self.misses += 1
+            maker = self._making.setdefault(key, threading.Lock())
+        with maker:  # one maker per key; the others wait here, then find its value
+            with self._lock:
+                found = self._entries.get(key)
+                if found is not None:
+                    self._entries.move_to_end(key)
+                    return found[0]
+            try:
+                value = make()
+                self._keep(key, value)
+            finally:
+                with self._lock:
+                    if self._making.get(key) is maker:
+                        del self._making[key]
+        return value
+
+    def _keep(self, key: Hashable, value: V) -> None:
+        size = self._size_of(value)
+        if size > self.budget // 4:
+            return
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (value, size)
+                self._held += size
+            while self._held > self.budget and self._entries:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._held -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -38,3 +39,21 @@ def test_only_a_large_block_that_asks_is_frozen() -> None:
     with gc_paused(freeze=True):
         large += [[None] for _ in range(FREEZE_ABOVE + 1000)]
     assert gc.get_freeze_count() > FREEZE_ABOVE and small and large
+
+
+def test_a_block_in_another_thread_never_freezes() -> None:
+    """A server's session thread (Streamlit's script runner) must not freeze the
+    process: the other sessions' cycles would never be collected."""
+    gc.collect()
+    gc.unfreeze()
+    built: list[list[None]] = []
+
+    def session() -> None:
+        with gc_paused(freeze=True):
+            built.extend([None] for _ in range(FREEZE_ABOVE + 1000))
+
+    worker = threading.Thread(target=session)
+    worker.start()
+    worker.join()
+    assert len(built) > FREEZE_ABOVE and gc.get_freeze_count() == 0
+    assert gc.isenabled()

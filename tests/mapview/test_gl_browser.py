@@ -118,6 +118,19 @@ def _pixel_until(
     return seen
 
 
+def _settled_pixel(pg: Page, xy: tuple[float, float]) -> tuple[int, int, int]:
+    """The pixel once two samples 200 ms apart agree (the map may still be fading in)."""
+    deadline = time.monotonic() + 5.0
+    seen = _pixel(pg, xy)
+    while time.monotonic() < deadline:
+        pg.wait_for_timeout(200)
+        now = _pixel(pg, xy)
+        if now == seen:
+            break
+        seen = now
+    return seen
+
+
 def _popup_id(pg: Page) -> str | None:
     popup = pg.locator(".leaflet-popup .mv-popup")
     return popup.get_attribute("data-event-id") if popup.count() else None
@@ -173,7 +186,7 @@ def test_the_playback_hides_events_from_sight_and_from_clicks(
     pg, errors = page
     _, payload = gl_page
     xy = _lone_xy(pg)
-    drawn = _pixel(pg, xy)
+    drawn = _settled_pixel(pg, xy)
     slider = pg.get_by_role("slider")
     slider.focus()
     pg.keyboard.press("Home")  # the first moment: only the first event is shown

@@ -9,12 +9,14 @@ and heading, which the script only ever sets as text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mapapp.app.logic import NOW_PARAM
+from mapapp.export.filters import events_of
+from mapapp.presentation.wording import heading
 
 SCRIPT = Path(__file__).parent / "js" / "follow.mjs"
 #: The itinerary table's key: Streamlit gives its element the class st-key-<key>.
@@ -33,15 +35,18 @@ def _component() -> Any:
     )
 
 
-def follow_data(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """What the script needs: the table's events in its order, with their headings."""
+def follow_data(shown: dict[str, Any]) -> dict[str, Any]:
+    """What the script needs: the shown events in the table's order (visit order),
+    each with its heading as the map words it (a draft's mark included)."""
+    props = sorted((f["properties"] for f in events_of(shown)), key=lambda p: p["seq"])
     return {
-        "events": [{"seq": int(r["#"]), "head": f"{r['#']}. {r['event']}"} for r in rows],
+        "events": [{"seq": int(p["seq"]), "head": heading(p)} for p in props],
         "table": f"st-key-{TABLE_KEY}",
         "param": NOW_PARAM,
     }
 
 
-def mark_playback(rows: Sequence[Mapping[str, Any]]) -> None:
-    """Mount the listener (with its "Now: …" note) under the map."""
-    _component()(key="follow", data=follow_data(rows), height="content")
+def mark_playback(data: Mapping[str, Any]) -> None:
+    """Mount the listener (with its "Now: …" note) under the map; `data` is
+    follow_data's, made once per view (see app/views.py), not per rerun."""
+    _component()(key="follow", data=data, height="content")

@@ -28,6 +28,13 @@ class Filters:
     actors: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
 
+    def key(self) -> Filters:
+        """The filter as a set (its values sorted): what it shows does not depend on
+        the order they were picked in, so it is one key in the caches every viewer
+        shares. The filter itself keeps the viewer's order (the link shows it)."""
+        days, actors, types = sorted(self.days), sorted(self.actors), sorted(self.types)
+        return Filters(tuple(days), tuple(actors), tuple(types))
+
     def as_kwargs(self) -> dict[str, Any]:
         return {
             "days": list(self.days) or None,

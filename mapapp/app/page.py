@@ -193,11 +193,11 @@ with st.container():
     # One render per distinct map, shared by every session showing the served data
     # (an upload's or an overlay's map is this session's alone: made per rerun).
     frame = map_frame.frame_for(
-        (dataset.key, filters), shown, basemap=basemap_kind, view=view_kind,
+        (dataset.key, filters.key()), shown, basemap=basemap_kind, view=view_kind,
         selected=selected_id, overlays=overlays, shared=served and not overlays,
     )  # fmt: skip
     clicked = map_frame.show(frame)
-    follow.mark_playback(rows)  # the playback's current event, marked in the page
+    follow.mark_playback(shown_view.follow)  # the playback's current event, marked in the page
 map_click = (
     (clicked or {}).get("last_object_clicked_tooltip"),
     str((clicked or {}).get("last_object_clicked")),

@@ -16,12 +16,20 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+#: What an entry costs at least, whatever its value's size says (its key, its
+#: place in the table): the budget then bounds the number of entries too, so
+#: values that weigh nothing (a filter that shows no event) cannot pile up.
+ENTRY_MIN_BYTES = 4096
+
 
 class ByteLRU(Generic[V]):
     """Least recently used entries go first once `budget` bytes are held."""
 
-    def __init__(self, budget: int, size_of: Callable[[V], int]) -> None:
+    def __init__(
+        self, budget: int, size_of: Callable[[V], int], entry_min: int = ENTRY_MIN_BYTES
+    ) -> None:
         self.budget = budget
+        self.entry_min = entry_min
         self._size_of = size_of
         self._entries: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._held = 0
@@ -71,7 +79,7 @@ class ByteLRU(Generic[V]):
         return value
 
     def _keep(self, key: Hashable, value: V) -> None:
-        size = self._size_of(value)
+        size = max(self._size_of(value), self.entry_min)
         if size > self.budget // 4:
             return
         with self._lock:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from mapapp.app import logic as app_logic
+from mapapp.app.follow import follow_data
 from mapapp.app.shared_cache import ByteLRU
 from mapapp.app.uploads import Dataset
 from mapapp.export.filters import available, events_of, filter_collection
@@ -35,6 +36,7 @@ class View:
     table: pd.DataFrame  # rows as the table shows them, with an empty "selected" column
     timeline_spec: dict[str, Any] | None  # Vega-Lite, its data as Arrow (none: no events)
     article_html: str | None
+    follow: dict[str, Any]  # what the page's playback listener gets (app/follow.py)
     weight: int  # bytes, roughly (the cache's budget counts this)
 
 
@@ -55,7 +57,7 @@ def make_view(dataset: Dataset, filters: app_logic.Filters) -> View:
     timeline = app_logic.timeline_rows(shown)
     timezone = dataset.collection.get("mapapp_metadata", {}).get("timezone")
     spec = app_logic.timeline_spec(timeline, timezone) if timeline else None
-    return View(shown, rows, table, spec, article, weight)
+    return View(shown, rows, table, spec, article, follow_data(shown), weight)
 
 
 _VIEWS: ByteLRU[View] = ByteLRU(VIEW_BUDGET_BYTES, lambda v: v.weight)
@@ -65,7 +67,7 @@ def view_of(dataset: Dataset, filters: app_logic.Filters, *, shared: bool) -> Vi
     """The view; from the shared cache when the data is the server's own."""
     if not shared:
         return make_view(dataset, filters)
-    return _VIEWS.get_or_make((dataset.key, filters), lambda: make_view(dataset, filters))
+    return _VIEWS.get_or_make((dataset.key, filters.key()), lambda: make_view(dataset, filters))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from mapapp.itinerary.records import (
     EVENT_TYPES,
     IDENTIFIER_PATTERN,
     MAX_DAY,
+    MAX_IDENTIFIER,
     MAX_YEAR,
     MIN_YEAR,
     TIME_PATTERN,
@@ -69,7 +70,7 @@ def _iana_zone(value: str) -> str:
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Precision = Annotated[int, Field(ge=1, le=3)]
-Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=80)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=MAX_IDENTIFIER)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
 Date = Annotated[dt.date, AfterValidator(_sane_year)]
 TimeZone = Annotated[str, AfterValidator(_iana_zone)]

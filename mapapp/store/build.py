@@ -139,13 +139,6 @@ class _Stop:
         )
 
 
-def event_feature(it: Itinerary, event: EventRecord, where: Resolved, seq: int) -> Feature:
-    """One event as JSON data, properties in the declared order (checked by check_built)."""
-    stop = _Stop.of(it.place(event.place), where)
-    names = {part.actor: it.actor(part.actor).name for part in event.actors}
-    return _event_feature(event, stop, names, seq, it.trip.timezone)
-
-
 def _event_feature(
     event: EventRecord, stop: _Stop, names: dict[str, str], seq: int, timezone: str
 ) -> Feature:

@@ -3,6 +3,7 @@ message check refuses anything but the playback's own shape, its data is JSON.""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 from typing import Any
@@ -11,7 +12,8 @@ from tools import require
 
 from mapapp.app import follow
 from mapapp.app import logic as app_logic
-from mapapp.export.filters import filter_collection
+from mapapp.export.filters import events_of, filter_collection
+from mapapp.presentation.wording import DRAFT_MARK
 
 CHECK = """
 import {parse} from %s;
@@ -64,10 +66,19 @@ def test_only_the_playbacks_own_messages_count() -> None:
 
 
 def test_its_data_is_the_tables_events_in_order(built: dict[str, Any]) -> None:
-    rows = app_logic.itinerary_rows(filter_collection(built, days=[2]))
-    data = follow.follow_data(rows)
+    data = follow.follow_data(filter_collection(built, days=[2]))
     assert [e["seq"] for e in data["events"]] == [4, 5, 6, 7]
     assert data["events"][1]["head"] == "5. Meeting with trade minister Yoji Muto"
     assert data["param"] == app_logic.NOW_PARAM
     assert data["table"] == f"st-key-{follow.TABLE_KEY}"
     json.dumps(data)  # plain JSON: nothing else crosses to the page
+
+
+def test_a_drafted_events_heading_carries_the_draft_mark(built: dict[str, Any]) -> None:
+    """The "Now: ..." note words an event as the map does (wording.heading)."""
+    marked = copy.deepcopy(built)
+    first = events_of(marked)[0]["properties"]
+    first["review"] = [{"field": "time", "note": "the article gives no time"}]
+    heads = [e["head"] for e in follow.follow_data(marked)["events"]]
+    assert heads[0] == f"1. {first['title']}{DRAFT_MARK}"
+    assert not heads[1].endswith(DRAFT_MARK)

@@ -68,7 +68,7 @@ def test_the_cache_keeps_one_frame_per_key_and_makes_it_once(built: dict[str, An
 
 
 def test_byte_budget_drops_the_least_recently_used_and_never_keeps_a_giant() -> None:
-    cache: ByteLRU[bytes] = ByteLRU(400, len)
+    cache: ByteLRU[bytes] = ByteLRU(400, len, entry_min=1)
     for name in "abcd":
         cache.get_or_make(name, lambda: b"x" * 100)
     cache.get_or_make("a", lambda: b"")  # a hit: "a" is now the most recent
@@ -81,8 +81,18 @@ def test_byte_budget_drops_the_least_recently_used_and_never_keeps_a_giant() -> 
     assert "g" not in cache
 
 
+def test_values_that_weigh_nothing_cannot_pile_up() -> None:
+    """A filter that shows no event weighs 0 bytes; the entry still costs its floor,
+    so strangers cycling through empty filters cannot grow the cache without end."""
+    cache: ByteLRU[bytes] = ByteLRU(10 * 4096, len)
+    for k in range(1000):
+        cache.get_or_make(k, lambda: b"")
+    assert len(cache) == 10 and cache.held <= cache.budget
+    assert 999 in cache and 0 not in cache  # the oldest went first
+
+
 def test_sessions_missing_the_same_key_at_once_make_it_once() -> None:
-    cache: ByteLRU[bytes] = ByteLRU(10_000, len)
+    cache: ByteLRU[bytes] = ByteLRU(10_000, len, entry_min=1)
     made: list[int] = []
     started = threading.Barrier(8)
 

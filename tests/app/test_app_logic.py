@@ -163,3 +163,11 @@ def test_playback_links_keep_only_a_well_formed_moment_and_play_1() -> None:
     }
     assert playback_query({"t": ["2025-04-09T14:00<script>"], "play": ["yes"]}) == {}
     assert playback_query({"t": ["9" * 5000]}) == {}
+
+
+def test_a_filter_is_one_cache_key_whatever_order_its_values_were_picked_in() -> None:
+    """One filter, one key in the caches every viewer shares; the filter keeps its order."""
+    one = app_logic.Filters((2, 1), ("Yoji Muto", "Mark Rutte"))
+    other = app_logic.Filters((1, 2), ("Mark Rutte", "Yoji Muto"))
+    assert one != other and one.key() == other.key() and hash(one.key()) == hash(other.key())
+    assert one.key().days == (1, 2) and one.days == (2, 1)

@@ -89,6 +89,50 @@ function markTable(tableClass, seq, row) {
   box.dataset.seq = String(seq);
 }
 
+/* Streamlit redraws the grid's accessible rows, the chart and its input when it
+   likes (after a rerun, a resize, a scroll), and a redraw drops the marks: the
+   current event is marked again whenever the page's nodes change and a mark is
+   missing, at most once a frame. */
+let current = null; /* {msg, param, tableClass, row}: what is marked now */
+let watch = null;
+let pending = 0;
+
+function timelineStale(param, at) {
+  const input = param ? document.querySelector(`input[name="${param}"]`) : null;
+  return input !== null && input.value !== at;
+}
+
+function tableStale(tableClass) {
+  const host = tableClass ? document.querySelector(`.${tableClass}`) : null;
+  if (!host || host.querySelector("table td[aria-colindex]") === null) { return false; }
+  return !host.querySelector(".mapapp-now-row") ||
+    host.querySelector('tr[aria-current="true"]') === null;
+}
+
+function articleStale(seq) {
+  return document.querySelector(".mapapp-article mark.mapapp-now") === null &&
+    [...document.querySelectorAll(".mapapp-article mark[data-seqs]")]
+      .some((mark) => mark.dataset.seqs.split(" ").includes(String(seq)));
+}
+
+function remark() {
+  pending = 0;
+  if (!current) { return; }
+  const {msg, param, tableClass, row} = current;
+  if (articleStale(msg.seq)) { markArticle(msg.seq); }
+  if (timelineStale(param, msg.at)) { markTimeline(param, msg.at); }
+  if (tableStale(tableClass)) { markTable(tableClass, msg.seq, row); }
+}
+
+function keepMarked(msg, param, tableClass, row) {
+  current = msg.seq === null ? null : {msg, param, tableClass, row};
+  if (watch || typeof MutationObserver === "undefined") { return; }
+  watch = new MutationObserver(() => {
+    if (current && !pending) { pending = requestAnimationFrame(remark); }
+  });
+  watch.observe(document.body, {childList: true, subtree: true});
+}
+
 export default function (component) {
   const {parentElement, data} = component;
   const events = new Map();
@@ -112,6 +156,7 @@ export default function (component) {
     markArticle(msg.seq);
     if (param) { markTimeline(param, msg.at); }
     if (tableClass) { markTable(tableClass, msg.seq, event ? event.row : 0); }
+    keepMarked(msg, param, tableClass, event ? event.row : 0);
   }
   function onMessage(event) {
     const msg = parse(event, window.location.origin, events, ownFrame(event.source));

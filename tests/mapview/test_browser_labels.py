@@ -13,12 +13,13 @@ its whole link in view. Their names come from the data: poisoned, they stay text
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_support import Session
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, Route
 from poison import PAYLOAD, poison_collection
 
 from mapapp.mapview.render import render_html
@@ -293,4 +294,29 @@ def test_no_label_touches_a_marker_or_a_label_in_the_app(
     frame = session.map_frame(7)
     exercise(session.page, frame, "app", playback=False)
     session.shot("labels-app")
+    session.assert_clean()
+
+
+def test_places_are_named_when_leaflets_stylesheet_comes_late_in_the_app(
+    session: Session, app_url: str, seed: dict[str, Any]
+) -> None:
+    """The app's map frame can run its script before Leaflet's stylesheet applies
+    (and while the frame is 0 px high): labels laid out then found no room, and a
+    third of the loads showed no place names. Held back 1.5 s, the stylesheet's
+    arrival lays them out again."""
+    page = session.page
+
+    def late(route: Route) -> None:
+        time.sleep(1.5)
+        route.fallback()
+
+    page.route("**/leaflet.css", late)
+    page.goto(app_url + "?day=2")
+    frame = session.map_frame(4)
+    state = settle(frame)
+    places = {f["properties"]["place_name"] for f in seed["features"]
+              if f["properties"]["kind"] == "event" and f["properties"]["day"] == 2}  # fmt: skip
+    named = {label["text"] for label in state["labels"] if label["what"] == ".mv-label"}
+    assert named == places
+    assert_labels_clear(state, "app, day 2, late stylesheet")
     session.assert_clean()

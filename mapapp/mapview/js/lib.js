@@ -27,10 +27,48 @@ var mvLib = (function (existing) {
     return control;
   };
 
+  /* The layers lay out their labels from the sizes of the map and of the labels.
+     In the app the map's frame is drawn before Leaflet's stylesheet has loaded (a
+     label is then a block as wide as the map: no room for it anywhere) and while
+     the frame is 0 px high; and the map's element may change size without the
+     window. Leaflet hears of none of this, so labels laid out too early stayed out
+     (a third of the app's loads showed no place names). Each of these lays the
+     layers out again, once a frame: they listen for "moveend". */
+  function watchLayout(map) {
+    if (map.mvRelayout) { return; }
+    var pending = 0;
+    function again() {
+      pending = 0;
+      map.invalidateSize();
+      map.fire("moveend");
+    }
+    map.mvRelayout = function () {
+      if (!pending) { pending = window.requestAnimationFrame(again); }
+    };
+    map.whenReady(function () {
+      window.addEventListener("resize", map.mvRelayout);
+      /* A stylesheet's load (added to the page now or later) does not bubble: caught
+         on its way down. */
+      document.addEventListener("load", function (e) {
+        if (e.target && e.target.tagName === "LINK") { map.mvRelayout(); }
+      }, true);
+      if (document.fonts && document.fonts.status !== "loaded") {
+        document.fonts.ready.then(map.mvRelayout);
+      }
+      if (typeof ResizeObserver === "undefined") { return; }
+      var first = true;
+      new ResizeObserver(function () {
+        if (first) { first = false; return; }  /* called once on observe: nothing new */
+        map.mvRelayout();
+      }).observe(map.getContainer());
+    });
+  }
+
   /* Draw layer `name` from its payload: draw(group, map, payload, ...more). A
      payload of another version (a page made by another mapapp) is refused with a
      console error and a notice, never half-read. */
   lib.draw = function (name, group, map, payload) {
+    watchLayout(map);
     var layer = registry[name], got = payload ? payload.v : undefined;
     if (!layer || got !== layer.version) {
       var message = "mapapp: the " + name + " layer was not drawn: " +

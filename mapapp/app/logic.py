@@ -178,17 +178,18 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def timeline_chart(
-    rows: Sequence[Mapping[str, Any]], timezone: str | None = None
+    rows: Sequence[Mapping[str, Any]], timezone: str | None = None, data: Any = None
 ) -> alt.LayerChart:
     """The timeline: actors down, date and time across (in the trip's time zone, as
     the article and sources give it), in the map's day colours; a dot for a time to
-    the minute, a bar for a part of the day or a whole day."""
+    the minute, a bar for a part of the day or a whole day. `data`: where the rows
+    come from (by default, the rows themselves inline)."""
     days = sorted({r["day"] for r in rows})
     colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
-    marks = alt.Chart(pd.DataFrame(list(rows))).encode(
+    marks = alt.Chart(pd.DataFrame(list(rows)) if data is None else data).encode(
         y=alt.Y("actor:N", title=None),
         color=alt.Color("day:O", title="day", scale=colours),
-        tooltip=["when", "time precision", "event", "actor"],
+        tooltip=["when:N", "time precision:N", "event:N", "actor:N"],
     )
     title = f"date and time ({timezone or 'local'})"
     axis = alt.X("start:T", title=title, axis=alt.Axis(format="%d %b %H:%M"))
@@ -222,12 +223,19 @@ def timeline_spec(rows: Sequence[Mapping[str, Any]], timezone: str | None = None
     validate it (timeline_chart(...).to_dict())."""
     from streamlit import dataframe_util
 
-    spec: dict[str, Any] = timeline_chart(rows, timezone).to_dict(validate=False)
+    # The rows go by name, straight to Arrow: Altair would first turn them into a
+    # list of dicts (and refuse more than 5,000: an upload of 4,000 events failed).
+    named = alt.NamedData(name=TIMELINE_DATA)
+    spec: dict[str, Any] = timeline_chart(rows, timezone, named).to_dict(validate=False)
+    values = {**spec.get("datasets", {}), TIMELINE_DATA: pd.DataFrame(list(rows))}
     spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
-        for name, values in spec.get("datasets", {}).items()
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(data))
+        for name, data in values.items()
     }
     return spec
+
+
+TIMELINE_DATA = "mapapp_timeline"
 
 
 def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 import streamlit as st
 
-from mapapp.app import follow, limits, map_frame, views
+from mapapp.app import follow, kept, limits, map_frame, views
 from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
 from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
@@ -53,16 +53,14 @@ def _load_dataset(
     return Dataset(data, collection, loaded.article_text, trip, f"{folder}/{data}@{mtime}")
 
 
-def _take_upload(uploaded: Dataset | Overlay) -> str:
+def _take_upload(session: str, uploaded: Dataset | Overlay) -> str:
     """Keep an upload (replacing the data, or adding an overlay); say which happened."""
+    kept.keep(session, uploaded, overlay=isinstance(uploaded, Overlay))
     if isinstance(uploaded, Overlay):
-        kept = [o for o in st.session_state.get("overlays", []) if o.key != uploaded.key]
-        st.session_state.overlays = [*kept, uploaded]
         return (
             f"{uploaded.name}: shown as an overlay layer ({uploaded.count} features). "
             "It is not in mapapp's schema, so the itinerary data is unchanged."
         )
-    st.session_state.uploaded = uploaded
     count = len(uploaded.collection["features"])
     return f"{uploaded.name}: replaced the itinerary data ({count} features)."
 
@@ -93,7 +91,10 @@ except Exception:  # never a traceback on the page: logged here, a short notice 
     st.error("Could not load the itinerary data; the details are in the server's log.")
     st.stop()
 
-dataset: Dataset = st.session_state.get("uploaded", base)
+# This session's uploads are held by session id (app/kept.py): they go with the session.
+session_id = kept.this_session()
+mine = kept.of(session_id)
+dataset: Dataset = mine.dataset or base
 collection = dataset.collection
 # Server-wide caches hold views of the served data only: an upload's would outlive its session.
 served = dataset is base
@@ -189,7 +190,7 @@ with st.container():
     basemap_kind: Literal["osm", "offline"] = "osm" if basemap == "OpenStreetMap" else "offline"
     view_kind: Literal["region", "selection"] = "region" if view == 1 else "selection"
     selected_id = on_map["event_id"] if on_map else ""
-    overlays = st.session_state.get("overlays", [])
+    overlays = list(mine.overlays)
     # One render per distinct map, shared by every session showing the served data
     # (an upload's or an overlay's map is this session's alone: made per rerun).
     frame = map_frame.frame_for(
@@ -334,8 +335,7 @@ with st.sidebar:
             with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
                 files = [(u.name, u.getvalue()) for u in uploads]
                 uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
-            limits.keep(uploaded)
-            st.session_state.upload_message = _take_upload(uploaded)
+            st.session_state.upload_message = _take_upload(session_id, uploaded)
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
         except Exception:  # never a traceback on the page: logged here, a short notice there
@@ -344,7 +344,8 @@ with st.sidebar:
                 "Something went wrong reading this upload; the details are in the server's log."
             ]
         finally:  # accepted or rejected, the raw bytes go now
-            limits.release([u.file_id for u in uploads])
+            limits.release(uploads)
+            files = []
             st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
         st.rerun()
     if st.session_state.get("upload_message"):
@@ -352,15 +353,15 @@ with st.sidebar:
             f'<div class="mapapp-upload-status" role="status">'
             f"{escape.html(st.session_state.upload_message)}</div>"
         )
-    if st.session_state.get("overlays") and st.button("Remove the overlays"):
-        del st.session_state["overlays"]
+    if mine.overlays and st.button("Remove the overlays"):
+        kept.drop_overlays(session_id)
         st.session_state.upload_message = ""
         st.rerun()
     if st.session_state.get("upload_errors"):
         st.error("The upload was rejected; the map keeps its current data.")
         # Wrapped, so a long problem is readable without scrolling sideways.
         st.code("\n".join(st.session_state.upload_errors), language=None, wrap_lines=True)
-    if "uploaded" in st.session_state and st.button("Back to the built data"):
-        del st.session_state["uploaded"]
+    if mine.dataset is not None and st.button("Back to the built data"):
+        kept.drop_dataset(session_id)
         st.session_state.upload_message = ""
         st.rerun()

@@ -26,7 +26,7 @@ from mapapp.errors import InputError, Problem
 
 MB = 1024 * 1024
 MAX_KEPT_UPLOADS = 16  # uploaded data sets and overlays shown at once, server-wide
-MAX_KEPT_BYTES = 256 * MB  # what they may weigh together, server-wide (see weight)
+MAX_KEPT_BYTES = 128 * MB  # what they may weigh together, server-wide (see weight)
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,27 @@ def keep(session: str, uploaded: Any, *, overlay: bool) -> None:
         count = after.count() + sum(k.count() for k in others)
         total = sum(after.weights) + sum(sum(k.weights) for k in others)
         if count > MAX_KEPT_UPLOADS or total > MAX_KEPT_BYTES:
-            raise InputError([Problem("upload", "", (
-                "the server is showing as many uploaded data sets as it can; "
-                "try again in a few minutes"
-            ))])  # fmt: skip
+            raise _busy()
         _BY_SESSION[session] = after
+
+
+def check_room(session: str, raw_bytes: int) -> None:
+    """Refuse an upload before it is parsed when it cannot fit: the server already
+    shows MAX_KEPT_UPLOADS of other sessions' uploads, or their weight plus this
+    upload's raw bytes (less than it will weigh parsed) passes MAX_KEPT_BYTES."""
+    with _LOCK:
+        others = [k for s, k in _BY_SESSION.items() if s != session]
+        full = sum(k.count() for k in others) >= MAX_KEPT_UPLOADS
+        heavy = sum(sum(k.weights) for k in others) + raw_bytes > MAX_KEPT_BYTES
+    if full or heavy:
+        raise _busy()
+
+
+def _busy() -> InputError:
+    return InputError([Problem("upload", "", (
+        "the server is showing as many uploaded data sets as it can; "
+        "try again in a few minutes"
+    ))])  # fmt: skip
 
 
 def _with(mine: Kept, uploaded: Any, size: int, *, overlay: bool) -> Kept:

@@ -11,10 +11,10 @@ from typing import Literal
 
 import streamlit as st
 
-from mapapp.app import follow, kept, limits, map_frame, views
+from mapapp.app import follow, kept, limits, map_frame, page_parts, views
 from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
-from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
+from mapapp.app.uploads import Dataset, dataset_from_uploads
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import events_of
 from mapapp.export.formats import (
@@ -25,11 +25,8 @@ from mapapp.export.formats import (
     filter_parts,
     trip_slug,
 )
-from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.render import render_html
 from mapapp.presentation import escape
 from mapapp.printing.command import app_prints
-from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
 
 
@@ -41,16 +38,6 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--root", default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])
     return args
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)  # shared as is (read-only), not copied
-def _load_dataset(
-    itinerary: str, data: str, mtime: float, root: str | None, folder: str
-) -> Dataset:
-    loaded = load_itinerary(Path(itinerary), root=Path(root) if root else None)
-    collection = geojson_io.read(Path(data))
-    trip = trip_summary(loaded.itinerary)
-    return Dataset(data, collection, loaded.article_text, trip, f"{folder}/{data}@{mtime}")
 
 
 def _take_upload(session: str, uploaded: Dataset | Overlay) -> str:
@@ -79,7 +66,7 @@ data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojs
 try:
     # The folder is part of the key: the cache is the process's (paths stay as given,
     # so a message names them as the user did).
-    base = _load_dataset(
+    base = page_parts.load_dataset(
         str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root, os.getcwd()
     )
 except (MapappError, OSError) as exc:
@@ -112,19 +99,12 @@ if st.session_state.get("filters_for") != dataset.key:
     st.session_state.filters_for = dataset.key
 
 
-def _reset() -> None:
-    st.session_state.f_day = []
-    st.session_state.f_actor = []
-    st.session_state.f_type = []
-    st.session_state.ignored = []
-
-
 with st.sidebar:
     st.header("Filters")
-    days = st.multiselect("Day", options["days"], key="f_day", format_func=lambda d: f"Day {d}")
+    days = st.multiselect("Day", options["days"], key="f_day", format_func=page_parts.day_label)
     actors = st.multiselect("Actor", options["actors"], key="f_actor")
     types = st.multiselect("Event type", options["types"], key="f_type")
-    st.button("Reset filters", on_click=_reset)
+    st.button("Reset filters", on_click=page_parts.reset_filters)
     st.header("Map")
     basemaps = ["Offline map"] if args.offline else ["OpenStreetMap", "Offline map"]
     basemap = st.radio(
@@ -265,9 +245,7 @@ if shown_view.article_html is not None:
 
 with st.sidebar:
     st.header("Export")
-    fmt = st.selectbox(
-        "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="f_format"
-    )
+    fmt = st.selectbox("Format", list(FORMATS), format_func=page_parts.format_label, key="f_format")
     kind = FORMATS[fmt]
     slug = trip_slug(collection, dataset.trip["title"])
     parts = filter_parts(filters.days, filters.actors, filters.types) or ["all-events"]
@@ -277,19 +255,19 @@ with st.sidebar:
     downloads = [
         (
             f"Filtered view ({kind.short})",
-            lambda: export_bytes(shown, fmt, note),
+            page_parts.maker(export_bytes, shown, fmt, note),
             file_name(slug, parts, fmt),
             kind.mime,
         ),
         (
             f"Full data set ({kind.short})",
-            lambda: export_bytes(collection, fmt),
+            page_parts.maker(export_bytes, collection, fmt),
             file_name(slug, ["full"], fmt),
             kind.mime,
         ),
         (
             "Map as standalone HTML (works offline)",
-            lambda: render_html(shown, trip=dataset.trip).encode("utf-8"),
+            page_parts.maker(page_parts.standalone_html, shown, dataset.trip),
             file_stem(slug, [*parts, "map"]) + ".html",
             "text/html",
         ),
@@ -297,8 +275,9 @@ with st.sidebar:
     if dataset.draft_yaml:  # a bare article's draft: to review, fix and upload again
         draft_name = f"{Path(dataset.name).stem}.draft.yaml"
         draft_bytes = dataset.draft_yaml.encode("utf-8")
-        downloads.append(("Draft itinerary (YAML) to review", lambda: draft_bytes,
-                          draft_name, "application/yaml"))  # fmt: skip
+        draft = page_parts.maker(page_parts.constant, draft_bytes)
+        downloads.append(("Draft itinerary (YAML) to review", draft, draft_name,
+                          "application/yaml"))  # fmt: skip
     # The printed page of the same view (mapapp print): rendered by Chromium on click.
     prints = app_prints(
         shown,
@@ -332,6 +311,7 @@ with st.sidebar:
         try:
             limits.refused_by_server()
             limits.check_upload([(u.name, u.size) for u in uploads])
+            kept.check_room(session_id, sum(u.size for u in uploads))
             with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
                 files = [(u.name, u.getvalue()) for u in uploads]
                 uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)

@@ -79,6 +79,21 @@ def test_uploads_are_bounded_by_count_and_by_what_they_weigh(
     kept.keep("s4", _upload("d"), overlay=False)
 
 
+def test_an_upload_that_cannot_fit_is_refused_before_it_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kept.keep("s1", _upload("a", text="x" * 1000), overlay=False)
+    held = kept.held()[1]
+    monkeypatch.setattr(kept, "MAX_KEPT_BYTES", held + 5000)
+    kept.check_room("s2", 4000)  # fits, as far as its raw bytes tell
+    with pytest.raises(InputError, match="as many uploaded data sets"):
+        kept.check_room("s2", 6000)
+    kept.check_room("s1", 6000)  # its own upload would be replaced: only the others count
+    monkeypatch.setattr(kept, "MAX_KEPT_UPLOADS", 1)
+    with pytest.raises(InputError, match="as many uploaded data sets"):
+        kept.check_room("s2", 10)
+
+
 def test_the_weight_counts_the_parsed_data_and_the_text() -> None:
     text = "€" * 1_000_000
     with_text = kept.weight(_upload("t", text=text))

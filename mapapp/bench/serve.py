@@ -737,12 +737,17 @@ async def _keep_one(
         e.html.body for e in client.elements if e.WhichOneof("type") == "html"
     ] + client.notices
     said = " ".join(texts)
-    return client, "kept" if "replaced the itinerary data" in said else said[-300:]
+    if "replaced the itinerary data" in said:
+        return client, "kept"
+    if "as many uploaded data sets as it can" in said:
+        return client, "refused: the server holds as many uploads as it may"
+    return client, said[-300:]
 
 
 def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, Any]:
     """The server's memory with `sessions` sessions each showing the largest upload
-    the limits accept (limits.MAX_KEPT_UPLOADS of them at most), then after they close."""
+    the limits accept (the server keeps kept.MAX_KEPT_BYTES of them at most), then after
+    they close."""
     from mapapp.app import limits
     from mapapp.bench.synth import write_warm_cache
     from mapapp.itinerary.load import MAX_UPLOAD_VALUES, parse_itinerary

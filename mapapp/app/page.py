@@ -240,7 +240,11 @@ if shown_view.timeline_spec is not None:
     )
 
 if shown_view.article_html is not None:
-    st.subheader("The article, with the shown events' sentences highlighted")
+    st.subheader(
+        "The article's paragraphs with the shown events' sentences, highlighted"
+        if shown_view.article_excerpt
+        else "The article, with the shown events' sentences highlighted"
+    )
     st.html(f'<div class="mapapp-article">{shown_view.article_html}</div>')
 
 with st.sidebar:

@@ -102,6 +102,29 @@ def test_timeline_spec_sends_every_row_by_name_past_altairs_5000(built: dict[str
     ]
 
 
+def test_a_long_article_shows_only_its_marked_paragraphs() -> None:
+    """Past ARTICLE_FULL_MAX_CHARS only the paragraphs with a mark are escaped and sent."""
+    paragraphs = [f"Paragraph {i} says {{x}} and <b>{i}</b>." for i in range(6)]
+    text = "\n".join(paragraphs)
+    at = {i: text.index(p) for i, p in enumerate(paragraphs)}
+    spans = [
+        (at[1] + 12, at[1] + 16, "e1"),
+        (at[4], at[4] + 9, "e4"),
+        (at[4] + 12, at[4] + 15, "e4b"),
+    ]
+    full = app_logic.highlight_article(text, spans, {"e1": 1, "e4": 4})
+    short = app_logic.highlight_article(text, spans, {"e1": 1, "e4": 4}, excerpt=True)
+    assert short.count(app_logic.EXCERPT_GAP) == 1  # paragraphs 1 and 4, apart
+    for i in (0, 2, 3, 5):
+        assert f"Paragraph {i} " not in short and f"Paragraph {i} " in full
+    assert short.count("<mark") == full.count("<mark") == 3
+    assert 'data-seqs="4"' in short and "&lt;b&gt;4&lt;/b&gt;" in short and "{" not in short
+    # Each excerpt is the same HTML as in the whole article.
+    for part in short.split(app_logic.EXCERPT_GAP):
+        assert part in full
+    assert app_logic.highlight_article(text, [], excerpt=True) == ""
+
+
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
     text = f"Intro. {XSS} middle. End."
     start = text.index("middle")

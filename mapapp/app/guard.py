@@ -13,8 +13,9 @@ client need not be a browser, so the bound is kept here, on the server:
   is cut off;
 - at most MAX_SESSIONS websockets (sessions) are open at once; more are closed;
 - a sweeper drops, every few seconds, files the manager holds for sessions
-  that are no longer connected (an upload that finished after its tab closed),
-  and hands freed memory back to the system.
+  that are no longer connected (an upload that finished after its tab closed)
+  and the uploads those sessions showed (`mapapp.app.kept`), and hands freed
+  memory back to the system.
 
 `mapapp app` serves the page as an st.App (Streamlit's way to take middleware)
 with `middleware()` and `lifespan` below; see the launcher in `mapapp.app.server`.
@@ -33,7 +34,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapapp.app import limits
+from mapapp.app import kept, limits
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -217,7 +218,8 @@ def refused_for(session: str) -> list[str]:
 
 
 def sweep() -> int:
-    """Drop files held for sessions that are no longer connected; how many went."""
+    """Drop files, and uploads shown, held for sessions that are no longer
+    connected; how many went."""
     from streamlit import runtime
 
     manager = _manager()
@@ -228,7 +230,7 @@ def sweep() -> int:
     for session in list(TRAFFIC.refused):
         if not rt.is_active_session(session):
             TRAFFIC.refused.pop(session, None)
-    gone = 0
+    gone = kept.forget_gone(rt.is_active_session)  # what ended sessions showed
     for session in list(storage):
         if not rt.is_active_session(session):
             gone += len(storage.get(session, {}))

@@ -11,7 +11,6 @@ of its raw bytes as soon as it has been handled, accepted or rejected.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -25,15 +24,11 @@ MAX_SERVER_UPLOAD_BYTES = 200 * MB  # received and not yet handled, over every s
 MAX_RUNS = 4  # page runs at once, server-wide: the rest queue (the GIL runs one anyway)
 MAX_PARSING = 2  # uploads read at once, server-wide (within those runs); the rest wait
 PARSE_WAIT_S = 120.0  # then the upload is refused: the server is busy
-MAX_KEPT_UPLOADS = 16  # sessions showing an uploaded data set at once, server-wide
 MAX_SESSIONS = 200  # open sessions (websockets), server-wide
 
 _RUNS = threading.BoundedSemaphore(MAX_RUNS)
 _PARSING = threading.BoundedSemaphore(MAX_PARSING)
 _THIS_RUN = threading.local()  # whether this thread holds a run slot
-# The uploads sessions show, by id: weak, so an upload goes with the session that shows it.
-_KEPT: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
-_KEPT_LOCK = threading.Lock()
 
 
 def check_upload(files: Sequence[tuple[str, int]]) -> None:
@@ -105,33 +100,21 @@ def parse_slot(on_wait: Callable[[], object], wait_s: float = PARSE_WAIT_S) -> I
         _PARSING.release()
 
 
-def keep(uploaded: Any) -> None:
-    """Count an accepted upload a session will show; refuse one past MAX_KEPT_UPLOADS.
+def release(files: Sequence[Any]) -> None:
+    """Let go of an upload's bytes once the page has read them (UploadedFiles).
 
-    The count is of live objects (weak references): an upload a session drops, or a
-    session that ends, frees its place.
-    """
-    with _KEPT_LOCK:
-        if len(_KEPT) >= MAX_KEPT_UPLOADS:
-            import gc
-
-            gc.collect()  # a session that just ended may still sit in a reference cycle
-        if len(_KEPT) >= MAX_KEPT_UPLOADS:
-            raise InputError([Problem("upload", "", (
-                "the server is showing as many uploaded data sets as it can; "
-                "try again in a few minutes"
-            ))])  # fmt: skip
-        _KEPT[id(uploaded)] = uploaded
-
-
-def release(file_ids: Sequence[str]) -> None:
-    """Drop these files from Streamlit's uploaded-file manager (this session's only).
-
-    The manager keeps every file a session uploads until the browser asks to
-    delete it or the session ends; the page calls this once it has read them.
+    Streamlit holds them twice: its uploaded-file manager keeps every file a
+    session uploads until the browser asks to delete it or the session ends, and
+    the uploader's widget state keeps the UploadedFiles (each a BytesIO over the
+    file's bytes) until a later run no longer shows that uploader. So each file is
+    closed (a BytesIO lets go of its buffer), wherever it is still referred to,
+    and dropped from the manager (this session's only).
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+    for file in files:
+        file.close()
+    file_ids = [file.file_id for file in files]
     ctx = get_script_run_ctx()
     if ctx is None:
         return

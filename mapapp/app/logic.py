@@ -178,17 +178,18 @@ def timeline_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def timeline_chart(
-    rows: Sequence[Mapping[str, Any]], timezone: str | None = None
+    rows: Sequence[Mapping[str, Any]], timezone: str | None = None, data: Any = None
 ) -> alt.LayerChart:
     """The timeline: actors down, date and time across (in the trip's time zone, as
     the article and sources give it), in the map's day colours; a dot for a time to
-    the minute, a bar for a part of the day or a whole day."""
+    the minute, a bar for a part of the day or a whole day. `data`: where the rows
+    come from (by default, the rows themselves inline)."""
     days = sorted({r["day"] for r in rows})
     colours = alt.Scale(domain=days, range=[day_color(d) for d in days])
-    marks = alt.Chart(pd.DataFrame(list(rows))).encode(
+    marks = alt.Chart(pd.DataFrame(list(rows)) if data is None else data).encode(
         y=alt.Y("actor:N", title=None),
         color=alt.Color("day:O", title="day", scale=colours),
-        tooltip=["when", "time precision", "event", "actor"],
+        tooltip=["when:N", "time precision:N", "event:N", "actor:N"],
     )
     title = f"date and time ({timezone or 'local'})"
     axis = alt.X("start:T", title=title, axis=alt.Axis(format="%d %b %H:%M"))
@@ -222,12 +223,19 @@ def timeline_spec(rows: Sequence[Mapping[str, Any]], timezone: str | None = None
     validate it (timeline_chart(...).to_dict())."""
     from streamlit import dataframe_util
 
-    spec: dict[str, Any] = timeline_chart(rows, timezone).to_dict(validate=False)
+    # The rows go by name, straight to Arrow: Altair would first turn them into a
+    # list of dicts (and refuse more than 5,000: an upload of 4,000 events failed).
+    named = alt.NamedData(name=TIMELINE_DATA)
+    spec: dict[str, Any] = timeline_chart(rows, timezone, named).to_dict(validate=False)
+    values = {**spec.get("datasets", {}), TIMELINE_DATA: pd.DataFrame(list(rows))}
     spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
-        for name, values in spec.get("datasets", {}).items()
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(data))
+        for name, data in values.items()
     }
     return spec
+
+
+TIMELINE_DATA = "mapapp_timeline"
 
 
 def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
@@ -239,15 +247,27 @@ def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | Non
     return None
 
 
+#: Past this many characters the app shows only the article's marked paragraphs:
+#: a whole 27 MB article (100,000 events) was escaped and sent on every rerun.
+ARTICLE_FULL_MAX_CHARS = 1_000_000
+#: Between two excerpts: the paragraphs left out.
+EXCERPT_GAP = '<p class="mapapp-gap">[…]</p>'
+
+
 def highlight_article(
-    text: str, spans: Sequence[tuple[int, int, str]], seqs: Mapping[str, int] | None = None
+    text: str,
+    spans: Sequence[tuple[int, int, str]],
+    seqs: Mapping[str, int] | None = None,
+    *,
+    excerpt: bool = False,
 ) -> str:
     """The article as escaped HTML, with each quoted span wrapped in <mark>.
 
     spans are (start, end, label); overlapping spans merge. The label shows as a
     tooltip. A mark whose labels name events (`seqs`: label -> event seq) lists
     their numbers in `data-seqs`, so the playback can mark the current event's
-    sentence. Every piece of text goes through escape.html.
+    sentence. Every piece of text goes through escape.html. With `excerpt`, only
+    the paragraphs holding a mark, EXCERPT_GAP between them (nothing: no mark).
     """
     merged: list[tuple[int, int, list[str]]] = []
     for start, end, label in sorted(spans):
@@ -258,16 +278,42 @@ def highlight_article(
             merged[-1] = (last_start, max(last_end, end), [*labels, label])
         else:
             merged.append((start, end, [label]))
+    if not excerpt:
+        return _marked(text, merged, 0, len(text), seqs or {})
+    pieces: list[tuple[int, int, list[tuple[int, int, list[str]]]]] = []
+    for start, end, labels in merged:  # each mark's paragraphs, merged when they touch
+        first = text.rfind("\n", 0, start) + 1
+        last = text.find("\n", end)
+        last = len(text) if last < 0 else last
+        if pieces and first <= pieces[-1][1]:
+            pieces[-1] = (
+                pieces[-1][0],
+                max(pieces[-1][1], last),
+                [*pieces[-1][2], (start, end, labels)],
+            )
+        else:
+            pieces.append((first, last, [(start, end, labels)]))
+    return EXCERPT_GAP.join(_marked(text, marks, a, b, seqs or {}) for a, b, marks in pieces)
+
+
+def _marked(
+    text: str,
+    merged: Sequence[tuple[int, int, list[str]]],
+    begin: int,
+    stop: int,
+    seqs: Mapping[str, int],
+) -> str:
+    """text[begin:stop] as escaped HTML, its merged spans (all within it) marked."""
     out: list[str] = []
-    cursor = 0
+    cursor = begin
     for start, end, labels in merged:
         out.append(_paragraphs(text[cursor:start]))
         title = escape.html("; ".join(dict.fromkeys(labels)))
-        numbers = sorted({(seqs or {})[x] for x in labels if x in (seqs or {})})
+        numbers = sorted({seqs[x] for x in labels if x in seqs})
         data = f' data-seqs="{escape.html(" ".join(map(str, numbers)))}"' if numbers else ""
         out.append(f'<mark title="{title}"{data}>{_paragraphs(text[start:end])}</mark>')
         cursor = end
-    out.append(_paragraphs(text[cursor:]))
+    out.append(_paragraphs(text[cursor:stop]))
     return "".join(out)
 
 

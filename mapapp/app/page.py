@@ -11,10 +11,10 @@ from typing import Literal
 
 import streamlit as st
 
-from mapapp.app import follow, limits, map_frame, views
+from mapapp.app import follow, kept, limits, map_frame, page_parts, views
 from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
-from mapapp.app.uploads import Dataset, dataset_from_uploads, trip_summary
+from mapapp.app.uploads import Dataset, dataset_from_uploads
 from mapapp.errors import InputError, MapappError
 from mapapp.export.filters import events_of
 from mapapp.export.formats import (
@@ -25,11 +25,8 @@ from mapapp.export.formats import (
     filter_parts,
     trip_slug,
 )
-from mapapp.itinerary.load import load_itinerary
-from mapapp.mapview.render import render_html
 from mapapp.presentation import escape
 from mapapp.printing.command import app_prints
-from mapapp.store import geojson_io
 from mapapp.store.overlay import Overlay
 
 
@@ -43,26 +40,14 @@ def _args() -> argparse.Namespace:
     return args
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)  # shared as is (read-only), not copied
-def _load_dataset(
-    itinerary: str, data: str, mtime: float, root: str | None, folder: str
-) -> Dataset:
-    loaded = load_itinerary(Path(itinerary), root=Path(root) if root else None)
-    collection = geojson_io.read(Path(data))
-    trip = trip_summary(loaded.itinerary)
-    return Dataset(data, collection, loaded.article_text, trip, f"{folder}/{data}@{mtime}")
-
-
-def _take_upload(uploaded: Dataset | Overlay) -> str:
+def _take_upload(session: str, uploaded: Dataset | Overlay) -> str:
     """Keep an upload (replacing the data, or adding an overlay); say which happened."""
+    kept.keep(session, uploaded, overlay=isinstance(uploaded, Overlay))
     if isinstance(uploaded, Overlay):
-        kept = [o for o in st.session_state.get("overlays", []) if o.key != uploaded.key]
-        st.session_state.overlays = [*kept, uploaded]
         return (
             f"{uploaded.name}: shown as an overlay layer ({uploaded.count} features). "
             "It is not in mapapp's schema, so the itinerary data is unchanged."
         )
-    st.session_state.uploaded = uploaded
     count = len(uploaded.collection["features"])
     return f"{uploaded.name}: replaced the itinerary data ({count} features)."
 
@@ -81,7 +66,7 @@ data_path = Path(args.data) if args.data else itinerary_path.with_suffix(".geojs
 try:
     # The folder is part of the key: the cache is the process's (paths stay as given,
     # so a message names them as the user did).
-    base = _load_dataset(
+    base = page_parts.load_dataset(
         str(itinerary_path), str(data_path), data_path.stat().st_mtime, args.root, os.getcwd()
     )
 except (MapappError, OSError) as exc:
@@ -93,7 +78,10 @@ except Exception:  # never a traceback on the page: logged here, a short notice 
     st.error("Could not load the itinerary data; the details are in the server's log.")
     st.stop()
 
-dataset: Dataset = st.session_state.get("uploaded", base)
+# This session's uploads are held by session id (app/kept.py): they go with the session.
+session_id = kept.this_session()
+mine = kept.of(session_id)
+dataset: Dataset = mine.dataset or base
 collection = dataset.collection
 # Server-wide caches hold views of the served data only: an upload's would outlive its session.
 served = dataset is base
@@ -111,19 +99,12 @@ if st.session_state.get("filters_for") != dataset.key:
     st.session_state.filters_for = dataset.key
 
 
-def _reset() -> None:
-    st.session_state.f_day = []
-    st.session_state.f_actor = []
-    st.session_state.f_type = []
-    st.session_state.ignored = []
-
-
 with st.sidebar:
     st.header("Filters")
-    days = st.multiselect("Day", options["days"], key="f_day", format_func=lambda d: f"Day {d}")
+    days = st.multiselect("Day", options["days"], key="f_day", format_func=page_parts.day_label)
     actors = st.multiselect("Actor", options["actors"], key="f_actor")
     types = st.multiselect("Event type", options["types"], key="f_type")
-    st.button("Reset filters", on_click=_reset)
+    st.button("Reset filters", on_click=page_parts.reset_filters)
     st.header("Map")
     basemaps = ["Offline map"] if args.offline else ["OpenStreetMap", "Offline map"]
     basemap = st.radio(
@@ -189,7 +170,7 @@ with st.container():
     basemap_kind: Literal["osm", "offline"] = "osm" if basemap == "OpenStreetMap" else "offline"
     view_kind: Literal["region", "selection"] = "region" if view == 1 else "selection"
     selected_id = on_map["event_id"] if on_map else ""
-    overlays = st.session_state.get("overlays", [])
+    overlays = list(mine.overlays)
     # One render per distinct map, shared by every session showing the served data
     # (an upload's or an overlay's map is this session's alone: made per rerun).
     frame = map_frame.frame_for(
@@ -259,14 +240,16 @@ if shown_view.timeline_spec is not None:
     )
 
 if shown_view.article_html is not None:
-    st.subheader("The article, with the shown events' sentences highlighted")
+    st.subheader(
+        "The article's paragraphs with the shown events' sentences, highlighted"
+        if shown_view.article_excerpt
+        else "The article, with the shown events' sentences highlighted"
+    )
     st.html(f'<div class="mapapp-article">{shown_view.article_html}</div>')
 
 with st.sidebar:
     st.header("Export")
-    fmt = st.selectbox(
-        "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="f_format"
-    )
+    fmt = st.selectbox("Format", list(FORMATS), format_func=page_parts.format_label, key="f_format")
     kind = FORMATS[fmt]
     slug = trip_slug(collection, dataset.trip["title"])
     parts = filter_parts(filters.days, filters.actors, filters.types) or ["all-events"]
@@ -276,19 +259,19 @@ with st.sidebar:
     downloads = [
         (
             f"Filtered view ({kind.short})",
-            lambda: export_bytes(shown, fmt, note),
+            page_parts.maker(export_bytes, shown, fmt, note),
             file_name(slug, parts, fmt),
             kind.mime,
         ),
         (
             f"Full data set ({kind.short})",
-            lambda: export_bytes(collection, fmt),
+            page_parts.maker(export_bytes, collection, fmt),
             file_name(slug, ["full"], fmt),
             kind.mime,
         ),
         (
             "Map as standalone HTML (works offline)",
-            lambda: render_html(shown, trip=dataset.trip).encode("utf-8"),
+            page_parts.maker(page_parts.standalone_html, shown, dataset.trip),
             file_stem(slug, [*parts, "map"]) + ".html",
             "text/html",
         ),
@@ -296,8 +279,9 @@ with st.sidebar:
     if dataset.draft_yaml:  # a bare article's draft: to review, fix and upload again
         draft_name = f"{Path(dataset.name).stem}.draft.yaml"
         draft_bytes = dataset.draft_yaml.encode("utf-8")
-        downloads.append(("Draft itinerary (YAML) to review", lambda: draft_bytes,
-                          draft_name, "application/yaml"))  # fmt: skip
+        draft = page_parts.maker(page_parts.constant, draft_bytes)
+        downloads.append(("Draft itinerary (YAML) to review", draft, draft_name,
+                          "application/yaml"))  # fmt: skip
     # The printed page of the same view (mapapp print): rendered by Chromium on click.
     prints = app_prints(
         shown,
@@ -331,11 +315,11 @@ with st.sidebar:
         try:
             limits.refused_by_server()
             limits.check_upload([(u.name, u.size) for u in uploads])
+            kept.check_room(session_id, sum(u.size for u in uploads))
             with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
                 files = [(u.name, u.getvalue()) for u in uploads]
                 uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
-            limits.keep(uploaded)
-            st.session_state.upload_message = _take_upload(uploaded)
+            st.session_state.upload_message = _take_upload(session_id, uploaded)
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]
         except Exception:  # never a traceback on the page: logged here, a short notice there
@@ -344,7 +328,8 @@ with st.sidebar:
                 "Something went wrong reading this upload; the details are in the server's log."
             ]
         finally:  # accepted or rejected, the raw bytes go now
-            limits.release([u.file_id for u in uploads])
+            limits.release(uploads)
+            files = []
             st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
         st.rerun()
     if st.session_state.get("upload_message"):
@@ -352,15 +337,15 @@ with st.sidebar:
             f'<div class="mapapp-upload-status" role="status">'
             f"{escape.html(st.session_state.upload_message)}</div>"
         )
-    if st.session_state.get("overlays") and st.button("Remove the overlays"):
-        del st.session_state["overlays"]
+    if mine.overlays and st.button("Remove the overlays"):
+        kept.drop_overlays(session_id)
         st.session_state.upload_message = ""
         st.rerun()
     if st.session_state.get("upload_errors"):
         st.error("The upload was rejected; the map keeps its current data.")
         # Wrapped, so a long problem is readable without scrolling sideways.
         st.code("\n".join(st.session_state.upload_errors), language=None, wrap_lines=True)
-    if "uploaded" in st.session_state and st.button("Back to the built data"):
-        del st.session_state["uploaded"]
+    if mine.dataset is not None and st.button("Back to the built data"):
+        kept.drop_dataset(session_id)
         st.session_state.upload_message = ""
         st.rerun()

@@ -38,6 +38,7 @@ class View:
     article_html: str | None
     follow: dict[str, Any]  # what the page's playback listener gets (app/follow.py)
     weight: int  # bytes, roughly (the cache's budget counts this)
+    article_excerpt: bool = False  # the article's marked paragraphs only (a long article)
 
 
 def make_view(dataset: Dataset, filters: app_logic.Filters) -> View:
@@ -46,9 +47,13 @@ def make_view(dataset: Dataset, filters: app_logic.Filters) -> View:
     table = pd.DataFrame(rows)
     if rows:  # a visible mark of the picked row, not only a colour (set per session)
         table.insert(0, "selected", [""] * len(rows))
+    excerpt = len(dataset.article_text or "") > app_logic.ARTICLE_FULL_MAX_CHARS
     article = (
         app_logic.highlight_article(
-            dataset.article_text, app_logic.quote_spans(shown), app_logic.quote_seqs(shown)
+            dataset.article_text,
+            app_logic.quote_spans(shown),
+            app_logic.quote_seqs(shown),
+            excerpt=excerpt,
         )
         if dataset.article_text
         else None
@@ -57,7 +62,7 @@ def make_view(dataset: Dataset, filters: app_logic.Filters) -> View:
     timeline = app_logic.timeline_rows(shown)
     timezone = dataset.collection.get("mapapp_metadata", {}).get("timezone")
     spec = app_logic.timeline_spec(timeline, timezone) if timeline else None
-    return View(shown, rows, table, spec, article, follow_data(shown), weight)
+    return View(shown, rows, table, spec, article or None, follow_data(shown), weight, excerpt)
 
 
 _VIEWS: ByteLRU[View] = ByteLRU(VIEW_BUDGET_BYTES, lambda v: v.weight)

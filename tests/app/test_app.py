@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Multiselect
 from tools import require
 
+from mapapp.app import kept
 from mapapp.export.filters import filter_collection
 from mapapp.store import geojson_io
 
@@ -41,10 +42,13 @@ MakeApp = Callable[..., AppTest]
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """st.cache_data lives in the process: keep one test's data out of the next."""
+    """st.cache_data and kept uploads live in the process (AppTest gives every app the
+    same session id): keep one test's data out of the next."""
     st.cache_data.clear()
+    kept.forget_gone(lambda _session: False)
     yield
     st.cache_data.clear()
+    kept.forget_gone(lambda _session: False)
 
 
 @pytest.fixture()
@@ -54,6 +58,7 @@ def make_app(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> MakeApp:
     monkeypatch.setattr(sys, "argv", ["app.py"])  # not pytest's own arguments
 
     def make(**query: str | list[str]) -> AppTest:
+        kept.forget_gone(lambda _session: False)  # a new app is a new session
         at = AppTest.from_file(str(APP), default_timeout=30)
         for key, value in query.items():
             at.query_params[key] = value

@@ -13,6 +13,7 @@ import yaml
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from mapapp.app import kept
 from mapapp.app.uploads import Dataset, dataset_from_uploads
 from mapapp.errors import InputError
 
@@ -50,6 +51,7 @@ def test_the_app_shows_the_draft_marks_and_offers_the_yaml(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     st.cache_data.clear()
+    kept.forget_gone(lambda _session: False)  # AppTest reuses one session id
     monkeypatch.chdir(workdir)
     monkeypatch.setattr(sys, "argv", ["app.py"])
     at = AppTest.from_file(str(APP), default_timeout=60).run()
@@ -66,3 +68,4 @@ def test_the_app_shows_the_draft_marks_and_offers_the_yaml(
     labels = [b.label for b in at.sidebar.download_button]
     assert "Draft itinerary (YAML) to review" in labels
     st.cache_data.clear()
+    kept.forget_gone(lambda _session: False)

@@ -82,6 +82,49 @@ def test_timeline_chart_uses_time_and_the_maps_day_colours(built: dict[str, Any]
     assert titled["layer"][0]["encoding"]["x"]["title"] == "date and time (Asia/Tokyo)"
 
 
+def test_timeline_spec_sends_every_row_by_name_past_altairs_5000(built: dict[str, Any]) -> None:
+    """An upload of 4,000 events (12,000 timeline rows) made the page fail: Altair
+    refuses more than 5,000 rows inline. The rows now go by name, as Arrow."""
+    import pyarrow as pa
+
+    one = app_logic.timeline_rows(built)
+    rows = [{**r, "event": f"{r['event']} #{k}"} for k in range(6000 // len(one) + 1) for r in one]
+    spec = app_logic.timeline_spec(rows, "Asia/Tokyo")
+    *data_layers, _cursor = spec["layer"]
+    assert {layer["data"]["name"] for layer in data_layers} == {app_logic.TIMELINE_DATA}
+    table = pa.ipc.open_stream(spec["datasets"][app_logic.TIMELINE_DATA]).read_all()
+    assert table.num_rows == len(rows) > 5000
+    assert table.column("event").to_pylist() == [r["event"] for r in rows]
+    # The same chart as the inline one (the tests validate that one's schema).
+    inline = app_logic.timeline_chart(one, "Asia/Tokyo").to_dict()
+    assert [layer["encoding"] for layer in inline["layer"][:2]] == [
+        layer["encoding"] for layer in app_logic.timeline_spec(one, "Asia/Tokyo")["layer"][:2]
+    ]
+
+
+def test_a_long_article_shows_only_its_marked_paragraphs() -> None:
+    """Past ARTICLE_FULL_MAX_CHARS only the paragraphs with a mark are escaped and sent."""
+    paragraphs = [f"Paragraph {i} says {{x}} and <b>{i}</b>." for i in range(6)]
+    text = "\n".join(paragraphs)
+    at = {i: text.index(p) for i, p in enumerate(paragraphs)}
+    spans = [
+        (at[1] + 12, at[1] + 16, "e1"),
+        (at[4], at[4] + 9, "e4"),
+        (at[4] + 12, at[4] + 15, "e4b"),
+    ]
+    full = app_logic.highlight_article(text, spans, {"e1": 1, "e4": 4})
+    short = app_logic.highlight_article(text, spans, {"e1": 1, "e4": 4}, excerpt=True)
+    assert short.count(app_logic.EXCERPT_GAP) == 1  # paragraphs 1 and 4, apart
+    for i in (0, 2, 3, 5):
+        assert f"Paragraph {i} " not in short and f"Paragraph {i} " in full
+    assert short.count("<mark") == full.count("<mark") == 3
+    assert 'data-seqs="4"' in short and "&lt;b&gt;4&lt;/b&gt;" in short and "{" not in short
+    # Each excerpt is the same HTML as in the whole article.
+    for part in short.split(app_logic.EXCERPT_GAP):
+        assert part in full
+    assert app_logic.highlight_article(text, [], excerpt=True) == ""
+
+
 def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
     text = f"Intro. {XSS} middle. End."
     start = text.index("middle")

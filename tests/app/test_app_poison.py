@@ -22,6 +22,7 @@ from conftest import ROOT, SEED
 from poison import PAYLOAD, PoisonedItinerary, ran
 from streamlit.testing.v1 import AppTest
 
+from mapapp.app import kept
 from mapapp.pipeline import build
 from mapapp.presentation import escape
 
@@ -42,6 +43,7 @@ def poisoned_app(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.chdir(workdir)
     monkeypatch.setattr(sys, "argv", ["app.py"])
     st.cache_data.clear()
+    kept.forget_gone(lambda _session: False)  # AppTest reuses one session id
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key in ("day", "actor", "type"):
         at.query_params[key] = PAYLOAD

@@ -179,6 +179,21 @@ def test_an_itinerary_uploaded_with_its_article_is_shown(
 
     upload(session, itinerary, story)
 
-    session.page.get_by_role("heading", name="My own copy").wait_for(timeout=30000)
-    session.page.get_by_text("7 of 7 events shown").wait_for()
+    page = session.page
+    page.get_by_role("heading", name="My own copy").wait_for(timeout=30000)
+    page.get_by_text("7 of 7 events shown").wait_for()
+    session.assert_clean()
+
+    # The upload's bytes are gone from the server, but the trip stays shown as the
+    # filters change, with its way back to the built data.
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="Day 2").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("4 of 7 events shown").wait_for(timeout=30000)
+    session.map_frame(expected=4)
+    assert page.get_by_role("heading", name="My own copy").is_visible()
+    back = page.get_by_role("button", name="Back to the built data")
+    back.focus()  # reachable by keyboard
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="My own copy").wait_for(state="detached", timeout=30000)
     session.assert_clean()

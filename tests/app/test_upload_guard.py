@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.bench.serve import Server, SessionClient, run_coroutine, running_app, widget_files
+from mapapp.bench.serve import (
+    Server,
+    SessionClient,
+    run_coroutine,
+    running_app,
+    widget_files,
+    widget_strings,
+)
 from mapapp.bench.serve import write_synthetic_itinerary as synthetic
 
 MB = 1024 * 1024
@@ -142,3 +149,60 @@ def test_the_launcher_serves_the_page_behind_the_guard(server: Server) -> None:
     launcher = (home / "launch.py").read_text(encoding="utf-8")
     assert "middleware=middleware()" in launcher
     assert "end_with_connection()" in (home / "mapapp_page.py").read_text(encoding="utf-8")
+
+
+def test_a_kept_upload_holds_no_bytes_and_stays_shown_through_filter_changes(
+    server: Server,
+) -> None:
+    """An accepted upload: its files are released at once (the session may send two
+    more), yet the uploaded trip stays shown, with its way back, as filters change."""
+    from mapapp.bench.synth import synthetic_itinerary
+
+    text, article = synthetic_itinerary(20, seed=0)  # the places the server's cache knows
+    text = text.replace("title: Synthetic tour of the IP4 partners", "title: My uploaded tour")
+    files = [("mine.yaml", text.encode()), ("synthetic-article.txt", article.encode())]
+
+    async def go() -> dict[str, object]:
+        client = await _session(server.url)
+        try:
+            uploader = client.widgets["file_uploader"]
+            urls = await client.upload_urls([name for name, _ in files])
+            first = [client.put(u.upload_url, n, b) for u, (n, b) in zip(urls, files, strict=True)]
+            chosen = [(n, len(b), u) for u, (n, b) in zip(urls, files, strict=True)]
+            await client.rerun([widget_files(uploader.id, chosen)])
+            said = _page_text(client)
+            # The files are gone from the server: two more fit in this session's budget.
+            again = await client.upload_urls(["three.txt", "four.txt"])
+            second = [client.put(u.upload_url, "x.txt", b"x" * (9 * MB)) for u in again]
+            after = []
+            for key, pick in (("f_day", 1), ("f_type", 0), ("f_day", None)):
+                widget = client.multiselect(key)
+                chosen_values = [] if pick is None else [widget.options[pick]]
+                await client.rerun([widget_strings(widget.id, chosen_values)])
+                after.append((_page_text(client), client.has_map(), _buttons(client)))
+            return {"first": first, "said": said, "second": second, "after": after}
+        finally:
+            await client.close()
+
+    seen = run_coroutine(go)
+    assert seen["first"] == [204, 204]
+    assert "mine.yaml: replaced the itinerary data" in str(seen["said"])
+    assert seen["second"] == [204, 204]
+    for page, has_map, buttons in seen["after"]:  # type: ignore[attr-defined]
+        assert "My uploaded tour" in page and has_map
+        assert "Back to the built data" in buttons
+
+
+def _page_text(client: SessionClient) -> str:
+    parts = []
+    for element in client.elements:
+        kind = element.WhichOneof("type")
+        if kind == "html":
+            parts.append(element.html.body)
+        elif kind == "markdown":
+            parts.append(element.markdown.body)
+    return " ".join(parts + client.notices)
+
+
+def _buttons(client: SessionClient) -> list[str]:
+    return [e.button.label for e in client.elements if e.WhichOneof("type") == "button"]

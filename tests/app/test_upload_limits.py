@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import threading
-from dataclasses import dataclass
 
 import pytest
 
@@ -78,23 +76,3 @@ def test_uploads_wait_for_a_parsing_slot_then_are_refused() -> None:
     with limits.parse_slot(lambda: waited.append(False)):  # free again, at once
         pass
     assert waited == [True]
-
-
-@dataclass(frozen=True)
-class Kept:
-    data: dict[str, int]
-
-
-def test_kept_uploads_are_bounded_and_freed_with_their_sessions(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(limits, "_KEPT", type(limits._KEPT)())
-    monkeypatch.setattr(limits, "MAX_KEPT_UPLOADS", 2)
-    sessions = [Kept({"a": 1}), Kept({"b": 2})]  # frozen, holding dicts: not hashable
-    limits.keep(sessions[0])
-    limits.keep(sessions[1])
-    with pytest.raises(InputError, match="as many uploaded data sets"):
-        limits.keep(Kept({}))
-    sessions.pop()  # a session ends, and its upload with it
-    gc.collect()
-    limits.keep(Kept({"c": 3}))

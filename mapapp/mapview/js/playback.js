@@ -66,7 +66,7 @@ mvLib.layer("playback", 1, function (group, map, P) {
     return lo;
   }
   function details() { return E.payload.d || E.payload._d; }
-  function head(ev) { var d = details(); return d ? d.s[d.c.head[ev]] : String(E.payload.c.order[ev]); }
+  function head(ev) { var d = details(); return d ? d.head[ev] : String(E.payload.c.order[ev]); }
   function when(ev) { var d = details(); return d ? d.s[d.c.when[ev]] : ""; }
 
   var speed = SPEEDS[SPEEDS.length - 1][0];

@@ -22,12 +22,14 @@ import orjson
 
 from mapapp.gc_pause import gc_paused
 from mapapp.mapview.elements import JsLayer
+from mapapp.mapview.event_table import MISSING, EventTable, event_table, texts
 from mapapp.mapview.style import POINT_RADIUS_PX
 from mapapp.presentation import escape
 from mapapp.presentation.palette import DAY_PALETTE
 from mapapp.presentation.wording import (
     LOCATION_NOTE,
     heading,
+    heading_of,
     place_line,
     safe_urls,
     uncertainty_m,
@@ -175,31 +177,28 @@ def _flat(rows: list[Any]) -> tuple[np.ndarray[Any, Any], list[str]]:
 _MISSING = object()
 
 
+def _some(value: Any) -> Any:
+    """None for a missing field, else the value."""
+    return None if value is MISSING else value
+
+
 def _worded(
-    props: list[Mapping[str, Any]], fn: Callable[[Mapping[str, Any]], str], keys: tuple[str, ...]
+    t: EventTable, fn: Callable[[Mapping[str, Any]], str], keys: tuple[str, ...]
 ) -> list[str]:
     """`fn(p)` for every event, worded once per distinct value of the fields it reads."""
-    rows = list(zip(*[[p.get(k, _MISSING) for p in props] for k in keys], strict=True))
+    rows = list(zip(*[t.col[k] for k in keys], strict=True))
     try:
-        distinct: dict[tuple[Any, ...], str] = dict.fromkeys(rows)  # type: ignore[arg-type]
+        distinct: dict[tuple[Any, ...], Any] = dict.fromkeys(rows)
     except TypeError:  # an unhashable value (data that skipped the store's checks)
-        return [fn(p) for p in props]
+        return [fn(p) for p in t.props]
     for row in distinct:
-        distinct[row] = fn({k: v for k, v in zip(keys, row, strict=True) if v is not _MISSING})
+        distinct[row] = fn({k: v for k, v in zip(keys, row, strict=True) if v is not MISSING})
     return list(map(distinct.__getitem__, rows))
 
 
-def _coordinates(feats: Sequence[Mapping[str, Any]]) -> np.ndarray[Any, Any]:
-    """The events' (lon, lat) as an (n, 2) float64 array."""
-    coords = [f["geometry"]["coordinates"] for f in feats]
-    try:
-        xy = np.array(coords, dtype=np.float64)
-    except ValueError:  # ragged (some with an altitude)
-        xy = np.array([c[:2] for c in coords], dtype=np.float64)
-    return xy.reshape(-1, xy.shape[1] if xy.ndim == 2 else 2)[:, :2]
-
-
-def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> EventsPayload:
+def encode_events(
+    events: Iterable[Mapping[str, Any]], selected: str = "", table: EventTable | None = None
+) -> EventsPayload:
     """Event features (GeoJSON dicts) as a columnar payload, one entry per event.
 
     The drawing needs only `c` (order, day, lat, lon, uncertainty in metres, and
@@ -217,51 +216,56 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
     the event to highlight ('' for none).
     """
     feats = events if isinstance(events, Sequence) else list(events)
-    props = [f["properties"] for f in feats]
+    t = table if table is not None else event_table(feats)
+    props, col, xy = t.props, t.col, t.xy
     n = len(props)
-    xy = _coordinates(feats)
-    table = _Table()
-    codes = table.codes
-    get = dict.get
+    strings = _Table()
+    codes = strings.codes
     # Strings that repeat (a place, a day's date, an actor) go into the table once;
     # the headings, quotes and event sources are nearly all different: those travel
     # as plain per-event strings, not looked up at all.
     cols: dict[str, Any] = {
-        "when": codes(_worded(props, when_text, _WHEN_FIELDS)),
-        "place": codes(_worded(props, place_line, _PLACE_FIELDS)),
-        "pnote": codes([_text(get(p, "uncertainty_note") or "") for p in props]),
+        "when": codes(_worded(t, when_text, _WHEN_FIELDS)),
+        "place": codes(_worded(t, place_line, _PLACE_FIELDS)),
+        "pnote": codes(texts(col["uncertainty_note"])),
     }
-    location = [get(p, "location_source") or "" for p in props]
+    location = texts(col["location_source"])
     cols["loc"] = np.where(
-        np.fromiter(map(bool, location), dtype=bool, count=n), codes(list(map(_text, location))), -1
+        np.fromiter(map(bool, location), dtype=bool, count=n), codes(location), -1
     )
+    roles, actors = col["actor_roles"], col["actors"]
     offsets: dict[str, Any] = {}
     flat: dict[str, Any] = {}
     for name, rows in (
-        ("who", [get(p, "actor_roles") or get(p, "actors") or () for p in props]),
-        ("disc", [get(p, "discrepancies") or () for p in props]),
+        ("who", [_some(r) or _some(a) or () for r, a in zip(roles, actors, strict=True)]),
+        ("disc", [_some(v) or () for v in col["discrepancies"]]),
     ):
-        offsets[name], strings = _flat(rows)
-        flat[name] = codes(strings)
-    offsets["src"], sources = _flat([get(p, "sources") or () for p in props])
+        offsets[name], listed = _flat(rows)
+        flat[name] = codes(listed)
+    offsets["src"], sources = _flat([_some(v) or () for v in col["sources"]])
     # Link targets by the one rule (safe_url): a location source's once per distinct
     # string (`h`, over the table), an event source's as 1 (the text itself), 0 (no
     # link) or the target when it differs from the text (`sh`, beside `src`).
     located = np.unique(cols["loc"][cols["loc"] >= 0]).tolist()
-    hrefs = [-1] * len(table.strings)
-    for k, href in zip(located, safe_urls([table.strings[k] for k in located]), strict=True):
+    hrefs = [-1] * len(strings.strings)
+    for k, href in zip(located, safe_urls([strings.strings[k] for k in located]), strict=True):
         if href is not None:
-            hrefs[k] = table.add(href)
-    hrefs += [-1] * (len(table.strings) - len(hrefs))
+            hrefs[k] = strings.add(href)
+    hrefs += [-1] * (len(strings.strings) - len(hrefs))
     source_hrefs: list[int | str] = [
         (1 if href == text else href) if href is not None else 0
         for text, href in zip(sources, safe_urls(sources), strict=True)
     ]
+    complete = MISSING not in col["seq"] and MISSING not in col["title"]
     details: EventDetails = {
-        "s": table.strings,
+        "s": strings.strings,
         "c": cols,
-        "head": list(map(heading, props)),
-        "quote": [_text(get(p, "quote") or "") for p in props],
+        "head": (
+            list(map(heading_of, col["seq"], col["title"], map(_some, col["review"])))
+            if complete
+            else list(map(heading, props))
+        ),
+        "quote": texts(col["quote"]),
         "src": sources,
         "sh": source_hrefs,
         "o": offsets,
@@ -269,15 +273,14 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
         "h": hrefs,
         "ln": LOCATION_NOTE,
     }
-    places = [_text(get(p, "place_name") or "") for p in props]
     top = _Table()
     columns: EventColumns = {
-        "order": [p["seq"] for p in props],
-        "day": [p["day"] for p in props],
+        "order": list(col["seq"]) if MISSING not in col["seq"] else [p["seq"] for p in props],
+        "day": list(col["day"]) if MISSING not in col["day"] else [p["day"] for p in props],
         "lat": [],
         "lon": [],
-        "unc": _uncertainties(props),
-        "pl": top.codes(places).tolist(),
+        "unc": _uncertainties(t),
+        "pl": top.codes(texts(col["place_name"])).tolist(),
     }
     gl = uses_webgl(n)
     binary: dict[str, str] = {}
@@ -299,7 +302,11 @@ def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> Ev
         "point_px": POINT_RADIUS_PX,
         "coord_scale": COORD_SCALE,
         "sel": selected,
-        "ids": [_text(p["event_id"]) for p in props],
+        "ids": (
+            list(map(_text, col["event_id"]))
+            if MISSING not in col["event_id"]
+            else [_text(p["event_id"]) for p in props]
+        ),
         "c": columns,
         "s": top.strings,
         "d": details,
@@ -311,12 +318,12 @@ _WHEN_FIELDS = ("day", "date", "time", "time_label")
 _PLACE_FIELDS = ("place_name", "geo_precision", "uncertainty_m")
 
 
-def _uncertainties(props: list[Mapping[str, Any]]) -> list[int]:
+def _uncertainties(t: EventTable) -> list[int]:
     """`uncertainty_m` of every event, at once when each has its own whole radius."""
-    own = [p.get("uncertainty_m") for p in props]
+    own = t.col["uncertainty_m"]
     if all(type(v) is int for v in own):
         return np.maximum(np.array(own, dtype=np.int64), 0).tolist() if own else []
-    return [uncertainty_m(p) for p in props]
+    return [uncertainty_m(p) for p in t.props]
 
 
 def _b64(array: np.ndarray[Any, Any]) -> str:
@@ -400,9 +407,14 @@ class EventLayer(JsLayer):
     version: ClassVar[int] = VERSION
     payload_marks = (PAYLOAD_BEGIN, PAYLOAD_END)
 
-    def __init__(self, events: Sequence[Mapping[str, Any]], selected: str = "") -> None:
+    def __init__(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        selected: str = "",
+        table: EventTable | None = None,
+    ) -> None:
         with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
-            self.payload = encode_events(events, selected)
+            self.payload = encode_events(events, selected, table)
             text = payload_json(self.payload)
         super().__init__(text)
 

@@ -412,11 +412,12 @@ class EventLayer(JsLayer):
         events: Sequence[Mapping[str, Any]],
         selected: str = "",
         table: EventTable | None = None,
+        island: bool = False,
     ) -> None:
         with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
             self.payload = encode_events(events, selected, table)
             text = payload_json(self.payload)
-        super().__init__(text)
+        super().__init__(text, island)
 
 
 def extract_payload(html: str) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from mapapp.mapview.legend_layer import LegendLayer, LegendWords
 from mapapp.mapview.overlay_layer import OverlayLayer, layer_name
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
 from mapapp.mapview.playback_layer import add_playback
+from mapapp.mapview.route_layer import SHOWN_MAX as ROUTES_SHOWN_MAX
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import MAP_CSS
 from mapapp.presentation import escape
@@ -208,9 +209,11 @@ def _build_map(
     )
     LegendLayer(legend_days(f.events, table), legend).add_to(m)
 
-    def group(name: str, layer: RawMacro) -> None:
+    def group(name: str, layer: RawMacro, show: bool = True) -> None:
         """A group for one layer, listed in the control by `name` (text from the data)."""
-        feature_group = folium.FeatureGroup(name=f"mv_group_{len(control)}", control=False)
+        feature_group = folium.FeatureGroup(
+            name=f"mv_group_{len(control)}", control=False, show=show
+        )
         feature_group.add_to(m)
         layer.add_to(feature_group)
         control.append((name, feature_group, False))
@@ -220,10 +223,12 @@ def _build_map(
         group(words.partners, PartnerLayer(f.partners))
     if words.links and links is not None:
         group(words.links, LinkLayer(links))
-    group("Routes", RouteLayer(f.routes))
+    group("Routes", RouteLayer(f.routes), show=len(f.routes) <= ROUTES_SHOWN_MAX)
     if words.hq:
         group(words.hq, HqLayer(f.hqs))
-    group("Events", EventLayer(f.events, selected, table))
+    # A standalone page of many events keeps them in a data block (see JsLayer).
+    island = assets == "inline" and uses_webgl(len(f.events))
+    group("Events", EventLayer(f.events, selected, table, island))
     timezone = (collection.get(METADATA_MEMBER) or {}).get("timezone")
     add_playback(m, f.events, timezone, table)
     for overlay in overlays:  # uploaded foreign collections

@@ -4,7 +4,7 @@
 
    mvLib.glPoints(map, D, opts) draws every event of D (D.c already decoded into
    typed arrays) as one WebGL point layer under the map's Leaflet panes and returns
-   {filter(mask), shown(i), latLng(i), show(on), drawn()}. A click on a point calls
+   {filter(mask), shown(i), latLng(i), show(on), drawn(), spots()}. A click on a point calls
    opts.click(i) with the event's index; events hidden by the filter take no clicks.
 
    glify builds its vertices and its click look-up from one JS array and one object
@@ -63,6 +63,30 @@ mvLib.glPoints = function (map, D, opts) {
 
   function shown(k) { return !hidden || !hidden[k]; }
 
+  /* Events at one spot (one place, many visits) are stacked: only the top one (the
+     last drawn) shows, so only it is given a size in the vertex buffer; the others
+     would cost software WebGL their whole fill for nothing (a million events at a
+     few hundred places). spotOf[k] numbers each distinct position. */
+  var spotOf = new Int32Array(n), spots = 0, byLat = new Map();
+  var latBits = new Uint32Array(C.lat.buffer, C.lat.byteOffset, n);
+  var lonBits = new Uint32Array(C.lon.buffer, C.lon.byteOffset, n);
+  for (i = 0; i < n; i++) {
+    var row = byLat.get(latBits[i]);
+    if (!row) { row = new Map(); byLat.set(latBits[i], row); }
+    var spot = row.get(lonBits[i]);
+    if (spot === undefined) { spot = spots++; row.set(lonBits[i], spot); }
+    spotOf[i] = spot;
+  }
+  byLat = null;
+  var topOf = new Int32Array(spots);
+  /* The top shown event of each spot, after the filter changed. */
+  function stack() {
+    topOf.fill(-1);
+    for (var k = 0; k < n; k++) { if (shown(k)) { topOf[spotOf[k]] = k; } }
+  }
+  function onTop(k) { return topOf[spotOf[k]] === k; }
+  stack();
+
   /* The nearest shown event within `radius` zoom-0 pixels of (x, y); of events at
      one spot, the last drawn (on top). -1 for none. */
   function nearest(x, y, radius) {
@@ -102,7 +126,7 @@ mvLib.glPoints = function (map, D, opts) {
   points.resetVertices = function () {
     var v = new Float32Array(n * STRIDE), centre = this.mapCenterPixels;
     for (var k = 0, o = 0; k < n; k++, o += STRIDE) {
-      var rgb = color(C.day[k]), on = shown(k);
+      var rgb = color(C.day[k]), on = onTop(k);
       v[o] = px[k] - centre.x; v[o + 1] = py[k] - centre.y;
       v[o + 2] = rgb[0]; v[o + 3] = rgb[1]; v[o + 4] = rgb[2];
       v[ALPHA + o] = on ? opacity : 0; v[SIZE + o] = on ? size : 0;
@@ -134,15 +158,17 @@ mvLib.glPoints = function (map, D, opts) {
   /* The playback's time filter: alpha and size 0 in the vertex buffer for hidden
      events, one upload and one redraw; no per-event objects are touched. */
   function filter(mask) {
+    if (!mask && !hidden) { return; }  /* every event shown already */
     if (mask) {
       hidden = hidden || new Uint8Array(n);
       for (var j = 0; j < n; j++) { hidden[j] = mask[j] ? 0 : 1; }
     } else {
       hidden = null;
     }
+    stack();
     var v = points.typedVertices, gl = points.gl;
     for (var k = 0; k < n; k++) {
-      var on = shown(k);
+      var on = onTop(k);
       v[k * STRIDE + ALPHA] = on ? opacity : 0;
       v[k * STRIDE + SIZE] = on ? size : 0;
     }
@@ -160,6 +186,7 @@ mvLib.glPoints = function (map, D, opts) {
     filter: filter, shown: shown, show: show,
     latLng: function (k) { return L.latLng(C.lat[k], C.lon[k]); },
     drawn: function () { return drawnCount; },
+    spots: function () { return spots; },
     glify: points
   };
 };

@@ -43,6 +43,16 @@ var mvLib = (function (existing) {
     return layer.draw.apply(null, Array.prototype.slice.call(arguments, 1));
   };
 
+  /* A payload kept in a data block (<script type="application/json" id=...>),
+     between the two comment markers the tools find it by: parsed as JSON, never
+     compiled as script (mapapp/mapview/elements.py, JsLayer). */
+  lib.island = function (id) {
+    var node = document.getElementById(id), text = node ? node.textContent : "";
+    var payload = JSON.parse(text.slice(text.indexOf("*/") + 2, text.lastIndexOf("/*")));
+    if (node) { node.textContent = ""; }  /* the text is read: free it */
+    return payload;
+  };
+
   /* HTML-escaped text, for the few Leaflet APIs that take a string of HTML. */
   lib.esc = function (text) {
     return String(text).replace(/[&<>"']/g, function (ch) { return ESC[ch]; });

@@ -452,8 +452,8 @@ def event_details(payload: Mapping[str, Any], index: int) -> dict[str, Any]:
         out[name] = strings[cols[name][index]]
     out["head"] = d["head"][index]
     out["quote"] = d["quote"][index]
-    out["who"] = [strings[k] for k in listed("who")]
-    out["disc"] = [strings[k] for k in listed("disc")]
+    for name in _DETAIL_LISTS:
+        out[name] = [strings[k] for k in listed(name)]
     start, end = d["o"]["src"][index], d["o"]["src"][index + 1]
     src = d["src"][start:end]
     href = [text if h == 1 else h or "" for text, h in zip(src, d["sh"][start:end], strict=True)]

@@ -182,7 +182,10 @@ class JsLayer(RawMacro):
     version, draw)`), which reads payloads of one `version`: the payload's `v`
     must match, or the page shows a notice instead of drawing garbage. The payload
     is JSON already made inert (`inert_json`, or the layer's own encoder);
-    `payload_marks` surround it in the page so tests and tools can find it. Text
+    `payload_marks` surround it in the page so tests and tools can find it.
+    With `island`, the payload sits in a `<script type="application/json">` data
+    block the call reads (`mvLib.island`): a script literal of 100 MB takes V8
+    seconds to compile, a data block is only parsed as JSON. Text
     from the data travels only here: never in a Jinja template, never in an HTML
     string Leaflet inserts.
     """
@@ -192,10 +195,24 @@ class JsLayer(RawMacro):
     version: ClassVar[int]
     payload_marks: ClassVar[tuple[str, str]]
 
-    def __init__(self, payload_text: str) -> None:
+    def __init__(self, payload_text: str, island: bool = False) -> None:
         super().__init__()
         self._name = type(self).__name__
         self.payload_text = payload_text
+        self.island = island
+
+    def island_id(self) -> str:
+        return f"mv-data-{self.get_name()}"
+
+    def html_text(self) -> str:
+        """With `island`, the payload as an inert data block in the body (see script_js)."""
+        if not self.island:
+            return ""
+        begin, end = self.payload_marks
+        return (
+            f'<script type="application/json" id="{self.island_id()}">'
+            f"{begin}{self.payload_text}{end}</script>\n"
+        )
 
     def more_args(self) -> list[str]:
         """JS expressions passed after the payload (names of other layers)."""
@@ -206,7 +223,12 @@ class JsLayer(RawMacro):
         # element before it asks for the script.
         begin, end = self.payload_marks
         more = "".join(f", {arg}" for arg in self.more_args())
+        payload = (
+            f'mvLib.island("{self.island_id()}")'
+            if self.island
+            else f"{begin}{self.payload_text}{end}"
+        )
         return (
             f'mvLib.draw("{self.js_function}", {self.parent_name()}, '
-            f"{find_map(self).get_name()}, {begin}{self.payload_text}{end}{more});\n"
+            f"{find_map(self).get_name()}, {payload}{more});\n"
         )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any, ClassVar, TypedDict
 
 import numpy as np
@@ -21,10 +22,19 @@ import orjson
 
 from mapapp.gc_pause import gc_paused
 from mapapp.mapview.elements import JsLayer
+from mapapp.mapview.event_table import MISSING, EventTable, event_table, texts
 from mapapp.mapview.style import POINT_RADIUS_PX
 from mapapp.presentation import escape
 from mapapp.presentation.palette import DAY_PALETTE
-from mapapp.presentation.wording import event_columns, uncertainty_m
+from mapapp.presentation.wording import (
+    LOCATION_NOTE,
+    heading,
+    heading_of,
+    place_line,
+    safe_urls,
+    uncertainty_m,
+    when_text,
+)
 
 #: Up to this many events, each carries its visit-order number on the map.
 LABEL_MAX = 200
@@ -52,13 +62,15 @@ ZLIB_LEVEL = 6
 ZLIB_FAST_LEVEL = 2
 ZLIB_FAST_ABOVE = 12_000_000
 
-#: Popup columns holding one string per event, and those holding a list of strings.
-_DETAIL_STRINGS = ("head", "when", "place", "pnote", "quote")
-_DETAIL_LISTS = ("who", "src", "href", "srcn", "disc")
+#: Popup columns holding one string index per event (`loc`: -1 for none).
+_DETAIL_STRINGS = ("when", "place", "pnote", "loc")
+#: Popup columns holding a list of strings per event, as offsets into one flat
+#: array of string indices (`d.o[name]`, n + 1 long, and `d.x[name]`).
+_DETAIL_LISTS = ("who", "disc")
 
 
-#: The payload version js/events.js reads (`mvLib.layer("eventLayer", 4, ...)`).
-VERSION = 4
+#: The payload version js/events.js reads (`mvLib.layer("eventLayer", 5, ...)`).
+VERSION = 5
 
 #: The binary columns of a WebGL payload (`b`): little-endian, base64.
 _BINARY_INT = ("order", "day", "unc", "pl")
@@ -82,11 +94,18 @@ class EventColumns(TypedDict):
 
 
 class EventDetails(TypedDict):
-    """Popup and tooltip text, dictionary encoded (see `encode_events`)."""
+    """Popup and tooltip text (see `encode_events`)."""
 
     s: list[str]
-    l: list[list[int]]  # noqa: E741 - the payload's short key
-    c: dict[str, list[int]]
+    c: dict[str, Any]
+    head: list[str]
+    quote: list[str]
+    src: list[str]
+    sh: list[int | str]
+    o: dict[str, Any]
+    x: dict[str, Any]
+    h: list[int]
+    ln: str
 
 
 class EventsPayload(TypedDict):
@@ -113,94 +132,209 @@ class EventsPayload(TypedDict):
     d: EventDetails
 
 
-def encode_events(events: Iterable[Mapping[str, Any]], selected: str = "") -> EventsPayload:
+class _Table:
+    """A string table in first-seen order; columns of strings become index arrays."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.strings: list[str] = []
+
+    def codes(self, column: list[str]) -> np.ndarray[Any, Any]:
+        table, strings = self.index, self.strings
+        for value in dict.fromkeys(column):  # C-speed distinct values, in order
+            if value not in table:
+                table[value] = len(strings)
+                strings.append(value)
+        return np.fromiter(map(table.__getitem__, column), dtype=np.int64, count=len(column))
+
+    def add(self, value: str) -> int:
+        """The index of one string, added if new."""
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.strings)
+            self.strings.append(value)
+        return found
+
+    def unique(self, column: list[str]) -> np.ndarray[Any, Any]:
+        """Codes of strings known to differ from each other (the headings: "N. title"),
+        appended without a look-up; one equal to an earlier string is stored twice."""
+        start = len(self.strings)
+        self.strings += column
+        return np.arange(start, len(self.strings), dtype=np.int64)
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else str(value)
+
+
+def _flat(rows: list[Any]) -> tuple[np.ndarray[Any, Any], list[str]]:
+    """Offsets (n + 1) and the flattened strings of per-event lists."""
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=offsets[1:])
+    return offsets, list(map(_text, chain.from_iterable(rows)))
+
+
+_MISSING = object()
+
+
+def _some(value: Any) -> Any:
+    """None for a missing field, else the value."""
+    return None if value is MISSING else value
+
+
+def _worded(
+    t: EventTable, fn: Callable[[Mapping[str, Any]], str], keys: tuple[str, ...]
+) -> list[str]:
+    """`fn(p)` for every event, worded once per distinct value of the fields it reads."""
+    rows = list(zip(*[t.col[k] for k in keys], strict=True))
+    try:
+        distinct: dict[tuple[Any, ...], Any] = dict.fromkeys(rows)
+    except TypeError:  # an unhashable value (data that skipped the store's checks)
+        return [fn(p) for p in t.props]
+    for row in distinct:
+        distinct[row] = fn({k: v for k, v in zip(keys, row, strict=True) if v is not MISSING})
+    return list(map(distinct.__getitem__, rows))
+
+
+def encode_events(
+    events: Iterable[Mapping[str, Any]], selected: str = "", table: EventTable | None = None
+) -> EventsPayload:
     """Event features (GeoJSON dicts) as a columnar payload, one entry per event.
 
     The drawing needs only `c` (order, day, lat, lon, uncertainty in metres, and
     the place name as an index into `s`) and `ids`. Everything a popup or tooltip
-    shows sits in `d` (the heading "N. title" too: unique per event, it is left
-    to the compression), dictionary encoded: `d.s` is its string table, `d.l` a
-    table of string-index lists, `d.c` the per-event indices into them.
-    `selected` is the id of the event to highlight ('' for none).
+    shows sits in `d`: strings that repeat in the string table `d.s`, with
+    per-event indices `d.c` (when, place, pnote; `loc`, the location source, -1
+    for none) and, for lists (actors `who`, discrepancies `disc`), offsets
+    `d.o[name]` (n + 1) into flat index arrays `d.x[name]`; strings that rarely
+    repeat as plain per-event text: `d.head` ("N. title"), `d.quote`, and the
+    event sources flat in `d.src` (offsets `d.o.src`), each with its link target
+    in `d.sh` (1: the text itself, 0: no link, or the target). `d.h[k]` is the
+    link target of table string k (an index, -1: none), `d.ln` the note after a
+    location source. Every string is worded by `mapapp.presentation.wording`, once
+    per distinct input where it depends on a few fields. `selected` is the id of
+    the event to highlight ('' for none).
     """
     feats = events if isinstance(events, Sequence) else list(events)
-    props = [f["properties"] for f in feats]
-    coords = [f["geometry"]["coordinates"] for f in feats]
-    words = event_columns(props)
-    # Column by column, so that like strings sit together and compress well; each
-    # table grows in first-seen order (a dict keeps it), then maps a column at once.
-    strings: dict[str, int] = {}
-    lists: dict[tuple[str, ...], int] = {}
-
-    def indices(table: dict[Any, int], column: list[Any]) -> list[int]:
-        for value in dict.fromkeys(column):
-            if value not in table:
-                table[value] = len(table)
-        return list(map(table.__getitem__, column))
-
-    texts = (words.heading, words.when, words.place, words.place_note, words.quote)
-    cols = {name: indices(strings, col) for name, col in zip(_DETAIL_STRINGS, texts, strict=True)}
-    links = words.sources
-    rows = (
-        words.actors,
-        [tuple([src.text for src in row]) for row in links],
-        [tuple([src.href or "" for src in row]) for row in links],
-        [tuple([src.note for src in row]) for row in links],
-        words.discrepancies,
+    t = table if table is not None else event_table(feats)
+    props, col, xy = t.props, t.col, t.xy
+    n = len(props)
+    strings = _Table()
+    codes = strings.codes
+    # Strings that repeat (a place, a day's date, an actor) go into the table once;
+    # the headings, quotes and event sources are nearly all different: those travel
+    # as plain per-event strings, not looked up at all.
+    cols: dict[str, Any] = {
+        "when": codes(_worded(t, when_text, _WHEN_FIELDS)),
+        "place": codes(_worded(t, place_line, _PLACE_FIELDS)),
+        "pnote": codes(texts(col["uncertainty_note"])),
+    }
+    location = texts(col["location_source"])
+    cols["loc"] = np.where(
+        np.fromiter(map(bool, location), dtype=bool, count=n), codes(location), -1
     )
-    cols |= {name: indices(lists, row) for name, row in zip(_DETAIL_LISTS, rows, strict=True)}
-    for row in lists:
-        for text in row:
-            if text not in strings:
-                strings[text] = len(strings)
-    string_index = strings.__getitem__
-    list_rows = [list(map(string_index, row)) for row in lists]
-    top: dict[str, int] = {}
+    roles, actors = col["actor_roles"], col["actors"]
+    offsets: dict[str, Any] = {}
+    flat: dict[str, Any] = {}
+    for name, rows in (
+        ("who", [_some(r) or _some(a) or () for r, a in zip(roles, actors, strict=True)]),
+        ("disc", [_some(v) or () for v in col["discrepancies"]]),
+    ):
+        offsets[name], listed = _flat(rows)
+        flat[name] = codes(listed)
+    offsets["src"], sources = _flat([_some(v) or () for v in col["sources"]])
+    # Link targets by the one rule (safe_url): a location source's once per distinct
+    # string (`h`, over the table), an event source's as 1 (the text itself), 0 (no
+    # link) or the target when it differs from the text (`sh`, beside `src`).
+    located = np.unique(cols["loc"][cols["loc"] >= 0]).tolist()
+    hrefs = [-1] * len(strings.strings)
+    for k, href in zip(located, safe_urls([strings.strings[k] for k in located]), strict=True):
+        if href is not None:
+            hrefs[k] = strings.add(href)
+    hrefs += [-1] * (len(strings.strings) - len(hrefs))
+    source_hrefs: list[int | str] = [
+        (1 if href == text else href) if href is not None else 0
+        for text, href in zip(sources, safe_urls(sources), strict=True)
+    ]
+    complete = MISSING not in col["seq"] and MISSING not in col["title"]
+    details: EventDetails = {
+        "s": strings.strings,
+        "c": cols,
+        "head": (
+            list(map(heading_of, col["seq"], col["title"], map(_some, col["review"])))
+            if complete
+            else list(map(heading, props))
+        ),
+        "quote": texts(col["quote"]),
+        "src": sources,
+        "sh": source_hrefs,
+        "o": offsets,
+        "x": flat,
+        "h": hrefs,
+        "ln": LOCATION_NOTE,
+    }
+    top = _Table()
     columns: EventColumns = {
-        "order": [p["seq"] for p in props],
-        "day": [p["day"] for p in props],
+        "order": list(col["seq"]) if MISSING not in col["seq"] else [p["seq"] for p in props],
+        "day": list(col["day"]) if MISSING not in col["day"] else [p["day"] for p in props],
         "lat": [],
         "lon": [],
-        "unc": [uncertainty_m(p) for p in props],
-        "pl": indices(top, [str(p.get("place_name") or "") for p in props]),
+        "unc": _uncertainties(t),
+        "pl": top.codes(texts(col["place_name"])).tolist(),
     }
-    gl = uses_webgl(len(feats))
+    gl = uses_webgl(n)
     binary: dict[str, str] = {}
     if gl:
-        binary = _binary_columns(columns, coords)
+        binary = _binary_columns(columns, xy)
         for name in _BINARY_INT:
             columns[name] = []  # type: ignore[literal-required]
     else:
         # Integers in units of 1e-5 degree (~1 m): shorter than floats, faster to write.
-        columns["lat"] = [round(c[1] * COORD_SCALE) for c in coords]
-        columns["lon"] = [round(c[0] * COORD_SCALE) for c in coords]
+        columns["lat"] = np.round(xy[:, 1] * COORD_SCALE).astype(np.int64).tolist()
+        columns["lon"] = np.round(xy[:, 0] * COORD_SCALE).astype(np.int64).tolist()
     return {
         "v": VERSION,
         "gl": gl,
         "b": binary,
-        "n": len(feats),
+        "n": n,
         "label_max": LABEL_MAX,
         "palette": list(DAY_PALETTE),
         "point_px": POINT_RADIUS_PX,
         "coord_scale": COORD_SCALE,
         "sel": selected,
-        "ids": [p["event_id"] for p in props],
+        "ids": (
+            list(map(_text, col["event_id"]))
+            if MISSING not in col["event_id"]
+            else [_text(p["event_id"]) for p in props]
+        ),
         "c": columns,
-        "s": list(top),
-        "d": {"s": list(strings), "l": list_rows, "c": cols},
+        "s": top.strings,
+        "d": details,
     }
+
+
+#: The fields `when_text` and `place_line` read (their words are memoised on them).
+_WHEN_FIELDS = ("day", "date", "time", "time_label")
+_PLACE_FIELDS = ("place_name", "geo_precision", "uncertainty_m")
+
+
+def _uncertainties(t: EventTable) -> list[int]:
+    """`uncertainty_m` of every event, at once when each has its own whole radius."""
+    own = t.col["uncertainty_m"]
+    if all(type(v) is int for v in own):
+        return np.maximum(np.array(own, dtype=np.int64), 0).tolist() if own else []
+    return [uncertainty_m(p) for p in t.props]
 
 
 def _b64(array: np.ndarray[Any, Any]) -> str:
     return base64.b64encode(array.tobytes()).decode("ascii")
 
 
-def _binary_columns(columns: EventColumns, coords: Sequence[Sequence[float]]) -> dict[str, str]:
+def _binary_columns(columns: EventColumns, xy: np.ndarray[Any, Any]) -> dict[str, str]:
     """The WebGL payload's columns: int32 and float32 (about 1 m at 180 degrees)."""
-    xy = np.array([c[:2] for c in coords], dtype="<f4").reshape(-1, 2)
     out = {name: _b64(np.array(columns[name], dtype="<i4")) for name in _BINARY_INT}  # type: ignore[literal-required]
-    out["lat"] = _b64(np.ascontiguousarray(xy[:, 1]))
-    out["lon"] = _b64(np.ascontiguousarray(xy[:, 0]))
+    out["lat"] = _b64(np.ascontiguousarray(xy[:, 1], dtype="<f4"))
+    out["lon"] = _b64(np.ascontiguousarray(xy[:, 0], dtype="<f4"))
     return out
 
 
@@ -211,24 +345,31 @@ def decode_binary(payload: dict[str, Any]) -> None:
         payload["c"][name] = np.frombuffer(base64.b64decode(text), dtype=dtype).tolist()
 
 
-#: Payload fields that hold only strings (every brace in them is data).
-_TEXT_FIELDS = frozenset({"s", "ids", "palette", "sel"})
-#: Nested objects, encoded field by field like the top level.
-_OBJECT_FIELDS = frozenset({"d"})
+def _dumps(value: Any) -> str:
+    """Compact JSON (orjson; json for what it refuses, such as a lone surrogate)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), default=lambda a: a.tolist()
+        )
+
+
+def _inert(text: str) -> str:
+    """JSON text of a string, a number or a flat list, its braces as \\u escapes."""
+    if "{" in text or "}" in text:
+        text = text.replace("{", "\\u007b").replace("}", "\\u007d")
+    return text
 
 
 def object_json(obj: Mapping[str, Any]) -> str:
-    """JSON of a payload object; braces inside its string fields become \\u escapes."""
-    dump = json.dumps
+    """JSON of a payload object; braces inside its strings become \\u escapes (every
+    value but a nested object is a string, a number or a flat list of them, so
+    each brace in its JSON is inside a string)."""
     parts = []
     for key, value in obj.items():
-        if key in _OBJECT_FIELDS:
-            text = object_json(value)
-        else:
-            text = dump(value, ensure_ascii=False, separators=(",", ":"))
-            if key in _TEXT_FIELDS:
-                text = text.replace("{", "\\u007b").replace("}", "\\u007d")
-        parts.append(f"{dump(key)}:{text}")
+        text = object_json(value) if isinstance(value, Mapping) else _inert(_dumps(value))
+        parts.append(f"{_inert(_dumps(key))}:{text}")
     return "{" + ",".join(parts) + "}"
 
 
@@ -246,7 +387,7 @@ def payload_json(payload: Mapping[str, Any], *, compress: bool | None = None) ->
     """
     details = payload["d"]
     # orjson: UTF-8, several times faster than json.dumps; JSON.parse reads it the same.
-    raw = orjson.dumps(details)
+    raw = _dumps(details).encode("utf-8")
     if compress is None:
         compress = len(raw) >= COMPRESS_MIN_BYTES
     head = escape.script(object_json({k: v for k, v in payload.items() if k != "d"}))
@@ -266,11 +407,17 @@ class EventLayer(JsLayer):
     version: ClassVar[int] = VERSION
     payload_marks = (PAYLOAD_BEGIN, PAYLOAD_END)
 
-    def __init__(self, events: Sequence[Mapping[str, Any]], selected: str = "") -> None:
+    def __init__(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        selected: str = "",
+        table: EventTable | None = None,
+        island: bool = False,
+    ) -> None:
         with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
-            self.payload = encode_events(events, selected)
+            self.payload = encode_events(events, selected, table)
             text = payload_json(self.payload)
-        super().__init__(text)
+        super().__init__(text, island)
 
 
 def extract_payload(html: str) -> dict[str, Any]:
@@ -288,7 +435,12 @@ def extract_payload(html: str) -> dict[str, Any]:
 def event_details(payload: Mapping[str, Any], index: int) -> dict[str, Any]:
     """Event `index` decoded back to what its popup shows (for tests and tools)."""
     d = payload["d"]
-    strings, lists, cols = d["s"], d["l"], d["c"]
+    strings, cols = d["s"], d["c"]
+
+    def listed(name: str) -> list[int]:
+        start, end = d["o"][name][index], d["o"][name][index + 1]
+        return list(d["x"][name][start:end])
+
     out: dict[str, Any] = {
         "event_id": payload["ids"][index],
         "order": payload["c"]["order"][index],
@@ -296,8 +448,20 @@ def event_details(payload: Mapping[str, Any], index: int) -> dict[str, Any]:
         "place_name": payload["s"][payload["c"]["pl"][index]],
         "uncertainty_m": payload["c"]["unc"][index],
     }
-    for name in _DETAIL_STRINGS:
+    for name in _DETAIL_STRINGS[:-1]:
         out[name] = strings[cols[name][index]]
+    out["head"] = d["head"][index]
+    out["quote"] = d["quote"][index]
     for name in _DETAIL_LISTS:
-        out[name] = [strings[k] for k in lists[cols[name][index]]]
+        out[name] = [strings[k] for k in listed(name)]
+    start, end = d["o"]["src"][index], d["o"]["src"][index + 1]
+    src = d["src"][start:end]
+    href = [text if h == 1 else h or "" for text, h in zip(src, d["sh"][start:end], strict=True)]
+    notes = [""] * len(src)
+    loc = cols["loc"][index]
+    if loc >= 0:
+        src.append(strings[loc])
+        href.append(strings[d["h"][loc]] if d["h"][loc] >= 0 else "")
+        notes.append(d["ln"])
+    out["src"], out["href"], out["srcn"] = src, href, notes
     return out

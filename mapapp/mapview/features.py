@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
+
+from mapapp.mapview.event_table import MISSING, EventTable, coordinates, texts
 
 ViewMode = Literal["selection", "region"]
 
@@ -83,7 +86,10 @@ def view_bounds(collection: Mapping[str, Any], view: ViewMode) -> Bounds | None:
     return bounds_of_view(split_features(collection), view)
 
 
-def bounds_of_view(f: Features, view: ViewMode) -> Bounds | None:
+def bounds_of_view(
+    f: Features, view: ViewMode, event_xy: np.ndarray[Any, Any] | None = None
+) -> Bounds | None:
+    """`view_bounds` of split features; `event_xy` the events' (lon, lat) if known."""
     if view not in ("selection", "region"):
         raise ValueError(f"view must be 'selection' or 'region', not {view!r}")
     region = [*map(_capital, f.partners), *map(_point_latlon, f.hqs)]
@@ -91,10 +97,13 @@ def bounds_of_view(f: Features, view: ViewMode) -> Bounds | None:
     lons = [p[1] for p in region]
     if view == "region":
         return _bounds_of(lats, lons)
-    coords = [e["geometry"]["coordinates"] for e in f.events]
-    coords += [c for r in f.routes for c in r["geometry"]["coordinates"]]
-    if coords:
-        return _bounds_of([c[1] for c in coords], [c[0] for c in coords])
+    xy = coordinates(f.events) if event_xy is None else event_xy
+    route = [c[:2] for r in f.routes for c in r["geometry"]["coordinates"]]
+    if route:
+        xy = np.concatenate([xy, np.array(route, dtype=np.float64).reshape(-1, 2)])
+    if len(xy):
+        (west, south), (east, north) = xy.min(axis=0).tolist(), xy.max(axis=0).tolist()
+        return _bounds_of([south, north], [west, east])
     for partner in f.partners:
         west, south, east, north = shape(partner["geometry"]).bounds
         lats += [south, north]
@@ -117,11 +126,13 @@ def _names(features: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(f["properties"].get("name") or "") for f in features]
 
 
-def _home_partner(f: Features) -> Mapping[str, Any] | None:
+def _home_partner(
+    f: Features, event_xy: np.ndarray[Any, Any] | None = None
+) -> Mapping[str, Any] | None:
     """The partner whose outline holds most of the events: where the links start."""
     if not f.partners or not f.events:
         return None
-    points = shapely.points([e["geometry"]["coordinates"][:2] for e in f.events])
+    points = shapely.points(coordinates(f.events) if event_xy is None else event_xy)
     outlines = [shape(p["geometry"]) for p in f.partners]
     shapely.prepare(outlines)  # an indexed outline: 100,000 points in milliseconds
     counts = [int(shapely.contains(outline, points).sum()) for outline in outlines]
@@ -129,10 +140,11 @@ def _home_partner(f: Features) -> Mapping[str, Any] | None:
     return f.partners[best] if counts[best] else None
 
 
-def map_words(f: Features) -> MapWords:
-    """Layer, view and legend names for these features."""
+def map_words(f: Features, event_xy: np.ndarray[Any, Any] | None = None) -> MapWords:
+    """Layer, view and legend names for these features (`event_xy`: the events'
+    (lon, lat), if known)."""
     partners, hqs = _names(f.partners), _names(f.hqs)
-    home = _home_partner(f)
+    home = _home_partner(f, event_xy)
     origin = str(home["properties"].get("capital") or "") if home else ""
     region = ", ".join([*partners, *hqs])
     return MapWords(
@@ -149,8 +161,15 @@ def region_label(collection: Mapping[str, Any]) -> str:
     return map_words(split_features(collection)).region
 
 
-def legend_days(events: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+def legend_days(
+    events: Sequence[Mapping[str, Any]], table: EventTable | None = None
+) -> dict[int, str]:
+    """Each day's date, by day number."""
     days: dict[int, str] = {}
+    if table is not None and MISSING not in table.col["day"]:
+        for day, date in zip(table.col["day"], texts(table.col["date"]), strict=True):
+            days.setdefault(int(day), date)
+        return days
     for event in events:
         p = event["properties"]
         days.setdefault(int(p["day"]), str(p.get("date") or ""))

@@ -18,7 +18,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, TypedDict
 
+import numpy as np
+import orjson
+
 from mapapp.mapview.elements import HeadHtml, JsLayer
+from mapapp.mapview.event_table import MISSING, EventTable, event_table
 from mapapp.presentation import escape
 from mapapp.store.times import wall_clock_bounds as span
 
@@ -80,38 +84,29 @@ PLAYBACK_CSS = """
 """
 
 
-def _visit_order(events: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Event indices in visit order (`seq`)."""
-    seqs = [e["properties"]["seq"] for e in events]
-    return sorted(range(len(events)), key=seqs.__getitem__)
-
-
-def _route_vertices(events: Sequence[Mapping[str, Any]], order: Sequence[int]) -> list[int]:
-    """Each event's vertex in its day's route (as mapapp.store.routes builds it:
-    consecutive stops at one spot share a vertex); -1 for a day with no route."""
-    vertex = [-1] * len(events)
-    by_day: dict[int, list[int]] = {}
-    for i in order:
-        by_day.setdefault(int(events[i]["properties"]["day"]), []).append(i)
-    for stops in by_day.values():
-        last: Any = None
-        count = 0
-        for i in stops:
-            position = events[i]["geometry"]["coordinates"]
-            if position != last:
-                count += 1
-                last = position
-            vertex[i] = count - 1
-        if count < 2:
-            for i in stops:
-                vertex[i] = -1
-    return vertex
+def _spans(t: EventTable) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Every event's naive local start and end (datetime64, seconds): the stored
+    `start_local`/`end_local` read back (their first 19 characters are the wall clock
+    `wall_clock_bounds` computes), all at once when every one reads; else one by one,
+    computed for an event whose data has none (it skipped the store)."""
+    starts, ends = t.col["start_local"], t.col["end_local"]
+    if all(type(v) is str and len(v) >= 19 and v[10] == "T" for v in (*starts, *ends)):
+        try:
+            return (
+                np.array([v[:19] for v in starts], dtype="datetime64[s]"),
+                np.array([v[:19] for v in ends], dtype="datetime64[s]"),
+            )
+        except ValueError:
+            pass
+    spans = [_wall_clock(p) for p in t.props]
+    return (
+        np.array([start for start, _ in spans], dtype="datetime64[s]"),
+        np.array([end for _, end in spans], dtype="datetime64[s]"),
+    )
 
 
 def _wall_clock(props: Mapping[str, Any]) -> tuple[datetime, datetime]:
-    """An event's naive local start and end: the stored `start_local`/`end_local`
-    read back (their first 19 characters are the wall clock `wall_clock_bounds`
-    computes), or computed when the data has none (it skipped the store)."""
+    """An event's naive local start and end, read back or computed (see `_spans`)."""
     start, end = props.get("start_local"), props.get("end_local")
     if isinstance(start, str) and isinstance(end, str):
         try:
@@ -121,45 +116,80 @@ def _wall_clock(props: Mapping[str, Any]) -> tuple[datetime, datetime]:
     return span(props)
 
 
-def encode_playback(events: Sequence[Mapping[str, Any]], timezone: str | None) -> PlaybackPayload:
+def _route_vertices(t: EventTable, order: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Each event's vertex in its day's route (as mapapp.store.routes builds it:
+    consecutive stops at one spot share a vertex); -1 for a day with no route."""
+    n = len(order)
+    vertex = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return vertex
+    days = np.array([int(d) for d in t.col["day"]], dtype=np.int64)
+    stops = order[np.argsort(days[order], kind="stable")]  # by day, in visit order
+    day, xy = days[stops], t.xy[stops]
+    first = np.ones(n, dtype=bool)
+    first[1:] = day[1:] != day[:-1]
+    moved = first.copy()
+    moved[1:] |= np.any(xy[1:] != xy[:-1], axis=1)
+    count = np.cumsum(moved)
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    local = count - count[starts][group]  # the vertex within its day
+    size = np.maximum.reduceat(local, starts) + 1  # vertices of each day's route
+    vertex[stops] = np.where(size[group] >= 2, local, -1)
+    return vertex
+
+
+def encode_playback(
+    events: Sequence[Mapping[str, Any]], timezone: str | None, table: EventTable | None = None
+) -> PlaybackPayload:
     """Appearance and end minutes, time precision and route vertex, per event,
     in the event layer's order (the same list, so index i is the same event)."""
-    spans = [_wall_clock(e["properties"]) for e in events]
-    t0 = (
-        min(start for start, _ in spans).replace(hour=0, minute=0)
-        if spans
-        else datetime(2000, 1, 1)
-    )
+    t = table if table is not None else event_table(events)
+    n = len(t)
+    starts, ends = _spans(t)
+    if n:
+        first = starts.min()
+        day_start = first.astype("datetime64[D]").astype("datetime64[s]")
+        t0 = first - ((first - day_start).astype(np.int64) // 60 * 60)  # hour, minute: 0
+    else:
+        t0 = np.datetime64("2000-01-01T00:00:00", "s")
 
-    def minutes(moment: datetime) -> int:
-        return int((moment - t0).total_seconds() // 60)
+    def minutes(moments: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        out: np.ndarray[Any, Any] = (moments - t0).astype(np.int64) // 60
+        return out
 
-    appear = [0] * len(events)
-    previous = -1
-    order = _visit_order(events)
-    for i in order:
-        appear[i] = max(minutes(spans[i][0]), previous + 1)
-        previous = appear[i]
-    kinds = []
-    for e, (start, end) in zip(events, spans, strict=True):
-        p = e["properties"]
-        kinds.append(EXACT if p.get("time") else DAY_ONLY if end - start >= _DAY else PART_OF_DAY)
+    # In visit order, each event appears at its start or one minute after the one
+    # before it: appear[j] = max(start[j], appear[j - 1] + 1), the first at least 0.
+    seqs = np.array(t.col["seq"] if MISSING not in t.col["seq"] else [p["seq"] for p in t.props])
+    order = np.argsort(seqs, kind="stable")
+    steps = np.arange(n, dtype=np.int64)
+    shifted = minutes(starts)[order] - steps
+    if n:
+        shifted[0] = max(shifted[0], 0)
+    appear = np.empty(n, dtype=np.int64)
+    appear[order] = np.maximum.accumulate(shifted) + steps
+    has_time = np.fromiter(map(bool, map(_some, t.col["time"])), dtype=bool, count=n)
+    whole_day = (ends - starts).astype(np.int64) >= _DAY_S
+    kinds = np.where(has_time, EXACT, np.where(whole_day, DAY_ONLY, PART_OF_DAY))
     tz = str(timezone or "")
     # Compact columns: appearance as differences from the event before (in the layer's
     # order), the period as its length after the appearance, precision as one digit each.
-    ends = [minutes(end) for _, end in spans]
     return {
         "v": VERSION,
-        "n": len(events),
+        "n": n,
         "tz": tz if _TZ_NAME.fullmatch(tz) else "local time",
-        "t0": t0.strftime("%Y-%m-%dT%H:%M"),
+        "t0": str(t0.astype("datetime64[m]")),
         "cols": {
-            "da": [a - b for a, b in zip(appear, [0, *appear[:-1]], strict=True)],
-            "len": [max(0, end - a) for a, end in zip(appear, ends, strict=True)],
-            "k": "".join(str(k) for k in kinds),
-            "rv": _route_vertices(events, order),
+            "da": np.diff(appear, prepend=0).tolist(),
+            "len": np.maximum(0, minutes(ends) - appear).tolist(),
+            "k": (kinds + 48).astype(np.uint8).tobytes().decode("ascii"),
+            "rv": _route_vertices(t, order).tolist(),
         },
     }
+
+
+def _some(value: Any) -> Any:
+    return None if value is MISSING else value
 
 
 def columns(payload: Mapping[str, Any]) -> dict[str, list[int]]:
@@ -182,7 +212,7 @@ def columns(payload: Mapping[str, Any]) -> dict[str, list[int]]:
 def playback_json(payload: Mapping[str, Any]) -> str:
     """The payload as JSON safe in a <script>; large columns deflated and base64
     encoded into `cz` (the browser inflates them, as the events' details)."""
-    raw = json.dumps(payload["cols"], separators=(",", ":")).encode("ascii")
+    raw = orjson.dumps(payload["cols"])
     head = {k: v for k, v in payload.items() if k != "cols"}
     if len(raw) >= COMPRESS_MIN_BYTES:
         head["cz"] = base64.b64encode(zlib.compress(raw, ZLIB_LEVEL)).decode("ascii")
@@ -191,7 +221,7 @@ def playback_json(payload: Mapping[str, Any]) -> str:
     return escape.script(json.dumps(head, separators=(",", ":")))
 
 
-_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)
+_DAY_S = 86_400
 
 
 class PlaybackLayer(JsLayer):
@@ -202,13 +232,23 @@ class PlaybackLayer(JsLayer):
     version: ClassVar[int] = VERSION
     payload_marks = (PLAYBACK_BEGIN, PLAYBACK_END)
 
-    def __init__(self, events: Sequence[Mapping[str, Any]], timezone: str | None) -> None:
-        self.payload = encode_playback(events, timezone)
+    def __init__(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        timezone: str | None,
+        table: EventTable | None = None,
+    ) -> None:
+        self.payload = encode_playback(events, timezone, table)
         # Only numbers and two checked names: nothing in it can be markup or a template.
         super().__init__(playback_json(self.payload))
 
 
-def add_playback(m: Any, events: Sequence[Mapping[str, Any]], timezone: str | None) -> None:
+def add_playback(
+    m: Any,
+    events: Sequence[Mapping[str, Any]],
+    timezone: str | None,
+    table: EventTable | None = None,
+) -> None:
     """Playback controls and their stylesheet on a map with events (none without).
 
     A date or time that does not read (only data that skipped the store's checks)
@@ -216,7 +256,7 @@ def add_playback(m: Any, events: Sequence[Mapping[str, Any]], timezone: str | No
     if not events:
         return
     try:
-        layer = PlaybackLayer(events, timezone)
+        layer = PlaybackLayer(events, timezone, table)
     except ValueError:
         return
     HeadHtml(f"<style>{PLAYBACK_CSS}</style>", name="MvPlaybackStyle").add_to(m)

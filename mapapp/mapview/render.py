@@ -16,6 +16,7 @@ import folium
 from branca.element import Element, Figure
 
 from mapapp.basemap.geometry import Extent
+from mapapp.gc_pause import gc_paused
 from mapapp.mapview import assets as asset_files
 from mapapp.mapview.basemap_layer import add_basemap
 from mapapp.mapview.context_layer import (
@@ -24,12 +25,12 @@ from mapapp.mapview.context_layer import (
     PartnerLayer,
     encode_links,
     links_legend,
-    point_latlon,
 )
 from mapapp.mapview.control_layer import LayerControl
 from mapapp.mapview.country_outlines import CountryOutlines
 from mapapp.mapview.elements import HeadHtml, MapScripts, RawMacro, RawText
 from mapapp.mapview.event_layer import EventLayer, uses_webgl
+from mapapp.mapview.event_table import event_table
 from mapapp.mapview.features import (
     Bounds,
     ViewMode,
@@ -42,6 +43,7 @@ from mapapp.mapview.legend_layer import LegendLayer, LegendWords
 from mapapp.mapview.overlay_layer import OverlayLayer, layer_name
 from mapapp.mapview.page import PageFigure, heading_html, map_credits
 from mapapp.mapview.playback_layer import add_playback
+from mapapp.mapview.route_layer import SHOWN_MAX as ROUTES_SHOWN_MAX
 from mapapp.mapview.route_layer import RouteLayer
 from mapapp.mapview.style import MAP_CSS
 from mapapp.presentation import escape
@@ -83,7 +85,7 @@ def _add_basemap(
     bounds: Bounds | None,
     assets: AssetMode,
     prefix: str,
-    events: Sequence[Mapping[str, Any]],
+    focus: list[tuple[float, float]],
 ) -> list[ControlEntry]:
     """The vector packs (tiles on top when online); country outlines if no pack is
     found. Returns the layers it adds to the layer control."""
@@ -94,7 +96,6 @@ def _add_basemap(
         (south, west), (north, east) = bounds
         view = Extent(west, south, east, north)
     online = basemap == "osm"
-    focus = [(lat, lon) for lat, lon in map(point_latlon, events)]
     inline = assets == "inline"
     if add_basemap(m, online=online, view=view, inline=inline, static_prefix=prefix, focus=focus):
         return []
@@ -161,9 +162,23 @@ def build_map(
     `assets.install_static`); `"inline"` embeds them, for a standalone file.
     `selected` is the id of an event to highlight, with its details open.
     """
+    with gc_paused():  # a million short-lived strings and tuples: see mapapp.gc_pause
+        return _build_map(collection, assets, basemap, view, static_prefix, selected, overlays)
+
+
+def _build_map(
+    collection: Mapping[str, Any],
+    assets: AssetMode,
+    basemap: BasemapMode,
+    view: ViewMode,
+    static_prefix: str,
+    selected: str,
+    overlays: Sequence[Overlay],
+) -> folium.Map:
     f = split_features(collection)
-    words = map_words(f)
-    bounds = bounds_of_view(f, view)
+    table = event_table(f.events)  # every event field the map reads, in one pass
+    words = map_words(f, table.xy)
+    bounds = bounds_of_view(f, view, table.xy)
     if bounds is None:
         location, zoom = [20.0, 80.0], 2
     else:
@@ -179,7 +194,8 @@ def build_map(
     m.options["min_zoom"] = 1
     _localise_assets(m, assets, static_prefix, webgl=uses_webgl(len(f.events)))
     MapScripts().add_to(m)  # the map's JS, once, before any layer
-    control = _add_basemap(m, basemap, bounds, assets, static_prefix, f.events)
+    focus = list(zip(table.xy[:, 1].tolist(), table.xy[:, 0].tolist(), strict=True))
+    control = _add_basemap(m, basemap, bounds, assets, static_prefix, focus)
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
     links = None
     if words.links and words.home is not None:
@@ -191,11 +207,13 @@ def build_map(
         hq=words.hq,
         links=links_legend(words.links, links) if words.links and links else None,
     )
-    LegendLayer(legend_days(f.events), legend).add_to(m)
+    LegendLayer(legend_days(f.events, table), legend).add_to(m)
 
-    def group(name: str, layer: RawMacro) -> None:
+    def group(name: str, layer: RawMacro, show: bool = True) -> None:
         """A group for one layer, listed in the control by `name` (text from the data)."""
-        feature_group = folium.FeatureGroup(name=f"mv_group_{len(control)}", control=False)
+        feature_group = folium.FeatureGroup(
+            name=f"mv_group_{len(control)}", control=False, show=show
+        )
         feature_group.add_to(m)
         layer.add_to(feature_group)
         control.append((name, feature_group, False))
@@ -205,11 +223,14 @@ def build_map(
         group(words.partners, PartnerLayer(f.partners))
     if words.links and links is not None:
         group(words.links, LinkLayer(links))
-    group("Routes", RouteLayer(f.routes))
+    group("Routes", RouteLayer(f.routes), show=len(f.routes) <= ROUTES_SHOWN_MAX)
     if words.hq:
         group(words.hq, HqLayer(f.hqs))
-    group("Events", EventLayer(f.events, selected))
-    add_playback(m, f.events, (collection.get(METADATA_MEMBER) or {}).get("timezone"))
+    # A standalone page of many events keeps them in a data block (see JsLayer).
+    island = assets == "inline" and uses_webgl(len(f.events))
+    group("Events", EventLayer(f.events, selected, table, island))
+    timezone = (collection.get(METADATA_MEMBER) or {}).get("timezone")
+    add_playback(m, f.events, timezone, table)
     for overlay in overlays:  # uploaded foreign collections
         group(layer_name(overlay), OverlayLayer(overlay))
     LayerControl(control, position="topright", collapsed=True).add_to(m)

@@ -16,6 +16,11 @@ ROUTES_BEGIN = "/*MV_ROUTES_BEGIN*/"
 ROUTES_END = "/*MV_ROUTES_END*/"
 
 
+#: Above this many day routes the map opens with the routes layer off (the layer
+#: control turns it on): Leaflet redraws every route on the canvas after each pan
+#: and zoom, and 200,000 of them (a million events) took seconds a frame.
+SHOWN_MAX = 10_000
+
 #: The payload version js/routes.js reads.
 VERSION = 1
 

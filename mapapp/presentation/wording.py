@@ -59,6 +59,13 @@ def safe_url(url: object) -> str | None:
 _HTTP_URL = re.compile(r"https?://[^\s/?#\\]+[^\s\x00-\x1f\x7f]*", re.IGNORECASE)
 
 
+def safe_urls(urls: Sequence[object]) -> list[str | None]:
+    """`safe_url` of each (the same rule, a C-level loop: the map checks every
+    source of a large trip)."""
+    texts = [(u if type(u) is str else str(u)).strip() for u in urls]
+    return [t if ok else None for t, ok in zip(texts, map(_HTTP_URL.fullmatch, texts), strict=True)]
+
+
 class SourceLink(NamedTuple):
     """One source line: its text, the link target (None: show as text) and a note."""
 
@@ -67,13 +74,21 @@ class SourceLink(NamedTuple):
     note: str
 
 
+#: The note after the source of an event's location, in its list of sources.
+LOCATION_NOTE = "location"
+
 #: After the heading of an event whose values a drafter inferred (`mapapp draft`).
 DRAFT_MARK = " (draft, needs review)"
 
 
 def heading(props: Mapping[str, Any]) -> str:
     """ "N. title": the order number first, so a click's tooltip names its event."""
-    return f"{props['seq']}. {props['title']}" + (DRAFT_MARK if props.get("review") else "")
+    return heading_of(props["seq"], props["title"], props.get("review"))
+
+
+def heading_of(seq: object, title: object, review: object) -> str:
+    """`heading` from its three fields (the map words a column of them at once)."""
+    return f"{seq}. {title}" + (DRAFT_MARK if review else "")
 
 
 def when_text(props: Mapping[str, Any]) -> str:
@@ -112,7 +127,7 @@ def sources(props: Mapping[str, Any]) -> list[SourceLink]:
     links = [_source_link(str(u), "") for u in props.get("sources") or ()]
     location = props.get("location_source")
     if location:
-        links.append(_source_link(str(location), "location"))
+        links.append(_source_link(str(location), LOCATION_NOTE))
     return links
 
 
@@ -201,7 +216,7 @@ def event_columns(props_seq: Sequence[Mapping[str, Any]]) -> EventColumns:
         found = [link(plain, u, "") for u in p.get("sources") or ()]
         location = p.get("location_source")
         if location:
-            found.append(link(located, location, "location"))
+            found.append(link(located, location, LOCATION_NOTE))
         return tuple(found)
 
     return EventColumns(

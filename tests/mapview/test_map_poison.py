@@ -249,8 +249,8 @@ def test_any_delimited_text_comes_back_unchanged(built: dict[str, Any], text: st
 
 
 def test_a_poisoned_trip_drawn_with_webgl_renders_inert(built: dict[str, Any]) -> None:
-    """Above GL_MIN events (binary columns, the WebGL layer and the search box), the
-    poison still travels only as inert JSON text."""
+    """Above GL_MIN events (binary columns, the WebGL layer, the search box and the
+    payload in a data block), the poison still travels only as inert JSON text."""
     import copy
 
     from mapapp.mapview.event_layer import GL_MIN, extract_payload
@@ -266,6 +266,8 @@ def test_a_poisoned_trip_drawn_with_webgl_renders_inert(built: dict[str, Any]) -
         event["properties"]["event_id"] = PAYLOAD + "".join(chr(97 + int(d)) for d in str(k))
         many.append(event)
     page = render_html({**poisoned, "features": others + many}, trip=_trip(poisoned))
+    # The events travel in a JSON data block (not a script literal): still inert.
+    assert '<script type="application/json" id="mv-data-' in page
     assert_inert(page)
     payload = extract_payload(page)
     assert payload["gl"] is True and len(payload["c"]["lat"]) == GL_MIN + 1

@@ -74,3 +74,25 @@ def test_a_synthetic_trip_reads_the_same(seed: int) -> None:
         for k, e in enumerate(loaded.itinerary.events)
     ]
     assert _as_views(props) == [event_view(p) for p in props]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mapapp.presentation.wording import safe_url, safe_urls  # noqa: E402
+
+_URLISH = st.one_of(
+    st.text(max_size=40),
+    st.builds(
+        lambda scheme, rest: scheme + rest,
+        st.sampled_from(["http://", "https://", "HTTPS://", " http://", "javascript:", "data:"]),
+        st.text(max_size=30),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(urls=st.lists(st.one_of(_URLISH, st.integers()), max_size=8))
+def test_safe_urls_is_safe_url_of_each(urls: list[object]) -> None:
+    """The map's one-pass check of many sources is the one rule, item by item."""
+    assert safe_urls(urls) == [safe_url(u) for u in urls]

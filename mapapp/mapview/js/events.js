@@ -8,7 +8,7 @@
    drawn to scale, only when they are larger than a marker, and never take clicks.
    A payload marked `gl` (tens of thousands of events and more) is drawn with WebGL
    instead (js/events_gl.js), with a search box for the keyboard (js/search.js). */
-mvLib.layer("eventLayer", 4, function (group, map, D) {
+mvLib.layer("eventLayer", 5, function (group, map, D) {
   "use strict";
   if (D.gl) { mvLib.decodeColumns(D); }
   var lib = mvLib, C = D.c, n = D.n, scale = D.coord_scale;
@@ -32,7 +32,7 @@ mvLib.layer("eventLayer", 4, function (group, map, D) {
      loading for big ones); the bare number until then. */
   function head(i) {
     var d = D.d || D._d;
-    return d ? d.s[d.c.head[i]] : String(C.order[i]);
+    return d ? d.head[i] : String(C.order[i]);
   }
   function trueLatLng(i) { return L.latLng(C.lat[i] / scale, C.lon[i] / scale); }
 
@@ -47,7 +47,7 @@ mvLib.layer("eventLayer", 4, function (group, map, D) {
   /* The popup: every string was computed in Python (mapapp/presentation/wording.py). */
   function popupNode(i, d) {
     function str(col) { return d.s[d.c[col][i]]; }
-    function strs(col) { return lib.strings(d, d.c[col][i]); }
+    function strs(col) { return lib.strings(d, col, i); }
     var root = lib.el(null, "div", "mv-popup");
     root.setAttribute("data-event-id", D.ids[i]);
     var title = lib.el(root, "h4", null, head(i));
@@ -55,17 +55,16 @@ mvLib.layer("eventLayer", 4, function (group, map, D) {
     lib.el(root, "div", "mv-when", str("when"));
     lib.el(root, "div", "mv-place", str("place"));
     if (str("pnote")) { lib.el(root, "div", "mv-note", str("pnote")); }
-    if (str("quote")) { lib.el(root, "blockquote", null, str("quote")); }
+    if (d.quote[i]) { lib.el(root, "blockquote", null, d.quote[i]); }
     listSection(root, "Actors", strs("who"), textItem);
-    var hrefs = strs("href"), notes = strs("srcn");
-    listSection(root, "Sources", strs("src"), function (li, text, k) {
-      if (hrefs[k]) {
-        var a = lib.el(li, "a", null, text);
-        a.href = hrefs[k]; a.target = "_blank"; a.rel = "noopener noreferrer";
+    listSection(root, "Sources", lib.sources(d, i), function (li, src) {
+      if (src.href) {
+        var a = lib.el(li, "a", null, src.text);
+        a.href = src.href; a.target = "_blank"; a.rel = "noopener noreferrer";
       } else {
-        li.textContent = text;
+        li.textContent = src.text;
       }
-      if (notes[k]) { lib.el(li, "small", null, " (" + notes[k] + ")"); }
+      if (src.note) { lib.el(li, "small", null, " (" + src.note + ")"); }
     });
     listSection(root, "Discrepancies", strs("disc"), textItem);
     return root;

@@ -1,10 +1,16 @@
 /* Many events with WebGL: leaflet.glify points from the payload's binary columns
-   (see mapapp/mapview/event_layer.py, GL_MIN). Used by js/events.js; no DOM per event.
+   (see mapapp/mapview/event_layer.py, GL_MIN). Used by js/events.js; no DOM and no
+   JS object per event.
 
    mvLib.glPoints(map, D, opts) draws every event of D (D.c already decoded into
    typed arrays) as one WebGL point layer under the map's Leaflet panes and returns
-   {filter(mask), shown(i), latLng(i), show(on), drawn()}. A click on a point calls
-   opts.click(i) with the event's index; events hidden by the filter take no clicks. */
+   {filter(mask), shown(i), latLng(i), show(on), drawn(), spots()}. A click on a point calls
+   opts.click(i) with the event's index; events hidden by the filter take no clicks.
+
+   glify builds its vertices and its click look-up from one JS array and one object
+   per point (a string key, a LatLng, a projected point each): at a million events
+   that was most of the first draw. Here the vertex buffer is written straight from
+   the typed columns, and clicks are answered from a grid of point indices. */
 mvLib.decodeColumns = function (D) {
   "use strict";
   function bytes(text) {
@@ -27,52 +33,119 @@ mvLib.glPoints = function (map, D, opts) {
   var size = 2 * D.point_px, opacity = 0.9;
   var hidden = null, drawnCount = 0;
   var pane = lib.pane(map, "mvEventsGl", 440);
-  var rgb = {};
-  function color(i) {
-    var day = C.day[i];
-    if (!rgb[day]) {
-      var hex = lib.dayColor(D.palette, day).replace("#", "");
-      rgb[day] = {r: parseInt(hex.slice(0, 2), 16) / 255, g: parseInt(hex.slice(2, 4), 16) / 255,
-                  b: parseInt(hex.slice(4, 6), 16) / 255, a: opacity};
-    }
-    return rgb[day];
-  }
-  function shown(i) { return !hidden || !hidden[i]; }
-  /* glify keeps the row it was given with each point: [lat, lon, index]. */
-  var rows = new Array(n);
-  for (var i = 0; i < n; i++) { rows[i] = [C.lat[i], C.lon[i], i]; }
 
-  /* The nearest shown event within the click radius, from glify's 0.01-degree
-     buckets (the filter leaves hidden points in its lookup). */
-  function nearestShown(latlng) {
-    var best = -1, bestD = Infinity, at = map.latLngToLayerPoint(latlng);
-    for (var dy = -3; dy <= 3; dy++) {
-      for (var dx = -3; dx <= 3; dx++) {
-        var key = (latlng.lat + dy / 100).toFixed(2) + "x" + (latlng.lng + dx / 100).toFixed(2);
-        (points.latLngLookup[key] || []).forEach(function (v) {
-          var k = v.feature[2];
-          if (!shown(k)) { return; }
-          var d = map.latLngToLayerPoint(v.latLng).distanceTo(at);
-          if (d < bestD) { bestD = d; best = k; }
-        });
+  /* Each event's place in Leaflet's zoom-0 pixels (EPSG:3857, as map.project(ll, 0)),
+     in double precision for picking. */
+  var px = new Float64Array(n), py = new Float64Array(n);
+  var MAX_LAT = 85.0511287798, D2R = Math.PI / 180;
+  for (var i = 0; i < n; i++) {
+    var lat = Math.max(Math.min(C.lat[i], MAX_LAT), -MAX_LAT), s = Math.sin(lat * D2R);
+    px[i] = 256 * (0.5 + C.lon[i] / 360);
+    py[i] = 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
+  }
+
+  /* The grid: point indices sorted by cell (counting sort), cells of the data's box. */
+  var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (i = 0; i < n; i++) {
+    if (px[i] < x0) { x0 = px[i]; } if (px[i] > x1) { x1 = px[i]; }
+    if (py[i] < y0) { y0 = py[i]; } if (py[i] > y1) { y1 = py[i]; }
+  }
+  var G = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
+  var cw = Math.max((x1 - x0) / G, 1e-9), ch = Math.max((y1 - y0) / G, 1e-9);
+  function cellX(x) { return Math.max(0, Math.min(G - 1, Math.floor((x - x0) / cw))); }
+  function cellY(y) { return Math.max(0, Math.min(G - 1, Math.floor((y - y0) / ch))); }
+  var start = new Int32Array(G * G + 1), cellOf = new Int32Array(n), sorted = new Int32Array(n);
+  for (i = 0; i < n; i++) { cellOf[i] = cellY(py[i]) * G + cellX(px[i]); start[cellOf[i] + 1]++; }
+  for (var c = 0; c < G * G; c++) { start[c + 1] += start[c]; }
+  var fill = start.slice(0, G * G);
+  for (i = 0; i < n; i++) { sorted[fill[cellOf[i]]++] = i; }
+  cellOf = fill = null;
+
+  function shown(k) { return !hidden || !hidden[k]; }
+
+  /* Events at one spot (one place, many visits) are stacked: only the top one (the
+     last drawn) shows, so only it is given a size in the vertex buffer; the others
+     would cost software WebGL their whole fill for nothing (a million events at a
+     few hundred places). spotOf[k] numbers each distinct position. */
+  var spotOf = new Int32Array(n), spots = 0, byLat = new Map();
+  var latBits = new Uint32Array(C.lat.buffer, C.lat.byteOffset, n);
+  var lonBits = new Uint32Array(C.lon.buffer, C.lon.byteOffset, n);
+  for (i = 0; i < n; i++) {
+    var row = byLat.get(latBits[i]);
+    if (!row) { row = new Map(); byLat.set(latBits[i], row); }
+    var spot = row.get(lonBits[i]);
+    if (spot === undefined) { spot = spots++; row.set(lonBits[i], spot); }
+    spotOf[i] = spot;
+  }
+  byLat = null;
+  var topOf = new Int32Array(spots);
+  /* The top shown event of each spot, after the filter changed. */
+  function stack() {
+    topOf.fill(-1);
+    for (var k = 0; k < n; k++) { if (shown(k)) { topOf[spotOf[k]] = k; } }
+  }
+  function onTop(k) { return topOf[spotOf[k]] === k; }
+  stack();
+
+  /* The nearest shown event within `radius` zoom-0 pixels of (x, y); of events at
+     one spot, the last drawn (on top). -1 for none. */
+  function nearest(x, y, radius) {
+    var best = -1, bestD = radius * radius;
+    var cx0 = cellX(x - radius), cx1 = cellX(x + radius);
+    var cy0 = cellY(y - radius), cy1 = cellY(y + radius);
+    for (var cy = cy0; cy <= cy1; cy++) {
+      for (var c = cy * G + cx0, end = cy * G + cx1; c <= end; c++) {
+        for (var j = start[c]; j < start[c + 1]; j++) {
+          var k = sorted[j], dx = px[k] - x, dy = py[k] - y, d = dx * dx + dy * dy;
+          if (d <= bestD && shown(k) && (d < bestD || k > best)) { bestD = d; best = k; }
+        }
       }
     }
-    return bestD <= size ? best : -1;
+    return best;
+  }
+
+  var palette = D.palette.map(function (hex) {
+    hex = hex.replace("#", "");
+    return [parseInt(hex.slice(0, 2), 16) / 255, parseInt(hex.slice(2, 4), 16) / 255,
+            parseInt(hex.slice(4, 6), 16) / 255];
+  });
+  function color(day) {
+    var m = palette.length;
+    return palette[(((day - 1) % m) + m) % m];
   }
 
   var points = L.glify.points({
-    map: map, pane: pane, data: rows, size: size, opacity: opacity, sensitivity: 1,
-    className: "mv-gl-events",
-    color: function (k) { return color(k); },
+    map: map, pane: pane, data: [], size: size, opacity: opacity, sensitivity: 1,
+    className: "mv-gl-events", color: {r: 0, g: 0, b: 0, a: 0},
     click: function (e, row) {
-      var k = row[2];
-      if (!shown(k)) { k = nearestShown(e.latlng); }
-      if (k < 0) { return; }
-      opts.click(k);
+      opts.click(row[2]);
       return true;
     }
   });
-  rows = null;
+  /* The vertex buffer, written from the columns (glify's render() uploads it). */
+  points.resetVertices = function () {
+    var v = new Float32Array(n * STRIDE), centre = this.mapCenterPixels;
+    for (var k = 0, o = 0; k < n; k++, o += STRIDE) {
+      var rgb = color(C.day[k]), on = onTop(k);
+      v[o] = px[k] - centre.x; v[o + 1] = py[k] - centre.y;
+      v[o + 2] = rgb[0]; v[o + 3] = rgb[1]; v[o + 4] = rgb[2];
+      v[ALPHA + o] = on ? opacity : 0; v[SIZE + o] = on ? size : 0;
+    }
+    this.vertices = v;
+    this.latLngLookup = {};
+    this.allLatLngLookup = {length: n};  /* drawOnCanvas draws this many points */
+    return this;
+  };
+  /* glify asks each layer for its candidate under a click, then checks the distance
+     in screen pixels (chosenSize): answer from the grid, shown events only. */
+  points.lookup = function (latlng) {
+    var at = map.project(latlng, 0), k = nearest(at.x, at.y, size / Math.pow(2, map.getZoom()));
+    if (k < 0) { return null; }
+    return {latLng: L.latLng(C.lat[k], C.lon[k]), key: "mv" + k, chosenSize: size,
+            feature: [C.lat[k], C.lon[k], k]};
+  };
+  points.render();
+  points.vertices = null;  /* uploaded; typedVertices keeps the copy the filter edits */
   points.canvas.setAttribute("aria-hidden", "true");
   /* Every drawOnCanvas draws all points: count them for tools (the bench waits for it). */
   var draw = points.drawOnCanvas;
@@ -85,15 +158,17 @@ mvLib.glPoints = function (map, D, opts) {
   /* The playback's time filter: alpha and size 0 in the vertex buffer for hidden
      events, one upload and one redraw; no per-event objects are touched. */
   function filter(mask) {
+    if (!mask && !hidden) { return; }  /* every event shown already */
     if (mask) {
       hidden = hidden || new Uint8Array(n);
       for (var j = 0; j < n; j++) { hidden[j] = mask[j] ? 0 : 1; }
     } else {
       hidden = null;
     }
+    stack();
     var v = points.typedVertices, gl = points.gl;
     for (var k = 0; k < n; k++) {
-      var on = shown(k);
+      var on = onTop(k);
       v[k * STRIDE + ALPHA] = on ? opacity : 0;
       v[k * STRIDE + SIZE] = on ? size : 0;
     }
@@ -111,6 +186,7 @@ mvLib.glPoints = function (map, D, opts) {
     filter: filter, shown: shown, show: show,
     latLng: function (k) { return L.latLng(C.lat[k], C.lon[k]); },
     drawn: function () { return drawnCount; },
+    spots: function () { return spots; },
     glify: points
   };
 };

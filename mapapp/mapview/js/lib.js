@@ -81,6 +81,16 @@ var mvLib = (function (existing) {
     return layer.draw.apply(null, Array.prototype.slice.call(arguments, 1));
   };
 
+  /* A payload kept in a data block (<script type="application/json" id=...>),
+     between the two comment markers the tools find it by: parsed as JSON, never
+     compiled as script (mapapp/mapview/elements.py, JsLayer). */
+  lib.island = function (id) {
+    var node = document.getElementById(id), text = node ? node.textContent : "";
+    var payload = JSON.parse(text.slice(text.indexOf("*/") + 2, text.lastIndexOf("/*")));
+    if (node) { node.textContent = ""; }  /* the text is read: free it */
+    return payload;
+  };
+
   /* HTML-escaped text, for the few Leaflet APIs that take a string of HTML. */
   lib.esc = function (text) {
     return String(text).replace(/[&<>"']/g, function (ch) { return ESC[ch]; });
@@ -130,9 +140,24 @@ var mvLib = (function (existing) {
     return payload._details;
   };
 
-  /* Strings of a dictionary-encoded column: table `s`, list table `l`, index `k`. */
-  lib.strings = function (d, k) {
-    return d.l[k].map(function (i) { return d.s[i]; });
+  /* The strings of event i's list `name` (actors, sources, discrepancies): offsets
+     d.o[name] into the flat string indices d.x[name], then the table d.s. */
+  lib.strings = function (d, name, i) {
+    var o = d.o[name], x = d.x[name], out = [];
+    for (var k = o[i]; k < o[i + 1]; k++) { out.push(d.s[x[k]]); }
+    return out;
+  };
+
+  /* Event i's sources, then the source of its location: {text, href (or null), note}. */
+  lib.sources = function (d, i) {
+    var o = d.o.src, out = [], loc = d.c.loc[i];
+    for (var k = o[i]; k < o[i + 1]; k++) {
+      var h = d.sh[k];
+      out.push({text: d.src[k], href: h === 1 ? d.src[k] : (typeof h === "string" ? h : null),
+                note: ""});
+    }
+    if (loc >= 0) { out.push({text: d.s[loc], href: d.h[loc] >= 0 ? d.s[d.h[loc]] : null, note: d.ln}); }
+    return out;
   };
 
   window.mvLib = lib;

@@ -38,9 +38,12 @@ _DECODE = msgspec.json.Decoder(_Document).decode
 _ENCODE = msgspec.json.Encoder().encode
 
 
-def sections(raw: bytes) -> dict[str, Any] | None:
+def sections(raw: bytes, texts: dict[str, bytes] | None = None) -> dict[str, Any] | None:
     """The itinerary's sections (events as checked records, the rest as plain data for
-    the models), or None when the careful path must decide. raw has no BOM."""
+    the models), or None when the careful path must decide. raw has no BOM.
+
+    texts, when given, receives the JSON text of each small section (its slice of raw).
+    """
     written = safe_json.quotes(raw)  # counted first: nothing else is held yet
     try:
         document = _DECODE(raw)
@@ -54,9 +57,12 @@ def sections(raw: bytes) -> dict[str, Any] | None:
         if value is UNSET:
             continue
         if isinstance(value, Raw):
-            accepted, value = safe_json.fast_loads(bytes(value))
+            text = bytes(value)
+            accepted, value = safe_json.fast_loads(text)
             if not accepted:
                 return None
+            if texts is not None:
+                texts[name] = text
         elif not records.finish(value):
             return None
         out[name] = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pyogrio
 import pytest
 from conftest import ROOT, SEED
 
+from mapapp.store import geojson_io
 from mapapp.store.validate import validate_collection
 
 
@@ -173,3 +175,22 @@ def test_route_lengths_match_an_independent_great_circle_sum(built: dict[str, An
         expected = sum(haversine_km(a, b) for a, b in pairwise(coords))
         assert expected > 1  # a real route, not a point
         assert route["properties"]["length_km"] == pytest.approx(expected, rel=0.005)
+
+
+def test_a_large_metadata_member_is_written_in_pieces_as_json_would_whole(
+    built: dict[str, Any],
+) -> None:
+    """The source titles of a large trip are written a slice at a time (never one 20 MB
+    text); the bytes are those of writing each member whole, titles in their order."""
+    meta = dict(built["mapapp_metadata"])
+    meta["source_titles"] = {f"https://example.org/{i}": f"Tïtle “{i}”" for i in range(25_001)}
+    collection = {**built, "mapapp_metadata": meta, "features": built["features"][:3]}
+    head = "".join(
+        f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)},"
+        for k, v in collection.items()
+        if k != "features"
+    )
+    expected = "{" + head + '"features":[\n'
+    written = geojson_io.dumps(collection)
+    assert written.startswith(expected)
+    assert json.loads(written)["mapapp_metadata"] == meta

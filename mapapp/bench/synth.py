@@ -32,7 +32,7 @@ START_DATE = dt.date(2025, 4, 8)
 #: Up to this many events, about five a day (20,000 days at most); above, proportionally
 #: more a day, so a trip never passes the schema's century of days (MAX_DAY) or its last
 #: year: a million events at five a day would be 550 years, which the loader refuses
-#: (and its careful path, reading all of it to say so, took over 14 GB).
+#: (and its careful path, reading all of it to say so, was past 14 GB when stopped).
 FIVE_A_DAY_UP_TO = 100_000
 PROVIDER = "nominatim"
 MAX_PLACES = 300

@@ -1,7 +1,8 @@
 """Synthetic itineraries of any size, realistic enough to benchmark the pipeline.
 
 `synthetic_itinerary(n, seed)` returns (yaml_text, article_text): a tour of the
-four IP4 partners (JP, KR, AU, NZ) with about five events a day, two to four
+four IP4 partners (JP, KR, AU, NZ) with about five events a day (more above
+100,000 events), two to four
 actors an event out of a pool of about fifty, a few hundred places near real
 cities (half pinned, half left to the geocode cache), and an article text from
 which every event quote is taken at its real code-point offsets. The same seed
@@ -28,6 +29,11 @@ from mapapp.geocode.cache import Candidate, GeocodeCache
 from mapapp.itinerary.models import Itinerary
 
 START_DATE = dt.date(2025, 4, 8)
+#: Up to this many events, about five a day (20,000 days at most); above, proportionally
+#: more a day, so a trip never passes the schema's century of days (MAX_DAY) or its last
+#: year: a million events at five a day would be 550 years, which the loader refuses
+#: (and its careful path, reading all of it to say so, was past 14 GB when stopped).
+FIVE_A_DAY_UP_TO = 100_000
 PROVIDER = "nominatim"
 MAX_PLACES = 300
 N_ACTORS = 50
@@ -366,10 +372,11 @@ def _generate(n_events: int, seed: int) -> _Trip:
 
     events: list[_Event] = []
     day = 0
+    busier = max(1, math.ceil(n_events / FIVE_A_DAY_UP_TO))  # see FIVE_A_DAY_UP_TO
     while len(events) < n_events:
         day += 1
         city = rng.choice(cities)
-        todays = min(rng.randint(3, 7), n_events - len(events))
+        todays = min(rng.randint(3, 7) * busier, n_events - len(events))
         for slot in range(todays):
             index = len(events) + 1
             kind = rng.choices(EVENT_TYPES, EVENT_WEIGHTS)[0]
@@ -380,7 +387,7 @@ def _generate(n_events: int, seed: int) -> _Trip:
             text = _passage(rng, [visitor, *chosen], place, kind)
             start, end = article.add(text)
             article.add(" " + rng.choice(CONTEXT) + ("\n\n" if slot == todays - 1 else " "))
-            time, precision, label = _when(rng, slot, todays)
+            time, precision, label = _when(rng, slot // busier, max(1, todays // busier))
             title = {
                 "visit": f"Visit to {place.name}",
                 "speech": f"Speech at {place.name}",

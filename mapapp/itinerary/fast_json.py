@@ -38,15 +38,36 @@ _DECODE = msgspec.json.Decoder(_Document).decode
 _ENCODE = msgspec.json.Encoder().encode
 
 
-def sections(raw: bytes) -> dict[str, Any] | None:
+EVENTS_PER_ENCODE = 10_000
+
+
+def _encoded_quotes(document: _Document) -> int:
+    """The quotes of the document's encoding, its events encoded a slice at a time: the
+    count of a list's encoding is the sum of its items' (brackets and commas hold none),
+    and the whole re-encoded at once would be a second copy of the file (0.8 GB at a
+    million events)."""
+    events = document.events
+    if events is UNSET or len(events) <= EVENTS_PER_ENCODE:
+        return safe_json.quotes(_ENCODE(document))
+    rest = msgspec.structs.replace(document, events=[])
+    return safe_json.quotes(_ENCODE(rest)) + sum(
+        safe_json.quotes(_ENCODE(events[start : start + EVENTS_PER_ENCODE]))
+        for start in range(0, len(events), EVENTS_PER_ENCODE)
+    )
+
+
+def sections(raw: bytes, texts: dict[str, bytes] | None = None) -> dict[str, Any] | None:
     """The itinerary's sections (events as checked records, the rest as plain data for
-    the models), or None when the careful path must decide. raw has no BOM."""
+    the models), or None when the careful path must decide. raw has no BOM.
+
+    texts, when given, receives the JSON text of each small section (its slice of raw).
+    """
     written = safe_json.quotes(raw)  # counted first: nothing else is held yet
     try:
         document = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):  # msgspec.ValidationError included
         return None
-    if safe_json.quotes(_ENCODE(document)) != written:
+    if _encoded_quotes(document) != written:
         return None  # a duplicate key: the careful parse names it
     out: dict[str, Any] = {}
     for name in document.__struct_fields__:
@@ -54,9 +75,12 @@ def sections(raw: bytes) -> dict[str, Any] | None:
         if value is UNSET:
             continue
         if isinstance(value, Raw):
-            accepted, value = safe_json.fast_loads(bytes(value))
+            text = bytes(value)
+            accepted, value = safe_json.fast_loads(text)
             if not accepted:
                 return None
+            if texts is not None:
+                texts[name] = text
         elif not records.finish(value):
             return None
         out[name] = value

@@ -43,7 +43,7 @@ class LoadedItinerary:
     itinerary: Itinerary
     article_text: str
     path: FsPath
-    lines: LineIndex
+    lines: LineIndex  # after a JSON load, of the places only (see _validated)
 
     def line(self, path: Path) -> int | None:
         return self.lines.line(path)
@@ -100,7 +100,7 @@ def parse_itinerary(
     if max_bytes is not None:
         check_size(raw, name, max_bytes)
     with gc_paused(freeze=True):  # millions of small objects, no cycles: mapapp.gc_pause
-        itinerary, lines = _validated(raw, name, max_bytes)
+        itinerary, lines, places_text = _validated(raw, name, max_bytes)
     if article_text is None:
         article_text = itinerary.trip.article.text
     if article_text is None and find_article is not None:
@@ -112,36 +112,43 @@ def parse_itinerary(
     problems = cross_check(itinerary, article_text, name, lines)
     if problems:
         raise InputError(problems)
-    return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, lines)
+    # Not the whole file (its bytes) for the rest of the run: the places' lines only.
+    after_load = lines if places_text is None else lines.section("places", places_text)
+    return LoadedItinerary(itinerary, article_text, base_dir / FsPath(name).name, after_load)
 
 
-def _validated(raw: bytes, name: str, max_bytes: int | None) -> tuple[Itinerary, LineIndex]:
+def _validated(
+    raw: bytes, name: str, max_bytes: int | None
+) -> tuple[Itinerary, LineIndex, bytes | None]:
     """Parse and check every field (not yet the cross-references).
 
     The fast paths (events decoded or converted straight into checked records:
     mapapp.itinerary.records) accept valid input; anything else is read again the
-    careful way, whose messages name the problem, its field and line.
+    careful way, whose messages name the problem, its field and line. The third
+    item is the JSON text of the places, when the fast JSON path read them: once the
+    load has passed, the lines of the places are all that is asked for (geocoding).
     """
     # Uploads (size-capped) are also capped in values; a user's own file is not.
     max_nodes = MAX_UPLOAD_VALUES if max_bytes == MAX_BYTES else None
     if name.endswith(".json") and not raw.startswith(b"\xef\xbb\xbf"):
-        fast = _accepted(fast_json.sections(raw))  # msgspec read it: it is UTF-8
+        texts: dict[str, bytes] = {}
+        fast = _accepted(fast_json.sections(raw, texts))  # msgspec read it: it is UTF-8
         if fast is not None:
-            return fast, LineIndex(raw, max_nodes)  # decoded only if a line is asked for
+            return fast, LineIndex(raw, max_nodes), texts.get("places")
     text = decode_utf8(raw, name)
     data, lines = _parse(raw, text, name, max_nodes)
     if isinstance(data, dict) and not name.endswith(".json"):
         events = records.convert(data.get("events"))
         fast = _accepted({**data, "events": events} if events is not None else None)
         if fast is not None:
-            return fast, lines
+            return fast, lines, None
     if not isinstance(data, dict):
         _depth_first(text, name)
         kind = "empty" if data is None else f"a {type(data).__name__}"
         msg = f"the top level must be a mapping (trip:, places:, ...); this file is {kind}"
         raise InputError([Problem(name, "", msg, 1)])
     try:
-        return Itinerary.model_validate(data), lines
+        return Itinerary.model_validate(data), lines, None
     except ValidationError as exc:
         _depth_first(text, name)
         raise InputError([_pydantic_problem(name, err, lines) for err in exc.errors()]) from exc

@@ -27,7 +27,12 @@ from mapapp.geocode.resolve import Resolved
 from mapapp.geodata import OUTLINE_SOURCE, country_outline
 from mapapp.itinerary.load import LoadedItinerary
 from mapapp.itinerary.models import Itinerary, Place, Review
-from mapapp.itinerary.records import DiscrepancyRecord, EventRecord, ReviewRecord
+from mapapp.itinerary.records import (
+    DiscrepancyRecord,
+    EventRecord,
+    ParticipationRecord,
+    ReviewRecord,
+)
 from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.fast_schema import check_all
 from mapapp.store.routes import route_features
@@ -52,10 +57,10 @@ def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> Fe
     it = loaded.itinerary
     with gc_paused(freeze=True):  # see mapapp.gc_pause: no cycles, millions of objects
         stops = {p.id: _Stop.of(p, places[p.id]) for p in it.places if p.id in places}
-        names = {a.id: a.name for a in it.actors}
+        cast = _Cast({a.id: a.name for a in it.actors})
         timezone = it.trip.timezone
         events = [
-            _event_feature(event, stops[event.place], names, seq, timezone)
+            _event_feature(event, stops[event.place], cast, seq, timezone)
             for seq, event in enumerate(ordered_events(it.events), start=1)
         ]
         check_built("event", events)
@@ -107,7 +112,11 @@ def ordered_events(events: list[EventRecord]) -> list[EventRecord]:
 @dataclass(frozen=True)
 class _Stop:
     """What every event at one resolved place shares: worked out once per place, not
-    once per event (a 100,000-event trip has a few hundred places)."""
+    once per event (a 100,000-event trip has a few hundred places).
+
+    The events at a place share its geometry object, as they share its text: built
+    features are read, never changed in place (filters and views make new ones).
+    """
 
     place_id: str
     name: str
@@ -120,34 +129,67 @@ class _Stop:
     geocoder: str
     source_url: str | None
     review: list[str]
+    geometry: dict[str, Any]
 
     @classmethod
     def of(cls, place: Place, where: Resolved) -> _Stop:
         radius, note = uncertainty_of(place, where.precision)
+        lon, lat = round(where.lon, DECIMALS), round(where.lat, DECIMALS)
         return cls(
             place.id,
             place.name,
             place.type,
-            round(where.lon, DECIMALS),
-            round(where.lat, DECIMALS),
+            lon,
+            lat,
             where.precision,
             radius,
             note,
             where.geocoder,
             where.source_url,
             _marks(place.review),
+            {"type": "Point", "coordinates": [lon, lat]},
         )
 
 
+class _Cast:
+    """Actor names and "Name: role" lines, once per distinct line-up of actors and roles
+    (events repeat a few: 100 at 100,000 events), shared by the features that have it.
+
+    The events' own line-ups are shared too: an event's list then holds the first
+    equal line-up's records (the same values; their copies are freed, 46 MB at
+    100,000 events, as the features that need the room are made).
+    """
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.lineups: dict[Lineup, tuple[Lineup, list[str], list[str]]] = {}
+
+    def of(self, parts: list[ParticipationRecord]) -> tuple[list[str], list[str]]:
+        """The names and roles of an event's line-up (parts: the event's list)."""
+        lineup = tuple(parts)
+        found = self.lineups.get(lineup)
+        if found is None:
+            actors = [self.names[part.actor] for part in parts]
+            roles = [f"{name}: {part.role}" for name, part in zip(actors, parts, strict=True)]
+            found = self.lineups[lineup] = (lineup, actors, roles)
+        else:
+            parts[:] = found[0]
+        return found[1], found[2]
+
+
+Lineup = tuple[ParticipationRecord, ...]
+
+
 def _event_feature(
-    event: EventRecord, stop: _Stop, names: dict[str, str], seq: int, timezone: str
+    event: EventRecord, stop: _Stop, cast: _Cast, seq: int, timezone: str
 ) -> Feature:
     date = _iso_date(event.date)
     span = local_span(date, event.time, event.time_precision, event.time_label, timezone)
-    actors = [names[part.actor] for part in event.actors]
+    actors, roles = cast.of(event.actors)
+    sources = event.sources
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+        "geometry": stop.geometry,
         "properties": {
             "kind": "event",
             "event_id": event.id,
@@ -164,9 +206,7 @@ def _event_feature(
             "title": event.title,
             "event_type": event.type,
             "actors": actors,
-            "actor_roles": [
-                f"{name}: {part.role}" for name, part in zip(actors, event.actors, strict=True)
-            ],
+            "actor_roles": roles,
             "place_id": stop.place_id,
             "place_name": stop.name,
             "place_type": stop.type,
@@ -180,7 +220,7 @@ def _event_feature(
             "quote": event.quote.text,
             "quote_start": event.quote.start,
             "quote_end": event.quote.end,
-            "sources": _unique([s.url for s in event.sources]),
+            "sources": [sources[0].url] if len(sources) == 1 else _unique([s.url for s in sources]),
             "discrepancies": [describe(d) for d in event.discrepancies],
             "review": stop.review + _marks(event.review) if event.review else list(stop.review),
         },

@@ -6,8 +6,8 @@ declared schema in one call (mapapp.store.fast_schema), like the events.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import pairwise
+from itertools import islice, pairwise
+from operator import lt
 from typing import Any
 
 import msgspec
@@ -21,19 +21,23 @@ Feature = dict[str, Any]
 
 def route_features(events: list[Feature]) -> list[Feature]:
     """Routes derived from event features, so a filtered view gets matching routes."""
-    by_day: dict[int, list[Feature]] = defaultdict(list)
-    for event in sorted(events, key=lambda f: f["properties"]["seq"]):
-        by_day[event["properties"]["day"]].append(event)
-    paths: list[tuple[int, list[Feature], list[list[float]]]] = []
-    for day in sorted(by_day):
-        stops = by_day[day]
-        coords: list[list[float]] = []
-        for stop in stops:
-            position = stop["geometry"]["coordinates"]
-            if not coords or coords[-1] != position:
-                coords.append(position)
-        if len(coords) >= 2:
-            paths.append((day, stops, coords))
+    props = [event["properties"] for event in events]
+    seqs = [p["seq"] for p in props]
+    if not all(map(lt, seqs, islice(seqs, 1, None))):  # the build's and filters' order
+        order = sorted(range(len(events)), key=seqs.__getitem__)
+        events, props = [events[i] for i in order], [props[i] for i in order]
+    by_day: dict[int, tuple[list[Any], list[list[float]]]] = {}
+    for event, p in zip(events, props, strict=True):
+        day = p["day"]
+        today = by_day.get(day)
+        if today is None:
+            today = by_day[day] = ([], [])
+        today[0].append(p)
+        position = event["geometry"]["coordinates"]
+        positions = today[1]
+        if not positions or (positions[-1] is not position and positions[-1] != position):
+            positions.append(position)
+    paths = [(day, *by_day[day]) for day in sorted(by_day) if len(by_day[day][1]) >= 2]
     km = legs_km({(a[0], a[1], b[0], b[1]) for _, _, c in paths for a, b in pairwise(c)})
     routes = []
     for day, stops, coords in paths:
@@ -42,13 +46,13 @@ def route_features(events: list[Feature]) -> list[Feature]:
             "type": "Feature",
             "geometry": {
                 "type": "LineString",
-                "coordinates": [[float(x) for x in c] for c in coords],
+                "coordinates": [c if _floats(c) else list(map(float, c)) for c in coords],
             },
             "properties": {
                 "kind": "route",
                 "day": day,
-                "date": stops[0]["properties"]["date"],
-                "event_ids": [s["properties"]["event_id"] for s in stops],
+                "date": stops[0]["date"],
+                "event_ids": [s["event_id"] for s in stops],
                 "length_km": round(length, 3),
             },
             "id": f"route-day-{day}",
@@ -59,6 +63,12 @@ def route_features(events: list[Feature]) -> list[Feature]:
     except msgspec.ValidationError as exc:
         raise ValueError(f"invalid route feature: {exc}") from exc
     return routes
+
+
+def _floats(position: list[Any]) -> bool:
+    """Whether a position is floats already: then the route shares the event's list
+    (read, never changed in place), not a copy per stop (12 MB at 100,000 events)."""
+    return all(type(x) is float for x in position)
 
 
 Leg = tuple[float, float, float, float]  # lon1, lat1, lon2, lat2

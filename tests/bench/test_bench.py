@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from mapapp.bench import synth
 from mapapp.bench.run import main, measure_size, parse_sizes, run_bench
 from mapapp.bench.synth import CITIES, synthetic_itinerary, synthetic_json, write_warm_cache
 from mapapp.cli import app
@@ -55,6 +56,24 @@ def test_synthetic_itinerary_is_realistic_at_scale(tmp_path: Path) -> None:
     pinned = sum(p.pin is not None for p in it.places)
     assert 0.3 < pinned / len(it.places) < 0.7
     assert {p.locality.max_km for p in it.places} == {50}
+
+
+def test_above_five_a_day_the_trip_is_busier_not_longer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A million events at five a day would pass the schema's century of days and the
+    loader would refuse them; above the bound each day holds proportionally more (here
+    with the bound lowered to 400: 2,000 events in the 80 days or so 400 would fill)."""
+    monkeypatch.setattr(synth, "FIVE_A_DAY_UP_TO", 400)
+    text, article = synthetic_json(2000, 0)
+    loaded = parse_itinerary(
+        text.encode("utf-8"), "synthetic.json", tmp_path, article_text=article, max_bytes=None
+    )
+    events = loaded.itinerary.events
+    days = max(e.day for e in events)
+    assert len(events) == 2000
+    assert 60 <= days <= 110
+    assert {e.time_precision for e in events} == {"minute", "part-of-day", "day"}
 
 
 def test_the_json_form_is_the_same_itinerary(tmp_path: Path) -> None:

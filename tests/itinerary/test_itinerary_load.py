@@ -263,3 +263,26 @@ def test_an_upload_with_too_many_values_is_refused_before_it_is_built(tmp_path: 
     raw = b"- x\n" * 300_000
     with pytest.raises(InputError, match="more than 250,000 values"):
         parse_itinerary(raw, "many.yaml", base_dir=tmp_path)
+
+
+@pytest.mark.parametrize("places_last", [False, True])
+def test_a_json_load_keeps_the_lines_of_its_places_only(tmp_path: Path, places_last: bool) -> None:
+    """After a JSON load, what geocoding reports (a place's line) is still found in the
+    file, wherever the places stand in it; the rest of the file is not kept for lines."""
+    data = yaml.safe_load(ITINERARY.read_text(encoding="utf-8"))
+    data["trip"]["article"] = {"path": "seeds/" + SEED.name}
+    if places_last:
+        data["places"] = data.pop("places")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+    path = tmp_path / "itinerary.json"
+    text = json.dumps(data, default=str, indent=2)
+    path.write_text(text, encoding="utf-8")
+
+    loaded = load_itinerary(path)
+
+    pinned = next(i for i, p in enumerate(data["places"]) if "pin" in p)
+    after = f'"id": "{data["places"][pinned]["id"]}"'
+    assert loaded.line(("places", pinned, "pin")) == line_of(text, '"pin":', after=after)
+    assert loaded.line(("places", pinned)) == line_of(text, after, after='"places":') - 1
+    assert loaded.line(("trip", "visitor")) is None

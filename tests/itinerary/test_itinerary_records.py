@@ -158,12 +158,20 @@ def _document(**events_extra: Any) -> dict[str, Any]:
     return data
 
 
-def test_a_duplicate_key_anywhere_sends_the_file_to_the_careful_path() -> None:
-    text = json.dumps(_document())
+@pytest.mark.parametrize("per_encode", [1, 2, fast_json.EVENTS_PER_ENCODE])
+def test_a_duplicate_key_anywhere_sends_the_file_to_the_careful_path(
+    per_encode: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when the events are encoded again a slice at a time (a large file)."""
+    monkeypatch.setattr(fast_json, "EVENTS_PER_ENCODE", per_encode)
+    data = _document()
+    data["events"][-1]["title"] = "The last event"
+    text = json.dumps(data)
     assert fast_json.sections(text.encode()) is not None
     in_event = text.replace('"day": 1,', '"day": 1, "day": 1,', 1)
+    in_last = text.replace('"title": "The last event"', '"title": "x", "title": "The last event"')
     in_trip = text.replace('"visitor":', '"visitor": "x", "visitor":', 1)
-    for duplicated in (in_event, in_trip):
+    for duplicated in (in_event, in_last, in_trip):
         assert duplicated != text
         assert fast_json.sections(duplicated.encode()) is None
         with pytest.raises(InputError, match="duplicate key"):

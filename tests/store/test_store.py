@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pyogrio
 import pytest
 from conftest import ROOT, SEED
 
+from mapapp.store import geojson_io
 from mapapp.store.validate import validate_collection
 
 
@@ -173,3 +175,54 @@ def test_route_lengths_match_an_independent_great_circle_sum(built: dict[str, An
         expected = sum(haversine_km(a, b) for a, b in pairwise(coords))
         assert expected > 1  # a real route, not a point
         assert route["properties"]["length_km"] == pytest.approx(expected, rel=0.005)
+
+
+def test_a_large_metadata_member_is_written_in_pieces_as_json_would_whole(
+    built: dict[str, Any],
+) -> None:
+    """The source titles of a large trip are written a slice at a time (never one 20 MB
+    text); the bytes are those of writing each member whole, titles in their order."""
+    meta = dict(built["mapapp_metadata"])
+    meta["source_titles"] = {f"https://example.org/{i}": f"Tïtle “{i}”" for i in range(25_001)}
+    collection = {**built, "mapapp_metadata": meta, "features": built["features"][:3]}
+    head = "".join(
+        f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)},"
+        for k, v in collection.items()
+        if k != "features"
+    )
+    expected = "{" + head + '"features":[\n'
+    written = geojson_io.dumps(collection)
+    assert written.startswith(expected)
+    assert json.loads(written)["mapapp_metadata"] == meta
+
+
+def test_a_build_leaves_its_itinerary_as_loaded_and_builds_it_again_the_same(
+    tmp_path: Path,
+) -> None:
+    """Events share one record per line-up of actors and roles after a build (their
+    copies are freed): the itinerary's values are as loaded, and a second build of the
+    same loaded itinerary writes the same bytes."""
+    from mapapp.bench.synth import synthetic_json, write_warm_cache
+    from mapapp.itinerary.load import parse_itinerary
+    from mapapp.pipeline import build
+
+    text, article = synthetic_json(300, seed=3)
+    raw = text.encode("utf-8")
+    loaded = parse_itinerary(raw, "trip.json", tmp_path, article_text=article, max_bytes=None)
+    fresh = parse_itinerary(raw, "trip.json", tmp_path, article_text=article, max_bytes=None)
+    cache = tmp_path / "geocode_cache.json"
+    write_warm_cache(loaded.itinerary, cache)
+
+    first = build(loaded, out=tmp_path / "one.geojson", cache=cache, offline=True)
+    build(loaded, out=tmp_path / "two.geojson", cache=cache, offline=True)
+
+    assert loaded.itinerary.events == fresh.itinerary.events
+    assert (tmp_path / "one.geojson").read_bytes() == (tmp_path / "two.geojson").read_bytes()
+    assert (
+        first.collection["features"]
+        == json.loads((tmp_path / "one.geojson").read_text())["features"]
+    )
+    events = loaded.itinerary.events
+    lineups = {tuple(e.actors) for e in events}
+    records = {id(part) for e in events for part in e.actors}
+    assert len(records) == sum(map(len, lineups)) < sum(len(e.actors) for e in events)

@@ -53,7 +53,11 @@ CHECK_SLICE = 10_000  # features checked against the schema in one call
 
 
 def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
-    """The store: events, their day routes, partners and HQ, with the schema version."""
+    """The store: events, their day routes, partners and HQ, with the schema version.
+
+    Features share what is the same (a place's geometry, an actor line-up): to change
+    one feature, give it new values; never change a shared one in place.
+    """
     it = loaded.itinerary
     with gc_paused(freeze=True):  # see mapapp.gc_pause: no cycles, millions of objects
         stops = {p.id: _Stop.of(p, places[p.id]) for p in it.places if p.id in places}

@@ -16,13 +16,18 @@ def test_a_moment_in_the_app_link_reaches_the_map(session: Session, app_url: str
     slider = frame.get_by_role("slider")
     assert "Wed 9 Apr 2025, 06:01" in str(slider.get_attribute("aria-valuetext"))
     assert "t=2025-04-09T06%3A01" in page.url or "t=2025-04-09T06:01" in page.url
-    # The controls are inside the frame, under the map, not cut off.
-    iframe = page.locator('iframe[title*="streamlit_folium"]').first.bounding_box()
-    bar = frame.locator(".mv-playback").bounding_box()
-    map_box = frame.locator(".leaflet-container").bounding_box()
-    assert iframe and bar and map_box
-    assert bar["y"] >= map_box["y"] + map_box["height"] - 1
-    assert bar["y"] + bar["height"] <= iframe["y"] + iframe["height"] + 1
+    # The controls are inside the frame, under the map, not cut off: measured in the
+    # frame's own viewport at one moment (the page above may still move the frame).
+    boxes = frame.evaluate(
+        """() => {
+          const box = (css) => document.querySelector(css).getBoundingClientRect().toJSON();
+          return {bar: box('.mv-playback'), map: box('.leaflet-container'), view: innerHeight};
+        }"""
+    )
+    bar, map_box = boxes["bar"], boxes["map"]
+    assert bar["height"] > 0 and map_box["height"] > 0
+    assert bar["top"] >= map_box["bottom"] - 1
+    assert bar["bottom"] <= boxes["view"] + 1
     play = frame.locator(".mv-pb-play")
     play.focus()
     page.keyboard.press("Space")

@@ -45,7 +45,8 @@ def gl_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     collection, _ = build_offline(loaded, cache, {})
     events = [f for f in collection["features"] if f["properties"]["kind"] == "event"]
     lone = events[LONE]
-    lone["geometry"]["coordinates"] = [LONE_AT[1], LONE_AT[0]]
+    # Its own geometry: the events at one place share theirs (store.build).
+    lone["geometry"] = {"type": "Point", "coordinates": [LONE_AT[1], LONE_AT[0]]}
     lone["properties"]["title"] = "Lone " + PAYLOAD
     html = render_html(collection)
     (work / "map.html").write_text(html, encoding="utf-8")
@@ -82,7 +83,20 @@ def page(
 
 
 def _lone_xy(pg: Page) -> tuple[float, float]:
-    """Where the lone event is on the screen."""
+    """Where the lone event is on the screen, once the page stands still (after a
+    popup closes the page may still be scrolling back for a second or two)."""
+    deadline = time.monotonic() + 5.0
+    seen = _lone_xy_now(pg)
+    while time.monotonic() < deadline:
+        pg.wait_for_timeout(200)
+        now = _lone_xy_now(pg)
+        if now == seen:
+            break
+        seen = now
+    return seen
+
+
+def _lone_xy_now(pg: Page) -> tuple[float, float]:
     xy: list[float] = pg.evaluate(
         f"""() => {{
           const E = mvLib.eventLayers[0];

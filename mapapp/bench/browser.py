@@ -59,6 +59,23 @@ _DRAWN_JS = """
 """
 
 
+#: The last standalone page rendered for timing, by collection: the WebGL rows and the
+#: playback frames read the same page (at a million events a render takes half a minute).
+_page: dict[str, Any] = {}
+
+
+def standalone_html(collection: dict[str, Any]) -> str:
+    """`render_html(collection)`, rendered once per collection for all the timings."""
+    from mapapp.mapview.render import render_html
+
+    key = (id(collection), len(collection["features"]))
+    if _page.get("key") != key:
+        _page.clear()  # the previous page is freed before the next is made
+        _page.update(key=key, html=render_html(collection))
+    html: str = _page["html"]
+    return html
+
+
 def browser_available() -> str | None:
     """None when the timing can run, else why not."""
     try:
@@ -74,12 +91,10 @@ def time_to_markers(collection: dict[str, Any], runs: int = 3) -> float:
     """Median seconds from navigation start to every event drawn."""
     from playwright.sync_api import sync_playwright
 
-    from mapapp.mapview.render import render_html
-
     expected = _drawn_layers(collection)
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
-        page_path.write_text(render_html(collection), encoding="utf-8")
+        page_path.write_text(standalone_html(collection), encoding="utf-8")
         with serve_folder(Path(tmp)) as base_url, sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
@@ -174,12 +189,10 @@ def time_webgl(collection: dict[str, Any]) -> tuple[float, float]:
     """Seconds from navigation start to every event drawn by WebGL in the standalone
     page (software WebGL), and from a click on a point to its details on screen
     (once the page has inflated the details, as it does shortly after loading)."""
-    from mapapp.mapview.render import render_html
-
     expected = _drawn_layers(collection)
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
-        page_path.write_text(render_html(collection), encoding="utf-8")
+        page_path.write_text(standalone_html(collection), encoding="utf-8")
         return time_webgl_page(page_path, expected)
 
 

@@ -13,16 +13,24 @@ from typing import Any, TextIO
 
 Result = dict[str, Any]
 
+#: Above this many events the exports are not timed: at a million events every
+#: format together takes about ten minutes and KML alone holds gigabytes in memory.
+EXPORTS_MAX = 100_000
+
 
 def measure_exports(
     collection: dict[str, Any],
     repeats: int,
     median_time: Callable[[Callable[[], Any], int], tuple[float, Any]],
 ) -> Result:
-    """export_<format>_s (median) and export_<format>_bytes for every format."""
+    """export_<format>_s (median) and export_<format>_bytes for every format
+    (None above EXPORTS_MAX events)."""
     from mapapp.export.formats import FORMATS, export_bytes
 
     out: Result = {}
+    events = sum(1 for f in collection["features"] if f["properties"]["kind"] == "event")
+    if events > EXPORTS_MAX:
+        return {f"export_{fmt}_{what}": None for fmt in FORMATS for what in ("s", "bytes")}
     for fmt in FORMATS:
         seconds, content = median_time(partial(export_bytes, collection, fmt), repeats)
         out[f"export_{fmt}_s"] = seconds

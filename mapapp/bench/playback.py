@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from mapapp.bench.browser import CHROMIUM_ARGS, serve_folder
+from mapapp.bench.browser import CHROMIUM_ARGS, serve_folder, standalone_html
 
 #: Moments sampled across the trip, first to last.
 FRAMES = 40
@@ -37,10 +37,8 @@ def playback_frame_ms(collection: dict[str, Any]) -> dict[str, float]:
     """Median and worst milliseconds of one playback frame's script work."""
     from playwright.sync_api import sync_playwright
 
-    from mapapp.mapview.render import render_html
-
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "map.html").write_text(render_html(collection), encoding="utf-8")
+        (Path(tmp) / "map.html").write_text(standalone_html(collection), encoding="utf-8")
         with serve_folder(Path(tmp)) as base_url, sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS

@@ -119,6 +119,7 @@ JS_FILES: tuple[str, ...] = (
     "routes.js",
     "events_gl.js",
     "search.js",
+    "filter.js",
     "events.js",
     "overlays.js",
     "legend.js",

@@ -5,7 +5,10 @@ a kilobyte of HTML each, which a long trip (thousands of days) cannot afford."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any, ClassVar, TypedDict
+
+import numpy as np
 
 from mapapp.mapview.elements import JsLayer, inert_json
 from mapapp.mapview.event_layer import COORD_SCALE
@@ -51,18 +54,36 @@ def encode_routes(routes: Sequence[Mapping[str, Any]]) -> RoutesPayload:
     day = [p.get("day") or 1 for p in props]
     date = [d_add(p.get("date") or "", len(dates)) for p in props]
     km = [round(p.get("length_km") or 0.0, 1) for p in props]
-    coords = [
-        [round(v * COORD_SCALE) for pt in f["geometry"]["coordinates"] for v in (pt[1], pt[0])]
-        for f in routes
-    ]
     return {
         "v": VERSION,
         "palette": list(DAY_PALETTE),
         "coord_scale": COORD_SCALE,
         "s": list(dates),
         "c": {"day": day, "date": date, "km": km},
-        "xy": coords,
+        "xy": _lines([f["geometry"]["coordinates"] for f in routes]),
     }
+
+
+def _lines(lines: list[Sequence[Sequence[float]]]) -> list[list[int]]:
+    """Each line as a flat [lat, lon, lat, lon, ...] in units of 1/COORD_SCALE degree:
+    all at once when every position is (lon, lat), else position by position."""
+    counts = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    if all(len(pt) == 2 for line in lines for pt in line):
+        try:
+            flat = np.fromiter(
+                chain.from_iterable(chain.from_iterable(lines)),
+                dtype=np.float64,
+                count=2 * int(counts.sum()),
+            )
+        except (TypeError, ValueError):  # not numbers: data that skipped the store
+            flat = None
+        if flat is not None:
+            # Python's round() and numpy's rint both round half to even.
+            lat_lon = flat.reshape(-1, 2)[:, ::-1] * COORD_SCALE
+            scaled = np.rint(lat_lon).astype(np.int64).ravel().tolist()
+            ends = np.cumsum(2 * counts).tolist()
+            return [scaled[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    return [[round(v * COORD_SCALE) for pt in line for v in (pt[1], pt[0])] for line in lines]
 
 
 class RouteLayer(JsLayer):

@@ -96,6 +96,15 @@ MAP_CSS = f"""
 .mv-search-status:not(:empty) {{ margin-top: 3px; color: #333; }}
 .mv-search-results {{ list-style: none; margin: 3px 0 0; padding: 0; max-height: 220px;
   overflow-y: auto; }}
+.mv-filter {{ background: #fff; padding: 6px 8px; width: 240px; color: #1a1a1a;
+  font: 12px/1.3 system-ui, sans-serif; }}
+.mv-filter-title {{ font-weight: 600; margin-bottom: 3px; }}
+.mv-filter label {{ display: block; margin: 3px 0 2px; }}
+.mv-filter input, .mv-filter select {{ width: 100%; box-sizing: border-box; font: inherit;
+  padding: 3px 5px; border: 1px solid #767676; border-radius: 3px; background: #fff;
+  color: #111; }}
+.mv-filter :focus-visible {{ outline: 3px solid #0b5394; outline-offset: 1px; }}
+.mv-filter-status:not(:empty) {{ margin-top: 3px; color: #333; }}
 .mv-search-results button {{ display: block; width: 100%; text-align: left; font: inherit;
   color: #111; background: #f5f5f5; border: 1px solid #ccc; border-radius: 3px;
   margin: 2px 0; padding: 3px 5px; cursor: pointer; }}

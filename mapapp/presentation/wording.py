@@ -94,16 +94,23 @@ def heading_of(seq: object, title: object, review: object) -> str:
 def when_text(props: Mapping[str, Any]) -> str:
     """Day, date and time as one line. A time label that starts with the time
     ("18:10, about 45 minutes") replaces the time instead of repeating it."""
-    date = str(props.get("date") or "")
-    time = str(props.get("time") or "")
-    label = str(props.get("time_label") or "")
+    return when_of(
+        props.get("day", ""), props.get("date"), props.get("time"), props.get("time_label")
+    )
+
+
+def when_of(day: object, date: object, time: object, label: object) -> str:
+    """`when_text` from its four fields (the map words columns of them at once)."""
+    date = str(date or "")
+    time = str(time or "")
+    label = str(label or "")
     if label and time and not label.startswith(time):
         text = f"{date} {time} ({label})"
     elif label:
         text = f"{date} {label}" if time else f"{date}, {label}"
     else:
         text = f"{date} {time}"
-    return f"Day {props.get('day', '')}: {text.strip(' ,')}"
+    return f"Day {day}: {text.strip(' ,')}"
 
 
 def distance_text(metres: int) -> str:
@@ -116,10 +123,17 @@ def distance_text(metres: int) -> str:
 
 def place_line(props: Mapping[str, Any]) -> str:
     """The place, its precision and the radius it may be off by."""
-    label = precision_label(int(props.get("geo_precision") or 1))
-    radius = uncertainty_m(props)
+    return place_of(
+        props.get("place_name", ""), props.get("geo_precision"), props.get("uncertainty_m")
+    )
+
+
+def place_of(name: object, geo_precision: object, own_radius: object) -> str:
+    """`place_line` from its three fields (the map words columns of them at once)."""
+    label = precision_label(int(geo_precision or 1))  # type: ignore[call-overload]
+    radius = uncertainty_m({"uncertainty_m": own_radius, "geo_precision": geo_precision})
     extent = f", within about {distance_text(radius)}" if radius else ""
-    return f"{props.get('place_name', '')} ({label}{extent})"
+    return f"{name} ({label}{extent})"
 
 
 def sources(props: Mapping[str, Any]) -> list[SourceLink]:

@@ -1,7 +1,8 @@
 """Above GL_MIN events the standalone map draws them with WebGL (leaflet.glify), in
 headless Chromium with software WebGL: every event drawn, a click on a known point
-opens exactly its details, the playback hides events, the search box reaches any
-event by keyboard, nothing from the data runs, and axe finds nothing serious."""
+opens exactly its details, the playback hides events, the filter shows one day and
+one actor, the search box reaches any event by keyboard, nothing from the data
+runs, and axe finds nothing serious."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ N_EVENTS = 30_000
 #: An event moved to an empty spot (the Great Victoria Desert), titled with the poison.
 LONE = 1234
 LONE_AT = (-28.0, 127.5)  # lat, lon
+#: An actor only the lone event has, named with the poison.
+LONE_ACTOR = "Lone actor " + PAYLOAD
 pytestmark = pytest.mark.browser
 
 
@@ -48,6 +51,9 @@ def gl_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     # Its own geometry: the events at one place share theirs (store.build).
     lone["geometry"] = {"type": "Point", "coordinates": [LONE_AT[1], LONE_AT[0]]}
     lone["properties"]["title"] = "Lone " + PAYLOAD
+    # An actor of its own (new lists: events with one line-up share theirs).
+    lone["properties"]["actors"] = [*lone["properties"]["actors"], LONE_ACTOR]
+    lone["properties"]["actor_roles"] = [*lone["properties"]["actor_roles"], LONE_ACTOR]
     html = render_html(collection)
     (work / "map.html").write_text(html, encoding="utf-8")
     (work / "favicon.ico").write_bytes(b"")
@@ -216,6 +222,65 @@ def test_the_playback_hides_events_from_sight_and_from_clicks(
     again = _pixel_until(pg, xy, lambda px: _near(px, drawn))
     assert _near(again, drawn), (again, drawn)
     _close_popup(pg)
+    assert errors == []
+
+
+def _shown(pg: Page) -> list[int]:
+    """The indices of the events the WebGL layer shows now."""
+    found: list[int] = pg.evaluate(
+        """() => { const E = mvLib.eventLayers[0], out = [];
+             for (let i = 0; i < E.payload.n; i++) { if (E.gl.shown(i)) { out.push(i); } }
+             return out; }"""
+    )
+    return found
+
+
+def test_the_filter_shows_one_day_and_one_actor(
+    page: tuple[Page, list[str]], gl_page: tuple[Path, dict[str, Any]]
+) -> None:
+    pg, errors = page
+    _, payload = gl_page
+    d, days = payload["d"], payload["c"]["day"]
+    assert payload["fl"] is True
+    box = pg.get_by_role("group", name="Filter events")
+    status = box.locator(".mv-filter-status")
+    # A day, typed: exactly that day's events stay.
+    day = days[LONE]
+    on_day = [i for i, k in enumerate(days) if k == day]
+    box.get_by_role("spinbutton").fill(str(day))
+    box.get_by_role("spinbutton").press("Enter")
+    status.get_by_text(f"{len(on_day):,} of {N_EVENTS:,} events").wait_for()
+    assert _shown(pg) == on_day
+    # And an actor, chosen by its name (from the data, shown as text): only the lone event.
+    actor = box.get_by_label("Actor")
+    assert LONE_ACTOR in actor.locator("option").all_inner_texts()
+    actor.select_option(label=LONE_ACTOR)
+    status.get_by_text(f"1 of {N_EVENTS:,} events").wait_for()
+    assert _shown(pg) == [LONE]
+    # Its point still opens its details; another event of the day takes no click.
+    x, y = _lone_xy(pg)
+    pg.mouse.click(x + 2, y + 1)
+    popup = pg.locator(".leaflet-popup .mv-popup")
+    popup.wait_for()
+    assert popup.get_attribute("data-event-id") == payload["ids"][LONE]
+    _close_popup(pg)
+    # Another actor alone, every day: the events whose line-up names them.
+    names = sorted({d["s"][k] for lineup in d["al"] for k in lineup} - {LONE_ACTOR})
+    other = names[len(names) // 2]
+    code = d["s"].index(other)
+    theirs = [i for i, lineup in enumerate(d["ac"]) if code in d["al"][lineup]]
+    assert 0 < len(theirs) < N_EVENTS
+    box.get_by_role("spinbutton").fill("")
+    actor.select_option(label=other)
+    status.get_by_text(f"{len(theirs):,} of {N_EVENTS:,} events").wait_for()
+    assert _shown(pg) == theirs
+    # Every actor, every day: all events again.
+    actor.select_option(label="Every actor")
+    pg.wait_for_function("() => mvLib.eventLayers[0].gl.shown(0)")
+    pg.wait_for_function(f"() => mvLib.eventLayers[0].gl.shown({LONE})")
+    assert len(_shown(pg)) == N_EVENTS
+    assert pg.evaluate("() => window.__xss") is None
+    assert pg.locator(".mv-filter img").count() == 0
     assert errors == []
 
 

@@ -273,3 +273,7 @@ def test_a_poisoned_trip_drawn_with_webgl_renders_inert(built: dict[str, Any]) -
     assert payload["gl"] is True and len(payload["c"]["lat"]) == GL_MIN + 1
     assert any(PAYLOAD in s for s in payload["d"]["s"])
     assert payload["ids"][0] == PAYLOAD + "a"
+    # The page's own day and actor filter (js/filter.js) names actors from the data.
+    d = payload["d"]
+    assert payload["fl"] is True
+    assert any(PAYLOAD in d["s"][k] for lineup in d["al"] for k in lineup)

@@ -92,6 +92,7 @@ mvLib.layer("eventLayer", 5, function (group, map, D) {
         popup.options.offset = numbered ? [0, -8] : [0, 0];
         // Long details scroll inside the popup, so its close button stays in view.
         popup.options.maxHeight = Math.max(160, map.getSize().y - 90);
+        popup._mvIndex = i;
         popup.setLatLng(at).setContent(node).openOn(map);
         if (focus) {
           var h = node.querySelector("h4");
@@ -173,6 +174,23 @@ mvLib.layer("eventLayer", 5, function (group, map, D) {
     });
     lib.eventSearch(map, D, {head: head, shown: gl.shown,
                              open: function (i, back) { openDetails(i, true, back); }});
+    /* Two filters hide events: the playback's time (timeFilter) and, in a standalone
+       page, the day and actor chosen (js/filter.js); an event shows if both pass. */
+    var timeMask = null, userMask = null, both = null;
+    function combined() {
+      if (!timeMask || !userMask) { return timeMask || userMask; }
+      both = both || new Uint8Array(n);
+      for (var k = 0; k < n; k++) { both[k] = timeMask[k] && userMask[k] ? 1 : 0; }
+      return both;
+    }
+    function timeFilter(mask) { timeMask = mask; gl.filter(combined()); }
+    var chosen = D.fl ? lib.eventFilter(map, D, {apply: function (mask) {
+      userMask = mask;
+      gl.filter(combined());
+      if (userMask && popup.isOpen() && popup._mvIndex >= 0 && !gl.shown(popup._mvIndex)) {
+        map.closePopup(popup);
+      }
+    }}) : null;
     setTimeout(function () {
       var sel = D.ids.indexOf(D.sel);
       if (sel >= 0) { openDetails(sel, false); }
@@ -187,7 +205,7 @@ mvLib.layer("eventLayer", 5, function (group, map, D) {
               getElement: function () { return null; }, options: {eventIndex: i}};
     }});
     (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: standIns,
-      rings: [], labels: [], filter: gl.filter, gl: gl});
+      rings: [], labels: [], filter: timeFilter, gl: gl, chosen: chosen});
     return gl;
   }
 

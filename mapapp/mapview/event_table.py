@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -72,14 +73,17 @@ def event_table(events: Sequence[Mapping[str, Any]]) -> EventTable:
 
 def coordinates(events: Sequence[Mapping[str, Any]]) -> np.ndarray[Any, Any]:
     """The events' (lon, lat) as an (n, 2) float64 array."""
-    coords = [f["geometry"]["coordinates"] for f in events]
+    return positions([f["geometry"]["coordinates"] for f in events])
+
+
+def positions(coords: Sequence[Sequence[float]]) -> np.ndarray[Any, Any]:
+    """GeoJSON positions' (lon, lat) as an (n, 2) float64 array (altitudes dropped)."""
     if not coords:
         return np.zeros((0, 2))
-    try:
-        xy = np.array(coords, dtype=np.float64)
-    except ValueError:  # ragged: some with an altitude
-        xy = np.array([c[:2] for c in coords], dtype=np.float64)
-    return xy.reshape(len(coords), -1)[:, :2]
+    if all(len(c) == 2 for c in coords):
+        flat = chain.from_iterable(coords)  # one pass, no list per position
+        return np.fromiter(flat, dtype=np.float64, count=2 * len(coords)).reshape(-1, 2)
+    return np.array([c[:2] for c in coords], dtype=np.float64).reshape(len(coords), 2)
 
 
 def texts(column: Sequence[Any]) -> list[str]:

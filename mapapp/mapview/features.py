@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from mapapp.mapview.event_table import MISSING, EventTable, coordinates, texts
+from mapapp.mapview.event_table import MISSING, EventTable, coordinates, positions, texts
 
 ViewMode = Literal["selection", "region"]
 
@@ -98,9 +98,9 @@ def bounds_of_view(
     if view == "region":
         return _bounds_of(lats, lons)
     xy = coordinates(f.events) if event_xy is None else event_xy
-    route = [c[:2] for r in f.routes for c in r["geometry"]["coordinates"]]
-    if route:
-        xy = np.concatenate([xy, np.array(route, dtype=np.float64).reshape(-1, 2)])
+    route = _route_xy(f.routes)
+    if len(route):
+        xy = np.concatenate([xy, route])
     if len(xy):
         (west, south), (east, north) = xy.min(axis=0).tolist(), xy.max(axis=0).tolist()
         return _bounds_of([south, north], [west, east])
@@ -109,6 +109,15 @@ def bounds_of_view(
         lats += [south, north]
         lons += [west, east]
     return _bounds_of(lats, lons)
+
+
+def _route_xy(routes: Sequence[Mapping[str, Any]]) -> np.ndarray[Any, Any]:
+    """Every route vertex's (lon, lat), as an (n, 2) array."""
+    lines = [r["geometry"]["coordinates"] for r in routes]
+    try:
+        return positions([pt for line in lines for pt in line])
+    except (TypeError, ValueError):  # not numbers: data that skipped the store
+        return np.array([c[:2] for line in lines for c in line], dtype=np.float64).reshape(-1, 2)
 
 
 @dataclass(frozen=True)
@@ -167,7 +176,12 @@ def legend_days(
     """Each day's date, by day number."""
     days: dict[int, str] = {}
     if table is not None and MISSING not in table.col["day"]:
-        for day, date in zip(table.col["day"], texts(table.col["date"]), strict=True):
+        day_col = table.col["day"]
+        if all(type(d) is int for d in day_col):
+            # The first date of each day: the last one written wins, so write backwards.
+            last = dict(zip(reversed(day_col), reversed(texts(table.col["date"])), strict=True))
+            return {day: last[day] for day in dict.fromkeys(day_col)}
+        for day, date in zip(day_col, texts(table.col["date"]), strict=True):
             days.setdefault(int(day), date)
         return days
     for event in events:

@@ -16,6 +16,7 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, ClassVar, TypedDict
 
 import numpy as np
@@ -90,11 +91,15 @@ def _spans(t: EventTable) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     `wall_clock_bounds` computes), all at once when every one reads; else one by one,
     computed for an event whose data has none (it skipped the store)."""
     starts, ends = t.col["start_local"], t.col["end_local"]
-    if all(type(v) is str and len(v) >= 19 and v[10] == "T" for v in (*starts, *ends)):
+    try:
+        walls = [v[:19] for v in starts], [v[:19] for v in ends]
+    except TypeError:  # not text (data that skipped the store)
+        walls = None
+    if walls is not None and all(map(_wall_clocks, walls)):
         try:
             return (
-                np.array([v[:19] for v in starts], dtype="datetime64[s]"),
-                np.array([v[:19] for v in ends], dtype="datetime64[s]"),
+                np.array(walls[0], dtype="datetime64[s]"),
+                np.array(walls[1], dtype="datetime64[s]"),
             )
         except ValueError:
             pass
@@ -102,6 +107,18 @@ def _spans(t: EventTable) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     return (
         np.array([start for start, _ in spans], dtype="datetime64[s]"),
         np.array([end for _, end in spans], dtype="datetime64[s]"),
+    )
+
+
+def _wall_clocks(values: list[Any]) -> bool:
+    """Whether every value is a 19-character text with "T" between date and time
+    (numpy would read a date alone as its midnight); C-level passes, no loop."""
+    if not values:
+        return True
+    return (
+        set(map(type, values)) == {str}
+        and set(map(len, values)) == {19}
+        and set(map(itemgetter(10), values)) == {"T"}
     )
 
 

@@ -62,7 +62,7 @@ _HTTP_URL = re.compile(r"https?://[^\s/?#\\]+[^\s\x00-\x1f\x7f]*", re.IGNORECASE
 def safe_urls(urls: Sequence[object]) -> list[str | None]:
     """`safe_url` of each (the same rule, a C-level loop: the map checks every
     source of a large trip)."""
-    texts = [(u if type(u) is str else str(u)).strip() for u in urls]
+    texts = list(map(str.strip, map(str, urls)))
     return [t if ok else None for t, ok in zip(texts, map(_HTTP_URL.fullmatch, texts), strict=True)]
 
 

@@ -64,9 +64,9 @@ mvLib.glPoints = function (map, D, opts) {
   function shown(k) { return !hidden || !hidden[k]; }
 
   /* Events at one spot (one place, many visits) are stacked: only the top one (the
-     last drawn) shows, so only it is given a size in the vertex buffer; the others
-     would cost software WebGL their whole fill for nothing (a million events at a
-     few hundred places). spotOf[k] numbers each distinct position. */
+     last drawn) shows, so only it goes in the vertex buffer; the others would cost
+     software WebGL their vertices and their whole fill for nothing (a million events
+     at a few hundred places). spotOf[k] numbers each distinct position. */
   var spotOf = new Int32Array(n), spots = 0, byLat = new Map();
   var latBits = new Uint32Array(C.lat.buffer, C.lat.byteOffset, n);
   var lonBits = new Uint32Array(C.lon.buffer, C.lon.byteOffset, n);
@@ -78,13 +78,13 @@ mvLib.glPoints = function (map, D, opts) {
     spotOf[i] = spot;
   }
   byLat = null;
-  var topOf = new Int32Array(spots);
+  var topOf = new Int32Array(spots), covered = 0;
   /* The top shown event of each spot, after the filter changed. */
   function stack() {
     topOf.fill(-1);
-    for (var k = 0; k < n; k++) { if (shown(k)) { topOf[spotOf[k]] = k; } }
+    covered = 0;
+    for (var k = 0; k < n; k++) { if (shown(k)) { topOf[spotOf[k]] = k; covered++; } }
   }
-  function onTop(k) { return topOf[spotOf[k]] === k; }
   stack();
 
   /* The nearest shown event within `radius` zoom-0 pixels of (x, y); of events at
@@ -122,18 +122,26 @@ mvLib.glPoints = function (map, D, opts) {
       return true;
     }
   });
-  /* The vertex buffer, written from the columns (glify's render() uploads it). */
-  points.resetVertices = function () {
-    var v = new Float32Array(n * STRIDE), centre = this.mapCenterPixels;
-    for (var k = 0, o = 0; k < n; k++, o += STRIDE) {
-      var rgb = color(C.day[k]), on = onTop(k);
+  /* The vertex buffer, written from the columns (glify's render() uploads it): the top
+     shown event of each spot only, so a frame draws as many points as there are spots
+     in sight, not every event (software WebGL runs its vertex shader for each one). */
+  var centre = null;
+  function vertices() {
+    var tops = topOf.filter(function (k) { return k >= 0; }).sort();  /* in drawing order */
+    var v = new Float32Array(tops.length * STRIDE);
+    for (var j = 0; j < tops.length; j++) {
+      var k = tops[j], o = j * STRIDE, rgb = color(C.day[k]);
       v[o] = px[k] - centre.x; v[o + 1] = py[k] - centre.y;
       v[o + 2] = rgb[0]; v[o + 3] = rgb[1]; v[o + 4] = rgb[2];
-      v[ALPHA + o] = on ? opacity : 0; v[SIZE + o] = on ? size : 0;
+      v[ALPHA + o] = opacity; v[SIZE + o] = size;
     }
-    this.vertices = v;
+    return v;
+  }
+  points.resetVertices = function () {
+    centre = this.mapCenterPixels;
+    this.vertices = vertices();
     this.latLngLookup = {};
-    this.allLatLngLookup = {length: n};  /* drawOnCanvas draws this many points */
+    this.allLatLngLookup = {length: this.vertices.length / STRIDE};  /* drawOnCanvas draws these */
     return this;
   };
   /* glify asks each layer for its candidate under a click, then checks the distance
@@ -145,18 +153,19 @@ mvLib.glPoints = function (map, D, opts) {
             feature: [C.lat[k], C.lon[k], k]};
   };
   points.render();
-  points.vertices = null;  /* uploaded; typedVertices keeps the copy the filter edits */
+  points.vertices = null;  /* uploaded (the filter uploads a new buffer) */
   points.canvas.setAttribute("aria-hidden", "true");
-  /* Every drawOnCanvas draws all points: count them for tools (the bench waits for it). */
+  /* Each drawOnCanvas draws every shown event (as the top of its spot): count them
+     for tools (the bench waits for it). */
   var draw = points.drawOnCanvas;
   points.drawOnCanvas = function (e) {
     var out = draw.call(this, e);
-    drawnCount = this.allLatLngLookup.length;
+    drawnCount = covered;
     return out;
   };
 
-  /* The playback's time filter: alpha and size 0 in the vertex buffer for hidden
-     events, one upload and one redraw; no per-event objects are touched. */
+  /* The filters (the playback's time, the page's day and actor): a new vertex buffer
+     of the shown spots' tops, one upload and one redraw; no per-event objects. */
   function filter(mask) {
     if (!mask && !hidden) { return; }  /* every event shown already */
     if (mask) {
@@ -166,12 +175,8 @@ mvLib.glPoints = function (map, D, opts) {
       hidden = null;
     }
     stack();
-    var v = points.typedVertices, gl = points.gl;
-    for (var k = 0; k < n; k++) {
-      var on = onTop(k);
-      v[k * STRIDE + ALPHA] = on ? opacity : 0;
-      v[k * STRIDE + SIZE] = on ? size : 0;
-    }
+    var v = points.typedVertices = vertices(), gl = points.gl;
+    points.allLatLngLookup = {length: v.length / STRIDE};
     gl.bindBuffer(gl.ARRAY_BUFFER, points.getBuffer("vertices"));
     gl.bufferData(gl.ARRAY_BUFFER, v, gl.STATIC_DRAW);
     points.layer.redraw();

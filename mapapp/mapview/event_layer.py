@@ -195,21 +195,25 @@ def _worded(
     fn: Callable[[Mapping[str, Any]], str],
     keys: tuple[str, ...],
     of: Callable[..., str],
-) -> list[str]:
-    """`fn(p)` for every event, worded once per distinct value of the fields it reads
-    (by `of`, the same wording from those fields as arguments, when none is missing)."""
+    strings: _Table,
+) -> np.ndarray[Any, Any]:
+    """The codes in `strings` of `fn(p)` for every event, worded once per distinct
+    value of the fields it reads (by `of`, the same wording from those fields as
+    arguments, when none is missing) and looked up once per distinct value too."""
     columns = [t.col[k] for k in keys]
     rows = list(zip(*columns, strict=True))
     try:
         distinct: dict[tuple[Any, ...], Any] = dict.fromkeys(rows)
     except TypeError:  # an unhashable value (data that skipped the store's checks)
-        return [fn(p) for p in t.props]
+        return strings.codes([fn(p) for p in t.props])
     if any(MISSING in column for column in columns):
         for row in distinct:
             distinct[row] = fn({k: v for k, v in zip(keys, row, strict=True) if v is not MISSING})
     else:
         distinct = dict(zip(distinct, starmap(of, distinct), strict=True))
-    return list(map(distinct.__getitem__, rows))
+    # Strings enter the table in the order their first event has them, as `codes` does.
+    coded = dict(zip(distinct, map(strings.add, distinct.values()), strict=True))
+    return np.fromiter(map(coded.__getitem__, rows), dtype=np.int64, count=len(rows))
 
 
 def _listed(
@@ -273,8 +277,8 @@ def encode_events(
     # the headings, quotes and event sources are nearly all different: those travel
     # as plain per-event strings, not looked up at all.
     cols: dict[str, Any] = {
-        "when": codes(_worded(t, when_text, _WHEN_FIELDS, when_of)),
-        "place": codes(_worded(t, place_line, _PLACE_FIELDS, place_of)),
+        "when": _worded(t, when_text, _WHEN_FIELDS, when_of, strings),
+        "place": _worded(t, place_line, _PLACE_FIELDS, place_of, strings),
         "pnote": codes(texts(col["uncertainty_note"])),
     }
     location = texts(col["location_source"])

@@ -105,6 +105,7 @@ MAP_CSS = f"""
   color: #111; }}
 .mv-filter :focus-visible {{ outline: 3px solid #0b5394; outline-offset: 1px; }}
 .mv-filter-status:not(:empty) {{ margin-top: 3px; color: #333; }}
+@media print {{ .mv-filter, .mv-search {{ display: none; }} }}
 .mv-search-results button {{ display: block; width: 100%; text-align: left; font: inherit;
   color: #111; background: #f5f5f5; border: 1px solid #ccc; border-radius: 3px;
   margin: 2px 0; padding: 3px 5px; cursor: pointer; }}

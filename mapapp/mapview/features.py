@@ -177,10 +177,13 @@ def legend_days(
     days: dict[int, str] = {}
     if table is not None and MISSING not in table.col["day"]:
         day_col = table.col["day"]
-        if all(type(d) is int for d in day_col):
-            # The first date of each day: the last one written wins, so write backwards.
-            last = dict(zip(reversed(day_col), reversed(texts(table.col["date"])), strict=True))
-            return {day: last[day] for day in dict.fromkeys(day_col)}
+        numbers = np.array(day_col)
+        if numbers.dtype.kind == "i" and numbers.ndim == 1:
+            # Each day's first event, in the order the days first appear.
+            _, first = np.unique(numbers, return_index=True)
+            first.sort()
+            dates = texts([table.col["date"][i] for i in first.tolist()])
+            return dict(zip(numbers[first].tolist(), dates, strict=True))
         for day, date in zip(day_col, texts(table.col["date"]), strict=True):
             days.setdefault(int(day), date)
         return days

@@ -211,6 +211,8 @@ class LineIndex:
         self._resolve([p[under:] for p in paths if p[:under] == self._under])
 
     def _resolve(self, paths: list[Path]) -> dict[Path, int]:
+        if not paths:  # nothing asked (a valid file): the text is not even decoded
+            return self._lines or {}
         if self._lines is not None and (self._whole or self._asked.issuperset(paths)):
             return self._lines
         text = self._text

@@ -36,7 +36,7 @@ from mapapp.itinerary.records import (
 )
 from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.fast_schema import check_all
-from mapapp.store.routes import route_features
+from mapapp.store.routes import ROW_OF, Row, route_features
 from mapapp.store.schema import (
     METADATA_MEMBER,
     SCHEMA_MEMBER,
@@ -68,8 +68,9 @@ def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> Fe
         timezone = it.trip.timezone
         ordered = ordered_events(it.events)
         events: list[Feature] = []
-        # Checked a slice at a time as they are made, while they are still in the CPU's
-        # cache (a pass over 100,000 features afterwards is a cache miss per feature).
+        rows: list[Row] = []
+        # Checked a slice at a time as they are made, and what the routes need read, while
+        # they are in the CPU's cache (a later pass is a cache miss per feature).
         for start in range(0, len(ordered), WARM_SLICE):
             batch = [
                 _event_feature(event, stops[event.place], cast, seq, timezone)
@@ -77,7 +78,9 @@ def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> Fe
             ]
             events += batch
             check_built("event", batch, events)
-        features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
+            rows += [ROW_OF(feature["properties"]) for feature in batch]
+        routes = route_features(events, rows)
+        features = events + routes + [_dump(p) for p in partner_features(it)]
         if it.hq is not None:
             hq = hq_feature(it)
             check_built("hq", [hq])

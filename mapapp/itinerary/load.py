@@ -241,6 +241,8 @@ def cross_check(it: Itinerary, article: str, name: str, lines: LineIndex) -> lis
         ("actors", [a.id for a in it.actors]),
         ("events", [e.id for e in it.events]),
     ):
+        if len(set(ids)) == len(ids):  # the common case: no count per id (a million)
+            continue
         seen = Counter(ids)
         for index, ident in enumerate(ids):
             if seen[ident] > 1:

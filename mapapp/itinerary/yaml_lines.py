@@ -9,6 +9,7 @@ budget (the seed itinerary shares a locality with `*tokyo`) keep working.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 import yaml
@@ -161,11 +162,14 @@ def _expanded_walk(root: yaml.Node, budget: int) -> None:
 
 
 class LineIndex:
-    """Field path -> line, built only when a problem needs a line.
+    """Field path -> line, worked out only when a problem needs a line.
 
-    Valid files (the common case) never pay for the node tree, which for a large
-    itinerary costs more time and memory than the data itself. JSON is read as
-    YAML for this purpose (a JSON document is YAML), so JSON errors get lines too.
+    Valid files (the common case) never pay for it. JSON is read as YAML for this
+    purpose (a JSON document is YAML), so JSON errors get lines too. A small text's
+    lines come from its node tree, all at once; a large text's (over STREAM_ABOVE
+    characters) from the parser's event stream, for the paths asked only, so the
+    memory needed stays that of the paths (the node tree of an 82 MB itinerary
+    took 2.3 GB). Ask for many paths at once with `prefetch`: one pass for all.
 
     An index may cover one top-level section only (`section`): a loaded itinerary
     keeps the lines of its places (what geocoding reports), not a copy of the
@@ -187,21 +191,40 @@ class LineIndex:
         self._under = under
         self._first_line = first_line
         self._lines: dict[Path, int] | None = None
+        self._whole = False  # whether _lines is the whole map (a small text's)
+        self._asked: set[Path] = set()  # paths a stream pass has looked for
 
     def line(self, path: Path) -> int | None:
         """The line of the deepest existing prefix of path (a missing field has none)."""
         if path[: len(self._under)] != self._under:
             return None  # outside the section this index covers
         path = path[len(self._under) :]
-        if self._lines is None:
-            text = self._text
-            if isinstance(text, bytes):
-                text = text.decode("utf-8-sig", errors="replace")
-            self._lines = _line_map(text, self._max_nodes)
+        lines = self._resolve([path])
         for end in range(len(path), -1, -1):
-            if path[:end] in self._lines:
-                return self._lines[path[:end]] + self._first_line - 1
+            if path[:end] in lines:
+                return lines[path[:end]] + self._first_line - 1
         return None
+
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Work out the lines of many paths in one pass (before asking `line` for each)."""
+        under = len(self._under)
+        self._resolve([p[under:] for p in paths if p[:under] == self._under])
+
+    def _resolve(self, paths: list[Path]) -> dict[Path, int]:
+        if not paths:  # nothing asked (a valid file): the text is not even decoded
+            return self._lines or {}
+        if self._lines is not None and (self._whole or self._asked.issuperset(paths)):
+            return self._lines
+        text = self._text
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig", errors="replace")
+        if text is None or len(text) <= STREAM_ABOVE:
+            self._lines, self._whole = _line_map(text, self._max_nodes), True
+            return self._lines
+        wanted = set(paths) - self._asked
+        self._lines = {**(self._lines or {}), **_stream_lines(text, wanted)}
+        self._asked |= wanted
+        return self._lines
 
     def section(self, key: str, text: bytes) -> LineIndex:
         """An index of the top-level section key alone, whose JSON text (a slice of this
@@ -212,6 +235,72 @@ class LineIndex:
             return self
         first_line = whole.count(b"\n", 0, start) + 1
         return LineIndex(text, self._max_nodes, under=(key,), first_line=first_line)
+
+
+#: Above this many characters, lines come from the event stream (see LineIndex).
+STREAM_ABOVE = 1_000_000
+
+
+def _stream_lines(text: str, wanted: set[Path]) -> dict[Path, int]:
+    """The lines of the wanted paths and their prefixes, from the parser's events, each
+    freed at once: no node tree, whatever the size of the text.
+
+    The same lines as the node tree's map (_walk): a mapping member's is its key's
+    (the last of equal keys), any other node's its start. Aliases are not followed:
+    an alias's path has the alias's line, and nothing under it has one.
+    """
+    prefixes = {path[:end] for path in wanted for end in range(len(path) + 1)}
+    lines: dict[Path, int] = {}
+    if not wanted:
+        return lines
+    # One frame per open container: [its path (None: nothing under it is wanted),
+    # is a mapping, next index or whether a key is due, the path of the value due].
+    stack: list[list[Any]] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _ENDS):
+                stack.pop()
+                continue
+            if not isinstance(event, _NODE_EVENTS):
+                continue
+            mark = event.start_mark
+            assert mark is not None  # the parser marks every node event
+            line = mark.line + 1
+            path: Path | None = ()
+            if stack:
+                frame = stack[-1]
+                parent = frame[0]
+                if not frame[1]:  # a sequence item
+                    path = None if parent is None else (*parent, frame[2])
+                    frame[2] += 1
+                elif frame[2]:  # a key
+                    frame[2] = False
+                    key = (
+                        (*parent, str(event.value))
+                        if parent is not None and isinstance(event, yaml.ScalarEvent)
+                        else None
+                    )
+                    if key is not None and key in prefixes:
+                        lines[key] = line
+                    frame[3] = key
+                    path = None  # nothing under a key is asked for
+                else:  # a value: its line is its key's
+                    frame[2] = True
+                    path = frame[3]
+            if path is not None and path in prefixes:
+                lines.setdefault(path, line)
+            else:
+                path = None
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append([path, True, True, None])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append([path, False, 0, None])
+    except yaml.YAMLError:
+        pass  # JSON that YAML 1.1 reads differently: the lines found so far
+    return lines
+
+
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _line_map(text: str | None, max_nodes: int | None) -> dict[Path, int]:

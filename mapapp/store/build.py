@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 import shapely
+from msgspec import UNSET
 from pydantic import BaseModel
 from shapely.geometry.base import BaseGeometry
 
@@ -35,7 +36,7 @@ from mapapp.itinerary.records import (
 )
 from mapapp.itinerary.uncertainty import uncertainty_of
 from mapapp.store.fast_schema import check_all
-from mapapp.store.routes import route_features
+from mapapp.store.routes import ROW_OF, Row, route_features
 from mapapp.store.schema import (
     METADATA_MEMBER,
     SCHEMA_MEMBER,
@@ -50,25 +51,36 @@ Feature = dict[str, Any]
 FeatureCollection = dict[str, Any]
 DECIMALS = 6
 CHECK_SLICE = 10_000  # features checked against the schema in one call
+WARM_SLICE = 512  # events made, then checked, at a time
 
 
 def build_collection(loaded: LoadedItinerary, places: dict[str, Resolved]) -> FeatureCollection:
     """The store: events, their day routes, partners and HQ, with the schema version.
 
-    Features share what is the same (a place's geometry, an actor line-up): to change
-    one feature, give it new values; never change a shared one in place.
+    Features share what is the same (a place's geometry and review marks, an actor
+    line-up, an empty list of discrepancies): to change one feature, give it new
+    values; never change a shared one in place.
     """
     it = loaded.itinerary
     with gc_paused(freeze=True):  # see mapapp.gc_pause: no cycles, millions of objects
         stops = {p.id: _Stop.of(p, places[p.id]) for p in it.places if p.id in places}
         cast = _Cast({a.id: a.name for a in it.actors})
         timezone = it.trip.timezone
-        events = [
-            _event_feature(event, stops[event.place], cast, seq, timezone)
-            for seq, event in enumerate(ordered_events(it.events), start=1)
-        ]
-        check_built("event", events)
-        features = events + route_features(events) + [_dump(p) for p in partner_features(it)]
+        ordered = ordered_events(it.events)
+        events: list[Feature] = []
+        rows: list[Row] = []
+        # Checked a slice at a time as they are made, and what the routes need read, while
+        # they are in the CPU's cache (a later pass is a cache miss per feature).
+        for start in range(0, len(ordered), WARM_SLICE):
+            batch = [
+                _event_feature(event, stops[event.place], cast, seq, timezone)
+                for seq, event in enumerate(ordered[start : start + WARM_SLICE], start=start + 1)
+            ]
+            events += batch
+            check_built("event", batch, events)
+            rows += [ROW_OF(feature["properties"]) for feature in batch]
+        routes = route_features(events, rows)
+        features = events + routes + [_dump(p) for p in partner_features(it)]
         if it.hq is not None:
             hq = hq_feature(it)
             check_built("hq", [hq])
@@ -188,9 +200,14 @@ def _event_feature(
     event: EventRecord, stop: _Stop, cast: _Cast, seq: int, timezone: str
 ) -> Feature:
     date = _iso_date(event.date)
-    span = local_span(date, event.time, event.time_precision, event.time_label, timezone)
+    time = None if event.time_ is UNSET else event.time_
+    precision = "day" if event.time_precision_ is UNSET else event.time_precision_
+    label = "" if event.time_label_ is UNSET else event.time_label_
+    span = local_span(date, time, precision, label, timezone)
     actors, roles = cast.of(event.actors)
-    sources = event.sources
+    sources = () if event.sources_ is UNSET else event.sources_
+    discrepancies = event.discrepancies_
+    review = event.review_
     return {
         "type": "Feature",
         "geometry": stop.geometry,
@@ -200,9 +217,9 @@ def _event_feature(
             "seq": seq,
             "day": event.day,
             "date": date,
-            "time": event.time,
-            "time_precision": event.time_precision,
-            "time_label": event.time_label,
+            "time": time,
+            "time_precision": precision,
+            "time_label": label,
             "start_local": span.start_local,
             "end_local": span.end_local,
             "start_utc": span.start_utc,
@@ -225,11 +242,16 @@ def _event_feature(
             "quote_start": event.quote.start,
             "quote_end": event.quote.end,
             "sources": [sources[0].url] if len(sources) == 1 else _unique([s.url for s in sources]),
-            "discrepancies": [describe(d) for d in event.discrepancies],
-            "review": stop.review + _marks(event.review) if event.review else list(stop.review),
+            "discrepancies": [describe(d) for d in discrepancies] if discrepancies else _NONE,
+            "review": stop.review + _marks(review) if review else stop.review,
         },
         "id": event.id,
     }
+
+
+#: The empty list of every event with no discrepancy (features are read, never changed
+#: in place: a shared empty list, not 100,000 of them).
+_NONE: list[str] = []
 
 
 @lru_cache(maxsize=1024)
@@ -242,16 +264,17 @@ def _marks(review: Sequence[Review | ReviewRecord]) -> list[str]:
     return [f"{r.field} ({r.confidence:.1f}): {r.reason}" for r in review]
 
 
-def check_built(kind: str, features: list[Feature]) -> None:
-    """Every built feature of a kind against the declared schema, in one call: a
-    mistake in the build is a bug, reported with the schema's own words."""
+def check_built(kind: str, features: list[Feature], built: list[Feature] | None = None) -> None:
+    """Built features of a kind against the declared schema, in one call: a mistake in
+    the build is a bug, reported with the schema's own words. built: every feature of
+    the kind made so far, features the last of them (the message names its index)."""
     try:
         # A slice at a time: the Structs a check makes are freed before the next slice.
         for start in range(0, len(features), CHECK_SLICE):
             check_all(kind, features[start : start + CHECK_SLICE])
     except msgspec.ValidationError:
         try:
-            check_all(kind, features)  # again, whole, so the message names the index
+            check_all(kind, features if built is None else built)  # the index, whole
         except msgspec.ValidationError as exc:
             raise ValueError(f"the build made an invalid {kind} feature: {exc}") from exc
         raise

@@ -6,8 +6,8 @@ declared schema in one call (mapapp.store.fast_schema), like the events.
 
 from __future__ import annotations
 
-from itertools import islice, pairwise
-from operator import lt
+from itertools import compress, islice, pairwise
+from operator import itemgetter, le, lt, ne
 from typing import Any
 
 import msgspec
@@ -19,40 +19,50 @@ from mapapp.store.fast_schema import check_all
 Feature = dict[str, Any]
 
 
-def route_features(events: list[Feature]) -> list[Feature]:
-    """Routes derived from event features, so a filtered view gets matching routes."""
+def route_features(events: list[Feature], rows: list[Row] | None = None) -> list[Feature]:
+    """Routes derived from event features, so a filtered view gets matching routes.
+
+    rows: each event's ROW_OF, when the caller read them already (the build does, as
+    it makes each feature: a pass over 100,000 property dicts is a cache miss each).
+    """
     props = [event["properties"] for event in events]
-    seqs = [p["seq"] for p in props]
+    seqs, days, ids = _columns(list(map(ROW_OF, props)) if rows is None else rows)
     if not all(map(lt, seqs, islice(seqs, 1, None))):  # the build's and filters' order
-        order = sorted(range(len(events)), key=seqs.__getitem__)
+        events = [events[i] for i in sorted(range(len(events)), key=seqs.__getitem__)]
+        props = [event["properties"] for event in events]
+        seqs, days, ids = _columns(list(map(ROW_OF, props)))
+    if not all(map(le, days, islice(days, 1, None))):  # a day's events, kept in visit order
+        order = sorted(range(len(events)), key=days.__getitem__)
         events, props = [events[i] for i in order], [props[i] for i in order]
-    by_day: dict[int, tuple[list[Any], list[list[float]]]] = {}
-    for event, p in zip(events, props, strict=True):
-        day = p["day"]
-        today = by_day.get(day)
-        if today is None:
-            today = by_day[day] = ([], [])
-        today[0].append(p)
-        position = event["geometry"]["coordinates"]
-        positions = today[1]
-        if not positions or (positions[-1] is not position and positions[-1] != position):
-            positions.append(position)
-    paths = [(day, *by_day[day]) for day in sorted(by_day) if len(by_day[day][1]) >= 2]
-    km = legs_km({(a[0], a[1], b[0], b[1]) for _, _, c in paths for a, b in pairwise(c)})
+        days, ids = [days[i] for i in order], [ids[i] for i in order]
+    positions = [event["geometry"]["coordinates"] for event in events]
+    # A stop where the position differs from the one before (one position per place).
+    moved = [True, *map(ne, islice(positions, 1, None), positions)]
+    # Positions that are floats already are shared with the events (read, never changed
+    # in place), not copied per stop (12 MB at 100,000 events); the events at a place
+    # share theirs, so each distinct list is looked at once.
+    distinct = dict(zip(map(id, positions), positions, strict=True))
+    copy = {key for key, position in distinct.items() if not _floats(position)}
+    paths = []
+    for day, (start, end) in _runs(days):
+        coords = list(compress(positions[start:end], [True, *moved[start + 1 : end]]))
+        if len(coords) >= 2:
+            paths.append((day, start, end, coords))
+    legs = [[(a[0], a[1], b[0], b[1]) for a, b in pairwise(coords)] for *_, coords in paths]
+    km = legs_km({leg for route in legs for leg in route})
     routes = []
-    for day, stops, coords in paths:
-        length = sum(km[(a[0], a[1], b[0], b[1])] for a, b in pairwise(coords))
+    for (day, start, end, coords), route_legs in zip(paths, legs, strict=True):
+        length = sum(km[leg] for leg in route_legs)
+        if copy:
+            coords = [list(map(float, c)) if id(c) in copy else c for c in coords]
         route = {
             "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": [c if _floats(c) else list(map(float, c)) for c in coords],
-            },
+            "geometry": {"type": "LineString", "coordinates": coords},
             "properties": {
                 "kind": "route",
                 "day": day,
-                "date": stops[0]["date"],
-                "event_ids": [s["event_id"] for s in stops],
+                "date": props[start]["date"],
+                "event_ids": ids[start:end],
                 "length_km": round(length, 3),
             },
             "id": f"route-day-{day}",
@@ -65,9 +75,25 @@ def route_features(events: list[Feature]) -> list[Feature]:
     return routes
 
 
+#: What the routes read of an event's properties: its seq, day and event_id.
+ROW_OF = itemgetter("seq", "day", "event_id")
+Row = tuple[Any, Any, Any]
+
+
+def _columns(rows: list[Row]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The seq, day and event_id columns of the events' rows."""
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _runs(days: list[Any]) -> list[tuple[Any, tuple[int, int]]]:
+    """Each day of a sorted list, with the slice of its items (start, end)."""
+    starts = [0, *(i for i in range(1, len(days)) if days[i] != days[i - 1])]
+    ends = [*starts[1:], len(days)]
+    return [(days[a], (a, b)) for a, b in zip(starts, ends, strict=True)] if days else []
+
+
 def _floats(position: list[Any]) -> bool:
-    """Whether a position is floats already: then the route shares the event's list
-    (read, never changed in place), not a copy per stop (12 MB at 100,000 events)."""
+    """Whether a position is floats already (then a route may share it)."""
     return all(type(x) is float for x in position)
 
 

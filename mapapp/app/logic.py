@@ -114,10 +114,12 @@ def _add(items: list[Any], value: Any) -> None:
         items.append(value)
 
 
-def itinerary_rows(collection: dict[str, Any]) -> list[dict[str, Any]]:
-    """The itinerary table: exactly the events in the collection, in visit order."""
+def itinerary_rows(collection: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+    """The itinerary table: exactly the events in the collection, in visit order
+    (the first `limit` of them, when given)."""
     rows = []
-    for f in sorted(events_of(collection), key=lambda f: f["properties"]["seq"]):
+    events = sorted(events_of(collection), key=lambda f: f["properties"]["seq"])
+    for f in events if limit is None else events[:limit]:
         p = f["properties"]
         view = wording.event_view(p)
         rows.append(

@@ -144,7 +144,8 @@ def make_view(dataset: Dataset, filters: app_logic.Filters, index: DataIndex | N
     )  # fmt: skip
 
 
-_VIEWS: ByteLRU[View] = ByteLRU(VIEW_BUDGET_BYTES, lambda v: v.weight)
+#: Pinned: the unfiltered view of up to two served data sets (as their indexes).
+_VIEWS: ByteLRU[View] = ByteLRU(VIEW_BUDGET_BYTES, lambda v: v.weight, pin_max=2)
 
 
 def view_of(dataset: Dataset, filters: app_logic.Filters, *, shared: bool) -> View:

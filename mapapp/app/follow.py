@@ -35,12 +35,13 @@ def _component() -> Any:
     )
 
 
-def follow_data(shown: dict[str, Any]) -> dict[str, Any]:
+def follow_data(shown: dict[str, Any], limit: int | None = None) -> dict[str, Any]:
     """What the script needs: the shown events in the table's order (visit order),
-    each with its heading as the map words it (a draft's mark included)."""
+    each with its heading as the map words it (a draft's mark included); the
+    first `limit` (the rows the table lists: the page follows only those)."""
     props = sorted((f["properties"] for f in events_of(shown)), key=lambda p: p["seq"])
     return {
-        "events": [{"seq": int(p["seq"]), "head": heading(p)} for p in props],
+        "events": [{"seq": int(p["seq"]), "head": heading(p)} for p in props[:limit]],
         "table": f"st-key-{TABLE_KEY}",
         "param": NOW_PARAM,
     }

@@ -54,7 +54,8 @@ def frames() -> ByteLRU[dict[str, Any]]:
     return _FRAMES
 
 
-_FRAMES: ByteLRU[dict[str, Any]] = ByteLRU(FRAME_BUDGET_BYTES, frame_size)
+#: Pinned: the unfiltered map of up to two served data sets, each in two basemaps and views.
+_FRAMES: ByteLRU[dict[str, Any]] = ByteLRU(FRAME_BUDGET_BYTES, frame_size, pin_max=8)
 
 
 def frame_args(
@@ -111,9 +112,12 @@ def frame_for(
     selected: str,
     overlays: Sequence[Any] = (),
     shared: bool,
+    pin: bool = False,
 ) -> dict[str, Any]:
     """The app's map frame for these shown events; from the shared cache when
-    `shared` (then `key` must name the data and filters that made `shown`)."""
+    `shared` (then `key` must name the data and filters that made `shown`).
+    `pin`: keep it whatever its size (the served data's unfiltered map, which
+    every first page shows; see shared_cache)."""
 
     def make() -> dict[str, Any]:
         from mapapp.mapview.render import build_map
@@ -124,7 +128,7 @@ def frame_for(
 
     if not shared:
         return make()
-    return _FRAMES.get_or_make((key, basemap, view, selected), make)
+    return _FRAMES.get_or_make((key, basemap, view, selected), make, pin=pin)
 
 
 def show(args: dict[str, Any]) -> Any:

@@ -16,7 +16,6 @@ from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
 from mapapp.app.uploads import Dataset, dataset_from_uploads
 from mapapp.errors import InputError, MapappError
-from mapapp.export.filters import events_of
 from mapapp.export.formats import (
     FORMATS,
     export_bytes,
@@ -150,7 +149,9 @@ if dataset.trip["discrepancies"]:
                 f"sources say {escape.html(d['sources'])}. <small>{urls}</small></p>"
             )
 
-st.write(f"**{len(rows)}** of {len(events_of(collection))} events shown.")
+st.write(f"**{shown_view.count}** of {facts.events} events shown.")
+for note in shown_view.notes:  # what a large view leaves out: our own words, no data
+    st.markdown(note)
 # One selected event, shared by the map and the table: the latest pick of either wins.
 table_state = st.session_state.get("table")
 table_rows = table_state.selection.rows if table_state is not None else []
@@ -159,10 +160,10 @@ if table_pick != st.session_state.get("table_pick"):
     st.session_state.table_pick = table_pick
     if table_pick is not None:
         st.session_state.selected_event = table_pick
-selected = app_logic.event_by_id(shown, st.session_state.get("selected_event"))
+selected = shown_view.event(st.session_state.get("selected_event"))
 # The map is rebuilt only for a table pick: a map click already shows its event there,
 # and a rebuilt map would drop the click that follows it.
-on_map = app_logic.event_by_id(shown, st.session_state.get("table_pick"))
+on_map = shown_view.event(st.session_state.get("table_pick"))
 
 # The map takes the main width; the details open below it, only once an event is
 # picked (one layout whatever is selected: a moved map would be rebuilt, losing a click).
@@ -176,6 +177,7 @@ with st.container():
     frame = map_frame.frame_for(
         (dataset.key, filters.key()), shown, basemap=basemap_kind, view=view_kind,
         selected=selected_id, overlays=overlays, shared=served and not overlays,
+        pin=not selected_id and filters.key() == app_logic.Filters(),
     )  # fmt: skip
     clicked = map_frame.show(frame)
     follow.mark_playback(shown_view.follow)  # the playback's current event, marked in the page
@@ -205,27 +207,15 @@ else:
 st.header("Itinerary")
 table = shown_view.table
 chosen_id = selected["event_id"] if selected else None
-if rows and chosen_id is not None:
-    # A visible mark, not only a colour: screen readers and the colour-blind see it too.
-    table = table.copy()  # the shared view stays as it is
-    table["selected"] = ["▶" if r["event_id"] == chosen_id else "" for r in rows]
 st.dataframe(
-    # The Styler costs a fifth of a rerun: only when a row is picked.
-    table.style.apply(
-        lambda row: (
-            ["background-color: #fff3b0; font-weight: 600" if row["event_id"] == chosen_id else ""]
-            * len(row)
-        ),
-        axis=1,
-    )
-    if rows and chosen_id is not None
-    else table,
+    # A visible mark, not only a colour: screen readers and the colour-blind see it too.
+    views.table_for(shown_view, chosen_id),
     hide_index=True,
     width="stretch",
     key=follow.TABLE_KEY,
     on_select="rerun",
     selection_mode="single-row",
-    column_order=[c for c in table.columns if c != "event_id"],
+    column_order=[c for c in table.column_names if c != "event_id"],
     column_config={"sources": st.column_config.ListColumn("sources")},
 )
 

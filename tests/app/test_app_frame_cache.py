@@ -109,3 +109,19 @@ def test_sessions_missing_the_same_key_at_once_make_it_once() -> None:
         got = list(pool.map(lambda _: ask(), range(8)))
     assert got == [b"frame"] * 8
     assert len(made) == 1
+
+
+def test_a_pinned_entry_stays_whatever_its_size_and_pins_are_bounded_by_count() -> None:
+    """The served data's unfiltered view and map are over a quarter of the budget:
+    pinned, they are kept anyway (not counted in the budget), at most pin_max."""
+    cache: ByteLRU[bytes] = ByteLRU(400, len, entry_min=1, pin_max=2)
+    giant = cache.get_or_make("all", lambda: b"g" * 1000, pin=True)
+    for name in "abcde":  # the budget's entries come and go; the pin stays
+        cache.get_or_make(name, lambda: b"x" * 100)
+    assert cache.get_or_make("all", lambda: b"remade") is giant
+    assert cache.held <= 400 and cache.pinned == 1
+    cache.get_or_make("all-2", lambda: b"h" * 1000, pin=True)
+    cache.get_or_make("all-3", lambda: b"i" * 1000, pin=True)  # the least recent pin goes
+    assert cache.pinned == 2 and "all" not in cache and "all-3" in cache
+    cache.clear()
+    assert cache.pinned == 0 and len(cache) == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from mapapp.errors import InputError, Problem
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 512 * MB  # a file named on the command line (100,000 events fit)
+MAX_FILE_ENV = "MAPAPP_MAX_FILE_MB"  # the operator's own cap on such a file, in MB
+MAX_FILE_MB_CEILING = 65_536
 MAX_UPLOAD_BYTES = 10 * MB  # a file uploaded to the app
 MAX_ARTICLE_BYTES = 10 * MB  # an article is a news story, not a book
 
@@ -28,17 +31,33 @@ _KINDS = (
 )
 
 
+def max_file_bytes() -> int:
+    """The cap on a file named on the command line: MAX_FILE_BYTES, unless the
+    operator sets MAPAPP_MAX_FILE_MB (a million events' itinerary is about 1.1 GB).
+    Only the person who starts the process can set it: no upload or link reaches it."""
+    text = os.environ.get(MAX_FILE_ENV, "").strip()
+    if not text:
+        return MAX_FILE_BYTES
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_FILE_MB_CEILING:
+        message = f"must be a whole number of MB from 1 to {MAX_FILE_MB_CEILING:,}, got {text!r}"
+        raise InputError([Problem(MAX_FILE_ENV, "", message)])
+    return int(text) * MB
+
+
 def read_regular(
     path: Path,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int | None = None,
     problem: Problem | None = None,
     what: str = "file",
 ) -> bytes:
     """The bytes of a regular file of at most max_bytes.
 
     problem says where to report a failure (file, field, line); by default the path itself.
-    what names the file in messages ("the article").
+    what names the file in messages ("the article"). max_bytes is max_file_bytes()
+    unless given.
     """
+    if max_bytes is None:
+        max_bytes = max_file_bytes()
     where = problem or Problem(str(path), "", "")
 
     def refuse(message: str) -> InputError:

@@ -19,7 +19,7 @@ from mapapp import safe_json
 from mapapp.atomic import write_text_atomic
 from mapapp.errors import InputError, Problem
 from mapapp.itinerary.yaml_lines import LineIndex, dotted
-from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
+from mapapp.safe_files import decode_utf8, read_regular
 
 
 def normalise_query(query: str) -> str:
@@ -72,7 +72,7 @@ class GeocodeCache:
         """Read and check every entry up front: a hand-edited cache fails here, by name."""
         if not path.exists() and not path.is_symlink():
             return cls(path)
-        raw = read_regular(path, MAX_FILE_BYTES)
+        raw = read_regular(path)
         text = decode_utf8(raw, str(path))
         try:
             data = safe_json.loads(text, str(path))

@@ -21,11 +21,11 @@ from mapapp.itinerary.records import QuoteRecord
 from mapapp.itinerary.yaml_lines import LineIndex, Path, dotted, load_with_lines
 from mapapp.safe_files import (
     MAX_ARTICLE_BYTES,
-    MAX_FILE_BYTES,
     MAX_UPLOAD_BYTES,
     check_size,
     confined,
     decode_utf8,
+    max_file_bytes,
     read_regular,
 )
 
@@ -70,13 +70,14 @@ def load_itinerary(
     The article it names must resolve (after symlinks) inside root: by default the
     project the itinerary belongs to (see project_root).
     """
-    raw = read_regular(path, MAX_FILE_BYTES)
+    cap = max_file_bytes()
+    raw = read_regular(path, cap)
     return parse_itinerary(
         raw,
         str(path),
         base_dir=path.parent,
         article_text=article_text,
-        max_bytes=MAX_FILE_BYTES,
+        max_bytes=cap,
         root=root or project_root(path),
     )
 

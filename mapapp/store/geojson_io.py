@@ -16,7 +16,7 @@ import orjson
 from mapapp import safe_json
 from mapapp.atomic import write_chunks_atomic
 from mapapp.errors import InputError, Problem
-from mapapp.safe_files import MAX_FILE_BYTES, decode_utf8, read_regular
+from mapapp.safe_files import decode_utf8, read_regular
 from mapapp.store.schema import upgrade
 from mapapp.store.validate import validate_collection
 
@@ -95,7 +95,7 @@ def write(path: Path, collection: FeatureCollection) -> None:
     write_chunks_atomic(path, chunks(collection))
 
 
-def read(path: Path, max_bytes: int = MAX_FILE_BYTES) -> FeatureCollection:
+def read(path: Path, max_bytes: int | None = None) -> FeatureCollection:
     """The one GeoJSON reader (CLI, app, uploads): a regular file, parsed and validated.
 
     Anything wrong is an InputError listing every problem with its feature's line.

@@ -36,9 +36,12 @@ import runpy
 
 from mapapp.app.limits import end_with_connection, run_slot
 
-end_with_connection()
-with run_slot():
-    runpy.run_module("mapapp.app.page", run_name="__main__")
+# Streamlit runs this as __main__ (and leaves it as sys.modules["__main__"]); an upload
+# reader, a child process, imports it again as __mp_main__ and must not run the page.
+if __name__ == "__main__":
+    end_with_connection()
+    with run_slot():
+        runpy.run_module("mapapp.app.page", run_name="__main__")
 """
 
 

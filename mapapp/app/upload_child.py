@@ -84,6 +84,9 @@ def read_upload(
     (`kept.check_room`, before it is unpickled). Any other failure is a
     RuntimeError carrying the child's traceback, for the server's log.
     """
+    # Checked again now that a parsing slot is held: the uploads read while this one
+    # waited may have filled the server (refused without starting a child).
+    kept.check_room(session, sum(len(raw) for _, raw in files))
     answer = _in_child(list(files), str(default_itinerary), dict(shown_articles or {}),
                        memory, timeout_s)  # fmt: skip
     kind, first, second = answer

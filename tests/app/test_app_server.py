@@ -78,3 +78,13 @@ def test_the_page_runs_as_streamlit_runs_it_not_when_an_upload_reader_imports_it
     )
     assert done.stdout.strip() == "False", done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_server_gets_malloc_set_to_give_memory_back_unless_the_deployer_says() -> None:
+    from mapapp.app.server import MALLOC_ENV, server_environment
+
+    env = server_environment({"PATH": "/usr/bin"})
+    assert env["PATH"] == "/usr/bin"
+    assert env["MALLOC_ARENA_MAX"] == MALLOC_ENV["MALLOC_ARENA_MAX"] == "2"
+    assert int(env["MALLOC_MMAP_THRESHOLD_"]) == 1024 * 1024
+    assert server_environment({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"

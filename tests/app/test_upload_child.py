@@ -113,3 +113,15 @@ def test_a_failure_in_the_child_carries_its_traceback_for_the_log() -> None:
     assert not isinstance(caught.value, InputError)
     assert "TypeError" in str(caught.value)
     assert "Traceback (most recent call last)" in str(caught.value)
+
+
+def test_a_server_filled_while_the_upload_waited_refuses_it_without_a_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    children: list[object] = []
+    monkeypatch.setattr(upload_child, "_in_child", lambda *a: children.append(a))
+    monkeypatch.setattr(kept, "MAX_KEPT_UPLOADS", 1)
+    kept.keep("other", dataset_from_uploads(FILES, ITINERARY), overlay=False)
+    with pytest.raises(InputError, match="as many uploaded data sets"):
+        upload_child.read_upload("s1", FILES, ITINERARY)
+    assert children == []

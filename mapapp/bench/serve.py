@@ -742,10 +742,23 @@ def largest_accepted_upload(limit_bytes: int, max_nodes: int) -> tuple[int, str,
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     events = max(1, min(limit_bytes // 700, max_nodes // 20))  # about 850 bytes an event
+    per_event: tuple[float, float] | None = None  # (bytes, nodes) an event, once measured
     while True:
+        if (
+            per_event is not None
+            and events > 1
+            and (
+                events * per_event[0] > limit_bytes * 1.03
+                or events * per_event[1] > max_nodes * 0.98 * 1.03
+            )
+        ):  # clearly too large: the next smaller candidate, without making this one
+            events = max(1, int(events * 0.95))
+            continue
         text, article = synthetic_itinerary(events, seed=0)
-        fits = len(text.encode("utf-8")) <= limit_bytes
-        if fits and nodes(yaml.load(text, Loader=loader)) <= max_nodes * 0.98:
+        size = len(text.encode("utf-8"))
+        count = nodes(yaml.load(text, Loader=loader))
+        per_event = per_event or (size / events, count / events)
+        if size <= limit_bytes and count <= max_nodes * 0.98:
             break
         events = max(1, int(events * 0.95))
     pad = "Padding paragraph of the article, repeated to fill the upload.\n"
@@ -781,18 +794,25 @@ async def _keep_one(
     return client, said[-300:]
 
 
-def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, Any]:
+def run_kept_uploads(
+    sessions: int = 16, settle_s: float = 60.0, events: int | None = None
+) -> dict[str, Any]:
     """The server's memory with `sessions` sessions each showing the largest upload
     the limits accept (the server keeps kept.MAX_KEPT_BYTES of them at most), then after
-    they close."""
+    they close. `events`: an upload of that many events instead (a shorter run)."""
     from mapapp.app import limits
-    from mapapp.bench.synth import write_warm_cache
+    from mapapp.bench.synth import synthetic_itinerary, write_warm_cache
     from mapapp.itinerary.load import MAX_UPLOAD_VALUES, parse_itinerary
     from mapapp.pipeline import cache_path
 
     with tempfile.TemporaryDirectory(prefix="mapapp-kept-") as tmp:
         work = Path(tmp)
-        events, text, article = largest_accepted_upload(limits.MB * 10 - 4096, MAX_UPLOAD_VALUES)
+        if events is None:
+            events, text, article = largest_accepted_upload(
+                limits.MB * 10 - 4096, MAX_UPLOAD_VALUES
+            )
+        else:
+            text, article = synthetic_itinerary(events, seed=0)
         # The server shows the seed-sized trip; the uploads' places are in its warm cache.
         itinerary = write_synthetic_itinerary(work, 120)
         loaded = parse_itinerary(text.encode("utf-8"), "upload.yaml", work, article_text=article)

@@ -101,6 +101,11 @@ def read_upload(
             f"reading this upload needs more than the {memory // MB} MB "
             "the server gives one upload"
         ))])  # fmt: skip
+    if kind == "died":
+        raise InputError([Problem("upload", "", (
+            "the process reading this upload ended without an answer; the upload "
+            "was refused (it may need more than the server gives one upload)"
+        ))])  # fmt: skip
     if kind == "timeout":
         raise InputError([Problem("upload", "", (
             f"reading this upload took longer than {timeout_s:.0f} s; it was stopped"
@@ -131,8 +136,8 @@ def _in_child(
             return ("timeout", None, None)
         try:
             answer: Answer = receiving.recv()
-        except EOFError:  # it died without answering (the kernel, or a C library, on memory)
-            return ("memory", None, None)
+        except EOFError:  # it ended without answering (the kernel: its CPU time; a crash)
+            return ("died", None, None)
         return answer
     finally:
         if child.is_alive():

@@ -125,3 +125,17 @@ def test_a_server_filled_while_the_upload_waited_refuses_it_without_a_child(
     with pytest.raises(InputError, match="as many uploaded data sets"):
         upload_child.read_upload("s1", FILES, ITINERARY)
     assert children == []
+
+
+def test_a_child_that_ends_without_an_answer_is_a_refusal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel ends a child past its CPU time (RLIMIT_CPU) with no answer sent."""
+    monkeypatch.setattr(upload_child, "_child", _die_at_once)
+    with pytest.raises(InputError) as caught:
+        upload_child.read_upload("s1", FILES, ITINERARY)
+    assert "ended without an answer" in str(caught.value)
+
+
+def _die_at_once(*_args: object) -> None:
+    os.kill(os.getpid(), 9)

@@ -1,7 +1,7 @@
 """Reading an upload in a short-lived child process: its parse's memory never lands in the server.
 
 Reading the largest upload the limits accept (4,251 events and a 10 MB article)
-takes about 350 MB at its peak, for a result that weighs 49 MB. Done in the
+takes about 350 MB at its peak, for a result that weighs 42 MB. Done in the
 server's script threads, that garbage was freed but the memory stayed: Python's
 allocator keeps a 1 MB arena while any object in it lives, and the parses of
 sixteen sessions left long-lived objects scattered through them (+323 MB after
@@ -12,9 +12,10 @@ child ends once it has answered: its memory goes back to the system whole.
 The child answers with the parsed result pickled (13 MB for the largest upload)
 and its weight (`kept.weight`); the server checks that weight against what it
 may keep before unpickling it. A child may grow by at most CHILD_MEMORY bytes
-(RLIMIT_AS), and has READ_TIMEOUT_S to answer: an upload needing more is
-refused with a notice. At most `limits.MAX_PARSING` children run at once (the
-page holds a parsing slot while its child reads).
+(RLIMIT_AS), and has READ_TIMEOUT_S to answer (and as many seconds of CPU,
+RLIMIT_CPU): an upload needing more is refused with a notice. At most
+`limits.MAX_PARSING` children run at once (the page holds a parsing slot while
+its child reads).
 """
 
 from __future__ import annotations

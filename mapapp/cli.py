@@ -259,7 +259,7 @@ def run_app(
     root: RootOpt = None,
 ) -> None:
     """Start the Streamlit app on the built data (building it first if it is missing)."""
-    from mapapp.app.server import prepare, streamlit_command
+    from mapapp.app.server import prepare, server_environment, streamlit_command
 
     with _progress_bar("geocoding", "place") as progress:
         launcher, data_path = _run(
@@ -273,8 +273,9 @@ def run_app(
     typer.echo(f"mapapp: serving {data_path} at http://{host}:{port}/", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    # Become the server (no child left behind when this process is stopped).
-    os.execv(command[0], command)
+    # Become the server (no child left behind when this process is stopped), with
+    # malloc set to give memory back (app/server.py MALLOC_ENV).
+    os.execve(command[0], command, server_environment(os.environ))
 
 
 @app.command()

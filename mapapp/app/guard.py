@@ -15,7 +15,9 @@ client need not be a browser, so the bound is kept here, on the server:
 - a sweeper drops, every few seconds, files the manager holds for sessions
   that are no longer connected (an upload that finished after its tab closed)
   and the uploads those sessions showed (`mapapp.app.kept`), and hands freed
-  memory back to the system.
+  memory back to the system;
+- uploads are read in child processes (`mapapp.app.upload_child`), whose fork
+  server starts with the app.
 
 `mapapp app` serves the page as an st.App (Streamlit's way to take middleware)
 with `middleware()` and `lifespan` below; see the launcher in `mapapp.app.server`.
@@ -274,10 +276,20 @@ def _collect(trim: Callable[[], object] | None) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     task = asyncio.create_task(_sweep_forever(), name="mapapp-upload-sweeper")
+    # The fork server that uploads are read under imports the readers once, now
+    # (mapapp.app.upload_child): the first upload need not wait for it.
+    readers = asyncio.create_task(asyncio.to_thread(_start_upload_readers))
     try:
         yield
     finally:
         task.cancel()
+        readers.cancel()
+
+
+def _start_upload_readers() -> None:
+    from mapapp.app import upload_child
+
+    upload_child.start()
 
 
 def middleware() -> list[Any]:

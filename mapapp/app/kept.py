@@ -16,17 +16,18 @@ upload holds in memory): an upload past that is refused with a notice.
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pympler import asizeof
+
 from mapapp.errors import InputError, Problem
 
 MB = 1024 * 1024
 MAX_KEPT_UPLOADS = 16  # uploaded data sets and overlays shown at once, server-wide
-MAX_KEPT_BYTES = 128 * MB  # what they may weigh together, server-wide (see weight)
+MAX_KEPT_BYTES = 96 * MB  # what they may weigh together, server-wide (see weight)
 
 
 @dataclass(frozen=True)
@@ -47,25 +48,10 @@ _LOCK = threading.Lock()
 
 def weight(uploaded: Any) -> int:
     """Bytes one parsed upload holds: its collection, article and draft (a 10 MB
-    GeoJSON of coordinates is more than ten times that once parsed)."""
+    GeoJSON of coordinates is more than ten times that once parsed), by pympler's
+    asizeof (every object reached, each counted once)."""
     parts = [getattr(uploaded, name, None) for name in ("collection", "article_text", "draft_yaml")]
-    return deep_size(parts)
-
-
-def deep_size(value: object) -> int:
-    """sys.getsizeof over JSON-like data (dicts, lists, tuples, scalars); a part
-    shared by several is counted each time (an upper bound)."""
-    total = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        total += sys.getsizeof(item)
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return total
+    return int(asizeof.asizeof(*parts))  # type: ignore[no-untyped-call]  # pympler 1.1
 
 
 def this_session() -> str:

@@ -20,7 +20,10 @@ from mapapp.errors import InputError, Problem
 MB = 1024 * 1024
 MAX_FILES = 2  # an itinerary and its article, or one GeoJSON file
 MAX_UPLOAD_TOTAL = 20 * MB  # per upload and per session (each file: safe_files.MAX_UPLOAD_BYTES)
-MAX_SERVER_UPLOAD_BYTES = 200 * MB  # received and not yet handled, over every session
+# Received and not yet handled, over every session: five full uploads at once (more
+# get a 503's "try again"). They wait in the server's memory for a parsing slot, so
+# this bounds that memory (README: "Uploads kept by many sessions").
+MAX_SERVER_UPLOAD_BYTES = 100 * MB
 MAX_RUNS = 4  # page runs at once, server-wide: the rest queue (the GIL runs one anyway)
 MAX_PARSING = 2  # uploads read at once, server-wide (within those runs); the rest wait
 PARSE_WAIT_S = 120.0  # then the upload is refused: the server is busy

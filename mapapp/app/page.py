@@ -11,10 +11,10 @@ from typing import Literal
 
 import streamlit as st
 
-from mapapp.app import follow, kept, limits, map_frame, page_parts, views
+from mapapp.app import follow, kept, limits, map_frame, page_parts, upload_child, views
 from mapapp.app import logic as app_logic
 from mapapp.app.layout import APP_CSS
-from mapapp.app.uploads import Dataset, dataset_from_uploads
+from mapapp.app.uploads import Dataset
 from mapapp.errors import InputError, MapappError
 from mapapp.export.formats import (
     FORMATS,
@@ -308,7 +308,10 @@ with st.sidebar:
             kept.check_room(session_id, sum(u.size for u in uploads))
             with limits.parse_slot(lambda: waiting.info("Other uploads are being read; wait…")):
                 files = [(u.name, u.getvalue()) for u in uploads]
-                uploaded = dataset_from_uploads(files, itinerary_path, shown_articles)
+                # Read in a child process: the parse's memory never lands in the server.
+                uploaded = upload_child.read_upload(
+                    session_id, files, itinerary_path, shown_articles
+                )
             st.session_state.upload_message = _take_upload(session_id, uploaded)
         except InputError as exc:
             st.session_state.upload_errors = [str(p) for p in exc.problems]

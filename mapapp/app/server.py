@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from mapapp.atomic import write_text_atomic
@@ -36,10 +37,28 @@ import runpy
 
 from mapapp.app.limits import end_with_connection, run_slot
 
-end_with_connection()
-with run_slot():
-    runpy.run_module("mapapp.app.page", run_name="__main__")
+# Streamlit runs this as __main__ (and leaves it as sys.modules["__main__"]); an upload
+# reader, a child process, imports it again as __mp_main__ and must not run the page.
+if __name__ == "__main__":
+    end_with_connection()
+    with run_slot():
+        runpy.run_module("mapapp.app.page", run_name="__main__")
 """
+
+
+# glibc's malloc, for the server process (a deployer's own values win):
+# - at most two arenas: each script thread otherwise gets an arena of its own, and the
+#   memory freed in one stays with it (eight cores' worth of arenas on a big machine);
+# - blocks of 1 MB and more always mapped apart: an upload's bytes, its pickled result
+#   and a map's HTML go back to the system when freed, not into a heap that keeps them
+#   (glibc otherwise raises that threshold to the largest block freed, up to 32 MB).
+MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(1024 * 1024)}
+
+
+def server_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """The environment `mapapp app` starts Streamlit with: `base`, with MALLOC_ENV
+    where it does not set them."""
+    return {**MALLOC_ENV, **base}
 
 
 def app_home() -> Path:

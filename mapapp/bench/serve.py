@@ -155,6 +155,35 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def descendants(pid: int) -> list[int]:
+    """The process's children, theirs and so on (the app's fork server and upload readers)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                kids = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            found += [int(k) for k in kids]
+            todo += [int(k) for k in kids]
+    return found
+
+
+def children_rss_mb(pid: int) -> float:
+    """What the server's child processes hold together (they have ended: 0)."""
+    total = 0.0
+    for child in descendants(pid):
+        with contextlib.suppress(OSError, RuntimeError):
+            total += rss_mb(child)
+    return total
+
+
 class Sampler:
     """Samples the server's RSS and the health endpoint's latency in two threads."""
 
@@ -162,6 +191,7 @@ class Sampler:
         self.server = server
         self.every_s = every_s
         self.rss: list[tuple[float, float]] = []
+        self.children: list[float] = []  # the server's child processes' RSS, together
         self.health: list[float | None] = []
         self._stop = threading.Event()
         self._threads = [
@@ -183,6 +213,7 @@ class Sampler:
         while not self._stop.is_set():
             try:
                 self.rss.append((time.monotonic(), rss_mb(self.server.pid)))
+                self.children.append(children_rss_mb(self.server.pid))
             except (OSError, RuntimeError):
                 return
             self._stop.wait(self.every_s)
@@ -195,6 +226,9 @@ class Sampler:
 
     def peak_rss(self) -> float:
         return max((mb for _, mb in self.rss), default=0.0)
+
+    def peak_children(self) -> float:
+        return max(self.children, default=0.0)
 
     def latest_rss(self) -> float:
         return self.rss[-1][1] if self.rss else 0.0
@@ -596,6 +630,8 @@ def _report(
             "peak_growth": max(during, default=start_rss) - start_rss,
             "settled": settled,
             "settled_minus_start": settled - start_rss,
+            # The fork server and upload readers (app/upload_child.py), apart from the server.
+            "children_peak": sampler.peak_children(),
         },
         "uploads": {
             "statuses": statuses,
@@ -655,7 +691,8 @@ def print_report(report: dict[str, Any], out: Any = None) -> None:
     print(
         f"server RSS: start {rss['start']:.0f} MB, peak {rss['peak']:.0f} MB "
         f"(+{rss['peak_growth']:.0f}), {report['settle_s']:.0f} s after the sessions closed "
-        f"{rss['settled']:.0f} MB ({rss['settled_minus_start']:+.0f})",
+        f"{rss['settled']:.0f} MB ({rss['settled_minus_start']:+.0f}); its child processes "
+        f"(upload readers) at most {rss.get('children_peak', 0.0):.0f} MB together",
         file=out,
     )
     print(f"upload answers (HTTP status: count): {report['uploads']['statuses']}", file=out)
@@ -705,10 +742,23 @@ def largest_accepted_upload(limit_bytes: int, max_nodes: int) -> tuple[int, str,
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     events = max(1, min(limit_bytes // 700, max_nodes // 20))  # about 850 bytes an event
+    per_event: tuple[float, float] | None = None  # (bytes, nodes) an event, once measured
     while True:
+        if (
+            per_event is not None
+            and events > 1
+            and (
+                events * per_event[0] > limit_bytes * 1.03
+                or events * per_event[1] > max_nodes * 0.98 * 1.03
+            )
+        ):  # clearly too large: the next smaller candidate, without making this one
+            events = max(1, int(events * 0.95))
+            continue
         text, article = synthetic_itinerary(events, seed=0)
-        fits = len(text.encode("utf-8")) <= limit_bytes
-        if fits and nodes(yaml.load(text, Loader=loader)) <= max_nodes * 0.98:
+        size = len(text.encode("utf-8"))
+        count = nodes(yaml.load(text, Loader=loader))
+        per_event = per_event or (size / events, count / events)
+        if size <= limit_bytes and count <= max_nodes * 0.98:
             break
         events = max(1, int(events * 0.95))
     pad = "Padding paragraph of the article, repeated to fill the upload.\n"
@@ -744,18 +794,25 @@ async def _keep_one(
     return client, said[-300:]
 
 
-def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, Any]:
+def run_kept_uploads(
+    sessions: int = 16, settle_s: float = 60.0, events: int | None = None
+) -> dict[str, Any]:
     """The server's memory with `sessions` sessions each showing the largest upload
     the limits accept (the server keeps kept.MAX_KEPT_BYTES of them at most), then after
-    they close."""
+    they close. `events`: an upload of that many events instead (a shorter run)."""
     from mapapp.app import limits
-    from mapapp.bench.synth import write_warm_cache
+    from mapapp.bench.synth import synthetic_itinerary, write_warm_cache
     from mapapp.itinerary.load import MAX_UPLOAD_VALUES, parse_itinerary
     from mapapp.pipeline import cache_path
 
     with tempfile.TemporaryDirectory(prefix="mapapp-kept-") as tmp:
         work = Path(tmp)
-        events, text, article = largest_accepted_upload(limits.MB * 10 - 4096, MAX_UPLOAD_VALUES)
+        if events is None:
+            events, text, article = largest_accepted_upload(
+                limits.MB * 10 - 4096, MAX_UPLOAD_VALUES
+            )
+        else:
+            text, article = synthetic_itinerary(events, seed=0)
         # The server shows the seed-sized trip; the uploads' places are in its warm cache.
         itinerary = write_synthetic_itinerary(work, 120)
         loaded = parse_itinerary(text.encode("utf-8"), "upload.yaml", work, article_text=article)
@@ -785,7 +842,8 @@ def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, An
                 outcomes, held, _ = run_coroutine(all_of_them)
                 time.sleep(settle_s)
                 settled = rss_mb(server.pid)
-    return {
+                children_settled = children_rss_mb(server.pid)
+    report: dict[str, Any] = {
         "sessions": sessions,
         "upload": {
             "events": events,
@@ -801,10 +859,23 @@ def run_kept_uploads(sessions: int = 16, settle_s: float = 60.0) -> dict[str, An
             "all_kept_growth": held - start,
             "settled": settled,
             "settled_minus_start": settled - start,
+            "children_peak": sampler.peak_children(),
+            "children_settled": children_settled,
         },
         "health_max_s": max((h for h in sampler.health if h is not None), default=None),
         "health_unanswered": sum(1 for h in sampler.health if h is None),
+        "load_average": os.getloadavg()[0],
     }
+    targets = Targets()
+    health_max = report["health_max_s"]
+    report["targets"] = {
+        "peak_growth": report["rss_mb"]["peak_growth"] <= targets.peak_growth_mb,
+        "settled": report["rss_mb"]["settled_minus_start"] <= targets.settled_within_mb,
+        "health": report["health_unanswered"] == 0
+        and health_max is not None
+        and health_max <= targets.health_max_s,
+    }
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -824,7 +895,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         if json_path is not None:
             json_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
-        return 0
+        return 0 if all(report["targets"].values()) else 1
     return run_and_report(ServeOptions(**args), json_path)
 
 

@@ -98,5 +98,10 @@ def test_the_weight_counts_the_parsed_data_and_the_text() -> None:
     text = "€" * 1_000_000
     with_text = kept.weight(_upload("t", text=text))
     assert with_text - kept.weight(_upload("t")) >= 2_000_000  # a str of "€": 2 bytes each
-    nested = {"features": [{"geometry": {"coordinates": [[1.5, 2.5]] * 10_000}}]}
-    assert kept.deep_size(nested) > 10_000 * 56  # each pair a list, counted where it appears
+    pairs = [[1.5 + i, 2.5] for i in range(10_000)]
+    nested = {"features": [{"geometry": {"coordinates": pairs}}]}
+    one = kept.weight(_upload("t"))
+    many = kept.weight(Upload("c", nested))
+    assert many - one > 10_000 * (56 + 24)  # each pair a list, and its own float
+    shared = {"features": [{"geometry": {"coordinates": [pairs[0]] * 10_000}}]}
+    assert kept.weight(Upload("s", shared)) < many / 2  # an object shared is counted once

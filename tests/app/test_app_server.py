@@ -57,3 +57,34 @@ def test_offline_reaches_the_app_as_its_argument(tmp_path: Path, offline: bool) 
     assert "--server.enableStaticServing" in command
     # No config file may turn the XSRF check off: the command line sets it.
     assert command[command.index("--server.enableXsrfProtection") + 1] == "true"
+
+
+def test_the_page_runs_as_streamlit_runs_it_not_when_an_upload_reader_imports_it(
+    tmp_path: Path,
+) -> None:
+    """Streamlit leaves the page as sys.modules["__main__"]: a child process that reads
+    an upload (multiprocessing) imports it again as __mp_main__, and must not run it."""
+    import subprocess
+
+    page = tmp_path / "mapapp_page.py"
+    page.write_text(PAGE, encoding="utf-8")
+    probe = (
+        "import runpy, sys\n"
+        f"runpy.run_path({str(page)!r}, run_name='__mp_main__')\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "False", done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_server_gets_malloc_set_to_give_memory_back_unless_the_deployer_says() -> None:
+    from mapapp.app.server import MALLOC_ENV, server_environment
+
+    env = server_environment({"PATH": "/usr/bin"})
+    assert env["PATH"] == "/usr/bin"
+    assert env["MALLOC_ARENA_MAX"] == MALLOC_ENV["MALLOC_ARENA_MAX"] == "2"
+    assert int(env["MALLOC_MMAP_THRESHOLD_"]) == 1024 * 1024
+    assert server_environment({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"

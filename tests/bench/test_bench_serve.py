@@ -8,7 +8,7 @@ read. Timings are reported by the bench, never asserted here.
 
 from __future__ import annotations
 
-from mapapp.bench.serve import ServeOptions, run_serve_bench
+from mapapp.bench.serve import ServeOptions, run_kept_uploads, run_serve_bench
 
 OPTIONS = ServeOptions(
     viewers=3,
@@ -46,3 +46,26 @@ def test_floods_and_viewers_leave_memory_bounded_and_the_server_answering() -> N
     for viewer in report["viewers"]:
         assert viewer["error"] == "" and viewer["maps"] == viewer["runs"] == OPTIONS.reruns + 1
     assert report["health"]["checks"] > 0 and report["health"]["unanswered"] == 0
+
+
+KEPT_OUTCOMES = {"kept", "refused: the server holds as many uploads as it may", "PUT 503"}
+
+
+def test_uploads_kept_by_many_sessions_are_read_apart_and_leave_nothing_behind() -> None:
+    """Six sessions each upload a 1,500-event itinerary with its article and keep the
+    tab open, then close. Each upload is parsed in a child process: the server's
+    own memory stays bounded and comes back; the readers are gone after."""
+    report = run_kept_uploads(sessions=6, settle_s=15.0, events=1500)
+    rss = report["rss_mb"]
+    outcomes = report["outcomes"]
+    assert set(outcomes) <= KEPT_OUTCOMES, outcomes  # a page that failed says something else
+    assert outcomes.get("kept", 0) >= 1, outcomes
+    assert sum(outcomes.values()) == 6
+
+    # The parse ran in child processes (they held memory), and they are gone after:
+    # only the fork server is left, holding what it imported.
+    assert rss["children_peak"] > rss["children_settled"] > 0, rss
+    # The server's own memory: bounded while the uploads were shown, back after.
+    assert rss["peak_growth"] < 300.0, rss
+    assert rss["settled_minus_start"] < 80.0, rss
+    assert report["health_unanswered"] == 0

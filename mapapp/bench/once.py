@@ -175,6 +175,16 @@ def machine_info() -> dict[str, Any]:
 
 
 if __name__ == "__main__":  # python -m mapapp.bench.once EVENTS: the rerun figures at a size
+    import argparse
     import json
 
-    print(json.dumps(app_rerun_at(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)))
+    parser = argparse.ArgumentParser(
+        prog="python -m mapapp.bench.once",
+        description="The app's server time to rerun after a filter change, served "
+        "synthetic data of EVENTS events (in-process, Streamlit's AppTest).",
+    )
+    parser.add_argument("events", nargs="?", type=int, default=100_000)
+    arguments = parser.parse_args()
+    if arguments.events < 1:
+        parser.error("EVENTS must be a positive number")
+    print(json.dumps(app_rerun_at(arguments.events)))

@@ -10,6 +10,7 @@ from fake_nominatim import ITINERARY, SEED
 
 from mapapp.app import kept, upload_child
 from mapapp.app.uploads import Dataset, dataset_from_uploads
+from mapapp.bench.serve import descendants
 from mapapp.errors import InputError
 from mapapp.store.overlay import Overlay
 
@@ -26,23 +27,7 @@ def _nothing_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _children() -> list[int]:
     """This process's children, and theirs, as the kernel lists them (the fork server's)."""
-    found: list[int] = []
-    todo = [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                    kids = [int(k) for k in f.read().split()]
-            except OSError:
-                continue
-            found += kids
-            todo += kids
-    return found
+    return descendants(os.getpid())
 
 
 def test_the_child_reads_what_the_server_would_and_is_gone_after() -> None:

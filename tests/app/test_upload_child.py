@@ -64,11 +64,17 @@ def test_a_bad_upload_names_its_file_field_and_line_as_before() -> None:
 
 
 def test_a_child_out_of_memory_is_a_refusal_not_a_crash() -> None:
+    """An upload whose article is 9 MB: its text alone needs 9 MB more than the child
+    had (the seed's small parse could fit in memory the fork server had freed, so it
+    was not refused every time); with the server's own limit the same upload reads."""
+    padded = SEED.read_bytes() + b"\n" + b"More text. " * (9 * 1024 * 1024 // 11)
+    big = [("mine.yaml", MINE), ("story.txt", padded)]
     with pytest.raises(InputError) as caught:
-        upload_child.read_upload("s1", FILES, ITINERARY, memory=1024 * 1024)
+        upload_child.read_upload("s1", big, ITINERARY, memory=1024 * 1024)
     message = str(caught.value)
     assert "needs more than the 1 MB the server gives one upload" in message
     assert "Traceback" not in message
+    assert isinstance(upload_child.read_upload("s1", big, ITINERARY), Dataset)
 
 
 def test_a_child_too_slow_is_stopped_and_refused() -> None:

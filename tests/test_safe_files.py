@@ -68,3 +68,20 @@ def test_the_command_line_keeps_to_the_operators_cap(
     monkeypatch.delenv(MAX_FILE_ENV)
     done = CliRunner().invoke(app, ["validate", str(padded)])
     assert done.exit_code == 0, done.output
+
+
+def test_the_app_command_refuses_a_bad_cap_before_it_serves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The data is built already, so nothing else would read a file before the page:
+    the command itself must say it (the page said "Run mapapp build first")."""
+
+    def serve(*_args: object) -> None:
+        raise AssertionError("the app was started")
+
+    monkeypatch.setattr("os.execve", serve)  # should the check go, fail, not become a server
+    monkeypatch.setenv(MAX_FILE_ENV, "abc")
+    done = CliRunner().invoke(app, ["app", "--offline", "--port", "1"])
+    assert done.exit_code == 2, done.output
+    assert f"{MAX_FILE_ENV}: must be a whole number of MB" in done.output
+    assert "serving" not in done.output

@@ -79,7 +79,9 @@ def prepare(
     launcher and the map assets. Returns (launcher script, built data)."""
     from mapapp.mapview.assets import install_static
     from mapapp.mapview.basemap_layer import install_packs
+    from mapapp.safe_files import max_file_bytes
 
+    max_file_bytes()  # a bad MAPAPP_MAX_FILE_MB stops `mapapp app` here, not in the page
     data = output_path(itinerary)
     if not data.exists() or data.stat().st_mtime < _mtime(itinerary):
         build(itinerary, offline=offline, progress=progress, root=root)

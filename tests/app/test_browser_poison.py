@@ -22,7 +22,7 @@ from browser_support import SERVER_LOGS, Session
 from conftest import ITINERARY, SEED
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, expect
 from poison import OS_PAYLOAD, PAYLOAD, PoisonedItinerary, poison_collection
 
 from mapapp.mapview.render import render_html
@@ -194,7 +194,8 @@ def test_poisoned_uploads_run_nothing_in_the_app_or_on_the_server(
     assert f"Region ({PAYLOAD}" in page.locator('[data-testid="stSidebar"]').inner_text()
     # The uploader is renewed after each upload (its bytes released): no file stays.
     chips = page.locator('[data-testid="stSidebar"] [data-testid="stFileChipDeleteBtn"]')
-    assert chips.count() == 0
+    # The heading may come before the sidebar is drawn again: wait for it, within bounds.
+    expect(chips).to_have_count(0, timeout=15000)
     chooser = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     chooser.set_input_files([str(foreign)])
     try:

@@ -14,6 +14,8 @@ from typing import Any, cast
 
 import yaml
 
+from mapapp.itinerary.yaml_build import NotPlain, build_plain
+
 Path = tuple[str | int, ...]
 
 MAX_DEPTH = 64
@@ -26,7 +28,30 @@ _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
-    """The safe loader, with dates kept as text so the schema checks them (2023-02-30)."""
+    """The safe loader, with dates kept as text so the schema checks them (2023-02-30).
+
+    A plain scalar's tag is worked out once per distinct text (an itinerary repeats
+    its keys thousands of times; each was matched against the resolver's patterns).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # Only while no path resolver is added: with one, a tag depends on the path too.
+        self._plain_tags: dict[str, str] | None = None if self.yaml_path_resolvers else {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        known = self._plain_tags
+        if kind is not _SCALAR or known is None:
+            return cast(str, super().resolve(kind, value, implicit))
+        if not implicit[0]:  # quoted: text, as BaseResolver.resolve says
+            return cast(str, self.DEFAULT_SCALAR_TAG)
+        tag = known.get(value)
+        if tag is None:
+            tag = known[value] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_SCALAR = yaml.ScalarNode
 
 
 def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -78,6 +103,10 @@ def _load(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
+        try:
+            return build_plain(loader, node, MAX_DEPTH, ALIAS_ALLOWANCE)
+        except NotPlain:  # PyYAML's own constructor, after the checks, judges the rest
+            pass
         check_tree(node)
         return loader.construct_document(node)
     finally:

@@ -1,10 +1,12 @@
 """YAML that is safe to parse whatever its size, and that remembers where each value stood.
 
-libyaml (when present) parses; before anything is built from the node tree, one
-walk refuses duplicate keys (PyYAML keeps the last silently), nesting deeper
-than MAX_DEPTH, an alias that contains itself, and aliases that would expand
-the document beyond a budget (a "billion laughs" bomb). Aliases within the
-budget (the seed itinerary shares a locality with `*tokyo`) keep working.
+libyaml (when present) parses. mapapp refuses duplicate keys (PyYAML keeps the
+last silently), nesting deeper than MAX_DEPTH, an alias that contains itself,
+and aliases that would expand the document beyond a budget (a "billion laughs"
+bomb). Aliases within the budget (the seed itinerary shares a locality with
+`*tokyo`) keep working. A plain document is built and checked in one walk
+(mapapp.itinerary.yaml_build); any other, refused or not, is checked by
+check_tree before PyYAML's own constructor builds anything from it.
 """
 
 from __future__ import annotations

@@ -168,12 +168,15 @@ mvLib.layer("eventLayer", 5, function (group, map, D) {
   /* Every event as one WebGL point; the playback reaches them through a list of
      light stand-ins built on demand (no object per event is kept). */
   function drawGl() {
-    gl = lib.glPoints(map, D, {click: function (i) { openDetails(i, false); }});
+    gl = lib.glPoints(map, D, {click: function (i) { openDetails(i, false); report(i); }});
     group.on("add remove", function (e) {
       if (!e.propagatedFrom) { gl.show(e.type === "add"); }
     });
     lib.eventSearch(map, D, {head: head, shown: gl.shown,
-                             open: function (i, back) { openDetails(i, true, back); }});
+                             open: function (i, back) {
+                               openDetails(i, true, back);
+                               report(i);
+                             }});
     /* Two filters hide events: the playback's time (timeFilter) and, in a standalone
        page, the day and actor chosen (js/filter.js); an event shows if both pass. */
     var timeMask = null, userMask = null, both = null;
@@ -207,6 +210,17 @@ mvLib.layer("eventLayer", 5, function (group, map, D) {
     (lib.eventLayers = lib.eventLayers || []).push({map: map, payload: D, layers: standIns,
       rings: [], labels: [], filter: timeFilter, gl: gl, chosen: chosen});
     return gl;
+  }
+  /* A WebGL point is no Leaflet layer, so nothing outside this file hears its click:
+     tell the group's listeners as a marker's click would (streamlit-folium's among
+     them, and the app then shows the event's details beside the map), from a marker
+     that is never drawn, with its latlng and its escaped "N. title" tooltip. */
+  function report(i) {
+    lib.details(D).then(function () {
+      var at = gl.latLng(i);
+      var stand = L.marker(at, {eventIndex: i, eventId: D.ids[i]}).bindTooltip(lib.esc(head(i)));
+      group.fire("click", {latlng: at, sourceTarget: stand});
+    }, function () {});
   }
 
   var order = [];

@@ -59,9 +59,11 @@ def gl_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
         yield server, {"id": lone["id"], "title": props["title"], "seq": str(props["seq"])}
 
 
-def gl_frame(session: Session, timeout_s: float = 90) -> Frame:
-    """The map's frame once WebGL has drawn every event and the details are in."""
+def gl_frame(session: Session, url: str, timeout_s: float = 90) -> Frame:
+    """The app at url, and its map's frame once WebGL has drawn every event and the
+    details are in (and no event is picked yet)."""
     page = session.page
+    page.goto(url + "/")
     iframe = page.locator('iframe[title*="streamlit_folium"]').first
     iframe.wait_for(timeout=timeout_s * 1000)
     frame = iframe.element_handle().content_frame()
@@ -72,6 +74,7 @@ def gl_frame(session: Session, timeout_s: float = 90) -> Frame:
         timeout=timeout_s * 1000,
     )
     frame.wait_for_function("() => Boolean(mvLib.eventLayers[0].payload._d)", timeout=60_000)
+    page.get_by_text("Click a marker on the map").first.wait_for(timeout=30_000)
     return frame
 
 
@@ -80,10 +83,8 @@ def test_a_click_on_a_webgl_point_opens_its_details_in_the_app(
 ) -> None:
     server, lone = gl_app
     page = session.page
-    page.goto(server.url + "/")
-    frame = gl_frame(session)
+    frame = gl_frame(session, server.url)
     assert frame.locator(".mv-num").count() == 0  # drawn by WebGL, no marker per event
-    page.get_by_text("Click a marker on the map").first.wait_for(timeout=30_000)
     # Where the lone point is on the page: its place in the map, plus the frame's.
     at = frame.evaluate(
         """(id) => {
@@ -114,9 +115,7 @@ def test_the_search_box_opens_an_event_s_details_in_the_app_by_keyboard(
 ) -> None:
     server, lone = gl_app
     page = session.page
-    page.goto(server.url + "/")
-    frame = gl_frame(session)
-    page.get_by_text("Click a marker on the map").first.wait_for(timeout=30_000)
+    frame = gl_frame(session, server.url)
     frame.get_by_role("searchbox", name="Find an event").focus()
     page.keyboard.type(lone["seq"])
     page.keyboard.press("Enter")

@@ -351,7 +351,12 @@ def _child(args: list[str]) -> Any:
         command = [sys.executable, "-m", "mapapp.bench.run", *args, "--result", str(result)]
         proc = subprocess.run(command, capture_output=True, text=True)
         if proc.returncode != 0 or not result.exists():
-            raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stderr[-4000:]}")
+            # The status on the last line (what a report keeps): a child killed by a
+            # signal leaves no traceback, perhaps only a warning.
+            raise RuntimeError(
+                f"{' '.join(command)} failed:\n{proc.stderr[-4000:].rstrip()}"
+                f" [exit status {proc.returncode}]"
+            )
         return json.loads(result.read_text(encoding="utf-8"))
 
 

@@ -1,25 +1,37 @@
-"""Python data from a composed YAML node tree in one walk, the safety checks included.
+"""Python data from a YAML document's parser events in one pass, the safety checks included.
 
-PyYAML's SafeConstructor builds a document through generic machinery (a
-generator per mapping, a tag lookup per scalar), and mapapp's safety checks
+PyYAML composes a node tree first (a Python object, a tag look-up and two resolver
+calls per value), then its SafeConstructor builds the data through generic
+machinery (a generator per mapping), and mapapp's safety checks
 (mapapp.itinerary.yaml_lines.check_tree) walked the tree once or twice more
-before it: together most of a YAML load, 0.3 s per 1,000 events.
+before it: together 0.3 s per 1,000 events.
 
-This walk builds the documents curators write, plain mappings and sequences of
-the standard scalars, with what the checks need worked out on the way: the
-distinct values, the values once aliases are expanded, and the deepest nesting.
-An alias gives the object already built, as PyYAML shares it. Anything else, and
-any document a check might refuse (a duplicate key, nesting past the limit, an
-alias inside itself, aliases past the budget), raises NotPlain before any
-object escapes: the full path judges it, so its message and line stay the same.
+This pass builds the documents curators write, plain mappings and sequences of the
+standard scalars, straight from libyaml's events, with what the checks need worked
+out on the way: the distinct values, the values once aliases are expanded, and the
+deepest nesting. An alias gives the object already built, as PyYAML shares it.
+Anything else, and any document a check might refuse (a duplicate key, nesting
+past the limit, an alias inside itself, aliases past the budget, or a document
+that does not parse), raises NotPlain before any object escapes: the full path
+judges it, so its message and line stay the same.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import yaml
-from yaml import MappingNode, ScalarNode, SequenceNode
+from yaml import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    ScalarNode,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -30,132 +42,141 @@ _SEQ = "tag:yaml.org,2002:seq"
 _SCALARS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
 )
+_OPEN = object()  # an anchor whose collection is still being built
+_NO_KEY = object()  # a mapping waiting for its next key
 
 
 class NotPlain(Exception):
-    """The document needs the full path: PyYAML's constructor after the checks."""
+    """The document needs the full path: PyYAML's composer, the checks, its constructor."""
 
 
-def build_plain(
-    loader: yaml.SafeLoader, root: yaml.Node, max_depth: int, alias_allowance: int
-) -> Any:
-    """The document's data, as loader.construct_document(root) gives it, or NotPlain.
+def build_plain(loader: yaml.SafeLoader, max_depth: int, alias_allowance: int) -> Any:
+    """The document's data, as loader.get_single_data() gives it, or NotPlain.
 
     Refused here (as NotPlain) is everything check_tree refuses: nesting deeper than
     max_depth, with aliases expanded; an alias inside itself; a document that aliases
     expand beyond 2 x its distinct values + alias_allowance; equal keys in a mapping.
+    The loader is read from its first event to the stream's end.
     """
-    walk = _Walk(loader, max_depth)
-    data, expanded, height = walk.node(root, 1)
+    try:
+        return _build(loader, max_depth, alias_allowance)
+    except yaml.YAMLError as exc:  # malformed: the full path says it, in its words
+        raise NotPlain from exc
+
+
+def _build(loader: yaml.SafeLoader, max_depth: int, alias_allowance: int) -> Any:
+    plain_tag = _PlainTags(loader)
+    constructors = loader.yaml_constructors
+    scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> value, built once each
+    anchors: dict[str, Any] = {}  # anchor -> (data, values, height), or _OPEN
+    # One frame per open collection: [data, is a mapping, the key due (or _NO_KEY),
+    # values so far (itself included), height of its deepest child, its anchor].
+    stack: list[list[Any]] = []
+    distinct = 0
+    shared = False
+    documents = 0
+    root: tuple[Any, int, int] | None = None
+    # Any: the events are told apart by exact type (fast), which mypy does not narrow.
+    get_event: Callable[[], Any] = loader.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            distinct += 1
+            tag, text = event.tag, event.value
+            if tag is None or tag == "!":
+                tag = plain_tag(text) if event.implicit[0] else _STR
+            if tag == _STR:
+                data: Any = text
+            else:
+                key = (tag, text)
+                data = scalars.get(key, _NO_KEY)
+                if data is _NO_KEY:
+                    if tag not in _SCALARS:
+                        raise NotPlain
+                    data = scalars[key] = constructors[tag](loader, ScalarNode(tag, text))
+            item: tuple[Any, int, int] = (data, 1, 1)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise NotPlain  # a second anchor of that name: the composer decides
+                anchors[event.anchor] = item
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            distinct += 1
+            if len(stack) + 1 > max_depth:  # early: the height at the end says it too
+                raise NotPlain
+            mapping = kind is MappingStartEvent
+            if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+                raise NotPlain
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise NotPlain
+                anchors[event.anchor] = _OPEN
+            stack.append([{} if mapping else [], mapping, _NO_KEY, 1, 0, event.anchor, 0])
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            data, mapping, _, values, height, anchor, pairs = stack.pop()
+            if mapping and len(data) != pairs:
+                raise NotPlain  # equal keys: refused, or one kept, as the full path decides
+            item = (data, values, height + 1)
+            if anchor is not None:
+                anchors[anchor] = item
+        elif kind is AliasEvent:
+            shared = True
+            found = anchors.get(event.anchor)
+            if found is None or found is _OPEN:
+                raise NotPlain  # an unknown anchor, or one around this alias
+            item = found
+        elif kind is StreamEndEvent:
+            break
+        else:  # the stream's and each document's start and end
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise NotPlain  # more than one document: the composer refuses it
+            continue
+        if not stack:
+            root = item
+            continue
+        frame = stack[-1]
+        frame[3] += item[1]
+        if frame[1]:
+            if frame[2] is _NO_KEY:
+                if isinstance(item[0], (dict, list)):
+                    raise NotPlain  # a collection as a key: PyYAML refuses it, in its words
+                frame[2] = item[0]
+                if frame[4] < 1:
+                    frame[4] = 1
+                continue
+            frame[0][frame[2]] = item[0]
+            frame[2] = _NO_KEY
+            frame[6] += 1
+        else:
+            frame[0].append(item[0])
+        if item[2] > frame[4]:
+            frame[4] = item[2]
+    if root is None:
+        return None
+    data, expanded, height = root
     if height > max_depth:
         raise NotPlain
-    if walk.shared and expanded > 2 * len(walk.seen) + alias_allowance:
+    if shared and expanded > 2 * distinct + alias_allowance:
         raise NotPlain
     return data
 
 
-class _Walk:
-    """One depth-first walk; each distinct node is built once (aliases share it)."""
+class _PlainTags:
+    """A plain scalar's tag by the loader's resolver, once per distinct text."""
 
-    def __init__(self, loader: yaml.SafeLoader, max_depth: int) -> None:
-        self.loader = loader
-        self.max_depth = max_depth
-        self.seen: set[int] = set()  # every distinct node met
-        self.built: dict[int, tuple[Any, int, int]] = {}  # container -> data, values, height
-        self.open: set[int] = set()  # containers being built (an alias to one recurses)
-        self.scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> value, once each
-        self.shared = False
-
-    def node(self, node: yaml.Node, depth: int) -> tuple[Any, int, int]:
-        """(data, values once aliases are expanded, nesting height) of one node."""
-        ident = id(node)
-        if ident in self.seen:
-            self.shared = True
-            found = self.built.get(ident)
-            if found is not None:
-                return found
-            if ident in self.open:
-                raise NotPlain  # an alias to a node that contains it
-            return self.scalar(node), 1, 1  # type: ignore[arg-type]  # a shared scalar
-        self.seen.add(ident)
-        if depth > self.max_depth:
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        if loader.yaml_path_resolvers:  # a tag would depend on the path too
             raise NotPlain
-        kind = type(node)
-        if kind is ScalarNode:
-            return self.scalar(node), 1, 1  # type: ignore[arg-type]
-        self.open.add(ident)
-        if kind is MappingNode and node.tag == _MAP:
-            made = self.mapping(node, depth)  # type: ignore[arg-type]
-        elif kind is SequenceNode and node.tag == _SEQ:
-            made = self.sequence(node, depth)  # type: ignore[arg-type]
-        else:
-            raise NotPlain
-        self.open.discard(ident)
-        self.built[ident] = made
-        return made
+        self.resolve = cast(
+            Callable[[type[yaml.Node], str, tuple[bool, bool]], str], loader.resolve
+        )
+        self.known: dict[str, str] = {}
 
-    # The loops build a scalar in line (most nodes are text): a call per node was
-    # half of the walk's time.
-
-    def mapping(self, node: MappingNode, depth: int) -> tuple[Any, int, int]:
-        data: dict[Any, Any] = {}
-        seen = self.seen
-        values, height = 1, 1 if node.value else 0
-        for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode:
-                raise NotPlain  # a collection as a key: PyYAML refuses it, in its words
-            ident = id(key_node)
-            if ident in seen:
-                self.shared = True
-            else:
-                seen.add(ident)
-            key = key_node.value if key_node.tag == _STR else self.scalar(key_node)
-            if type(value_node) is ScalarNode and value_node.tag == _STR:
-                ident = id(value_node)
-                if ident in seen:
-                    self.shared = True
-                else:
-                    seen.add(ident)
-                data[key] = value_node.value
-                values += 2
-            else:
-                data[key], value_values, value_height = self.node(value_node, depth + 1)
-                values += 1 + value_values
-                if value_height > height:
-                    height = value_height
-        if len(data) != len(node.value):
-            raise NotPlain  # equal keys: refused, or one kept, as the full path decides
-        return data, values, height + 1
-
-    def sequence(self, node: SequenceNode, depth: int) -> tuple[Any, int, int]:
-        data: list[Any] = []
-        seen = self.seen
-        values, height = 1, 1 if node.value else 0
-        for item in node.value:
-            if type(item) is ScalarNode and item.tag == _STR:
-                ident = id(item)
-                if ident in seen:
-                    self.shared = True
-                else:
-                    seen.add(ident)
-                data.append(item.value)
-                values += 1
-            else:
-                value, item_values, item_height = self.node(item, depth + 1)
-                data.append(value)
-                values += item_values
-                if item_height > height:
-                    height = item_height
-        return data, values, height + 1
-
-    def scalar(self, node: ScalarNode) -> Any:
-        tag = node.tag
-        if tag == _STR:
-            return node.value
-        key = (tag, node.value)
-        found = self.scalars.get(key, self)
-        if found is self:
-            if tag not in _SCALARS:
-                raise NotPlain
-            found = self.scalars[key] = self.loader.yaml_constructors[tag](self.loader, node)
-        return found
+    def __call__(self, text: str) -> str:
+        tag = self.known.get(text)
+        if tag is None:
+            tag = self.known[text] = self.resolve(ScalarNode, text, (True, False))
+        return tag

@@ -4,9 +4,10 @@ libyaml (when present) parses. mapapp refuses duplicate keys (PyYAML keeps the
 last silently), nesting deeper than MAX_DEPTH, an alias that contains itself,
 and aliases that would expand the document beyond a budget (a "billion laughs"
 bomb). Aliases within the budget (the seed itinerary shares a locality with
-`*tokyo`) keep working. A plain document is built and checked in one walk
-(mapapp.itinerary.yaml_build); any other, refused or not, is checked by
-check_tree before PyYAML's own constructor builds anything from it.
+`*tokyo`) keep working. A plain document is built and checked in one pass over
+libyaml's events (mapapp.itinerary.yaml_build), with no node tree; any other,
+refused or not, is composed again and checked by check_tree before PyYAML's own
+constructor builds anything from it.
 """
 
 from __future__ import annotations
@@ -102,13 +103,16 @@ def _count_nodes(text: str, max_nodes: int) -> None:
 def _load(text: str) -> Any:
     loader = _Loader(text)
     try:
+        return build_plain(loader, MAX_DEPTH, ALIAS_ALLOWANCE)
+    except NotPlain:  # PyYAML's own path, the checks before its constructor, judges it
+        pass
+    finally:
+        loader.dispose()
+    loader = _Loader(text)
+    try:
         node = loader.get_single_node()
         if node is None:
             return None
-        try:
-            return build_plain(loader, node, MAX_DEPTH, ALIAS_ALLOWANCE)
-        except NotPlain:  # PyYAML's own constructor, after the checks, judges the rest
-            pass
         check_tree(node)
         return loader.construct_document(node)
     finally:

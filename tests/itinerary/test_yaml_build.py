@@ -1,4 +1,4 @@
-"""The one-walk YAML build against PyYAML's own constructor after mapapp's checks.
+"""The one-pass YAML build against PyYAML's composer and constructor after mapapp's checks.
 
 The full path (check_tree, then construct_document) is the reference: for every
 document the walk builds, it must give equal data, shared where PyYAML shares;
@@ -36,7 +36,7 @@ EXAMPLES = settings(
 def walk(text: str, max_depth: int = MAX_DEPTH, allowance: int = ALIAS_ALLOWANCE) -> Any:
     loader = _Loader(text)
     try:
-        return build_plain(loader, loader.get_single_node(), max_depth, allowance)
+        return build_plain(loader, max_depth, allowance)
     finally:
         loader.dispose()
 
@@ -138,6 +138,10 @@ def test_any_dumped_document_builds_as_pyyaml_builds_it(data: Any, flow: bool, s
         ("? [1]\n: x\n", "a collection as a key"),
         ("a: &a [*a]\n", "an alias inside itself"),
         ("a: &a {b: *a}\n", "an alias inside itself, in a mapping"),
+        ("a: 1\n---\nb: 2\n", "two documents"),
+        ("a: *nowhere\n", "an alias to no anchor"),
+        ("a: &x 1\nb: &x 2\nc: *x\n", "an anchor named twice"),
+        ("a: [1, 2\n", "a document that does not parse"),
     ],
 )
 def test_what_the_walk_does_not_build_goes_the_full_path(document: str, why: str) -> None:

@@ -64,6 +64,29 @@ def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
+def _strict(tag: str) -> Any:
+    """PyYAML's constructor for a scalar tag, failing on a value the tag cannot read
+    with a ConstructorError at the value's line: `!!bool maybe` raised a bare
+    KeyError and `!!int ""` an IndexError, which reached users as a bug report."""
+    construct = _BASE.yaml_constructors[tag]
+    name = tag.rsplit(":", 1)[-1]
+
+    def checked(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (KeyError, IndexError) as exc:
+            raise yaml.constructor.ConstructorError(
+                problem=f"{node.value!r} cannot be read as !!{name}",
+                problem_mark=node.start_mark,
+            ) from exc
+
+    return checked
+
+
+for _tag in ("bool", "int", "float"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _strict(f"tag:yaml.org,2002:{_tag}"))
+
+
 class UnsafeYAML(yaml.MarkedYAMLError):
     """A document PyYAML would accept but mapapp refuses; problem_mark gives the line."""
 

@@ -195,3 +195,16 @@ def test_a_shared_scalar_counts_once_per_alias() -> None:
     assert walk(many, allowance=200)["b"] == ["x"] * 200
     with pytest.raises(NotPlain):
         walk(many, allowance=190)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"), [("!!bool maybe", "bool"), ('!!int ""', "int"), ('!!float ""', "float")]
+)
+def test_a_value_its_explicit_tag_cannot_read_is_a_yaml_error_at_its_line(
+    value: str, tag: str
+) -> None:
+    # PyYAML's own constructors fail with a bare KeyError or IndexError here.
+    with pytest.raises(yaml.YAMLError, match=f"cannot be read as !!{tag}") as got:
+        load_with_lines(f"a: 1\nb: {value}\n")
+    mark = getattr(got.value, "problem_mark", None)
+    assert mark is not None and mark.line + 1 == 2

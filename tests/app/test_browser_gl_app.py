@@ -81,9 +81,7 @@ def gl_frame(session: Session, url: str, timeout_s: float = 90) -> Frame:
 def test_a_click_on_a_webgl_point_opens_its_details_in_the_app(
     session: Session, gl_app: tuple[Server, dict[str, str]]
 ) -> None:
-    server, lone = gl_app
-    page = session.page
-    frame = gl_frame(session, server.url)
+    lone, page, frame = gl_app[1], session.page, gl_frame(session, gl_app[0].url)
     assert frame.locator(".mv-num").count() == 0  # drawn by WebGL, no marker per event
     # Where the lone point is on the page: its place in the map, plus the frame's.
     at = frame.evaluate(
@@ -113,9 +111,7 @@ def test_a_click_on_a_webgl_point_opens_its_details_in_the_app(
 def test_the_search_box_opens_an_event_s_details_in_the_app_by_keyboard(
     session: Session, gl_app: tuple[Server, dict[str, str]]
 ) -> None:
-    server, lone = gl_app
-    page = session.page
-    frame = gl_frame(session, server.url)
+    lone, page, frame = gl_app[1], session.page, gl_frame(session, gl_app[0].url)
     frame.get_by_role("searchbox", name="Find an event").focus()
     page.keyboard.type(lone["seq"])
     page.keyboard.press("Enter")

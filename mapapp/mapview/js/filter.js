@@ -14,7 +14,7 @@ mvLib.eventFilter = function (map, D, opts) {
   var lastDay = 0;
   for (var i = 0; i < n; i++) { if (C.day[i] > lastDay) { lastDay = C.day[i]; } }
   var control = L.control({position: "topleft"});
-  var day, actor, status, timer = null, mask = null, asked = 0;
+  var day, actor, status, mask = null, asked = 0;
   function number(k) { return k.toLocaleString("en"); }
 
   control.onAdd = function () {
@@ -37,16 +37,11 @@ mvLib.eventFilter = function (map, D, opts) {
     lib.el(actor, "option", null, "Every actor").value = "";
     status = lib.el(box, "div", "mv-filter-status");
     status.setAttribute("aria-live", "polite");
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
-    L.DomEvent.on(day, "input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(run, WAIT_MS);
-    });
+    var now = lib.typed(box, day, WAIT_MS, run);
     L.DomEvent.on(day, "keydown", function (ev) {
-      if (ev.key === "Enter") { L.DomEvent.preventDefault(ev); clearTimeout(timer); run(); }
+      if (ev.key === "Enter") { L.DomEvent.preventDefault(ev); now(); }
     });
-    L.DomEvent.on(actor, "change", function () { clearTimeout(timer); run(); });
+    L.DomEvent.on(actor, "change", function () { now(); });
     return box;
   };
 

@@ -109,6 +109,20 @@ var mvLib = (function (existing) {
   };
 
   /* A new element with a class and text (textContent: data is never HTML). */
+  /* A control typed into (the search box, the day filter): its box keeps clicks and
+     the wheel from the map, and `run` runs `wait` ms after the last key. Returns a
+     function that runs it now (Enter, a choice made), dropping the one pending. */
+  lib.typed = function (box, input, wait, run) {
+    var timer = null;
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(input, "input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, wait);
+    });
+    return function () { clearTimeout(timer); return run(); };
+  };
+
   lib.el = function (parent, tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }

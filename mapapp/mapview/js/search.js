@@ -11,7 +11,7 @@ mvLib.eventSearch = function (map, D, opts) {
   var lib = mvLib, n = D.n, MAX = 12, WAIT_MS = 150;
   var uid = "mv-search-" + Math.random().toString(36).slice(2, 8);
   var control = L.control({position: "topleft"});
-  var input, list, status, timer = null, lower = null;
+  var input, list, status, lower = null;
   control.onAdd = function () {
     var box = lib.el(null, "div", "mv-search leaflet-bar");
     box.setAttribute("role", "search");
@@ -28,17 +28,11 @@ mvLib.eventSearch = function (map, D, opts) {
     status.setAttribute("aria-live", "polite");
     list = lib.el(box, "ul", "mv-search-results");
     list.setAttribute("aria-label", "Matching events");
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
-    L.DomEvent.on(input, "input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(run, WAIT_MS);
-    });
+    var now = lib.typed(box, input, WAIT_MS, run);
     L.DomEvent.on(input, "keydown", function (ev) {
       if (ev.key === "Enter") {
         L.DomEvent.preventDefault(ev);
-        clearTimeout(timer);
-        run().then(function (found) { if (found.length) { opts.open(found[0], input); } });
+        now().then(function (found) { if (found.length) { opts.open(found[0], input); } });
       } else if (ev.key === "ArrowDown") {
         var first = list.querySelector("button");
         if (first) { L.DomEvent.preventDefault(ev); first.focus(); }

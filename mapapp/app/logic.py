@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import altair as alt
@@ -350,22 +351,42 @@ _ORDER = re.compile(r"^\s*(\d+)\.")
 
 
 def event_for_click(
-    tooltip: str | None, latlng: Mapping[str, float] | None, collection: dict[str, Any]
+    tooltip: str | None,
+    latlng: Mapping[str, float] | None,
+    collection: dict[str, Any],
+    by_seq: Mapping[int, Props] | None = None,
 ) -> Props | None:
-    """Which event a map click meant: by the tooltip's order number, else the nearest point."""
-    events: list[Props] = [f["properties"] for f in events_of(collection)]
+    """Which event a map click meant: by the tooltip's order number, else the nearest point.
+
+    by_seq: the collection's events by seq (`events_by_seq`), when the caller keeps
+    them (a view does): a click among a million events is then one look-up, not a
+    pass over them all."""
     if tooltip:
         match = _ORDER.match(tooltip)
         if match:
-            order = int(match.group(1))
-            for props in events:
-                if props["seq"] == order:
-                    return props
+            found = (by_seq if by_seq is not None else events_by_seq(collection)).get(
+                int(match.group(1))
+            )
+            if found is not None:
+                return found
+    events: list[Props] = [f["properties"] for f in events_of(collection)]
     if latlng and "lat" in latlng and "lng" in latlng:
         lat, lng = float(latlng["lat"]), float(latlng["lng"])
         near = [p for p in events if abs(p["lat"] - lat) < 1e-4 and abs(p["lon"] - lng) < 1e-4]
         return near[0] if near else None
     return None
+
+
+def events_by_seq(collection: dict[str, Any]) -> dict[int, Props]:
+    """The collection's events by seq, the first of each (as a pass in order finds it)."""
+    props = [f["properties"] for f in events_of(collection)][::-1]
+    return dict(zip(map(itemgetter("seq"), props), props, strict=True))
+
+
+def events_by_id(collection: dict[str, Any]) -> dict[str, Props]:
+    """The collection's events by id, the first of each (as event_by_id finds it)."""
+    props = [f["properties"] for f in events_of(collection)][::-1]
+    return dict(zip(map(itemgetter("event_id"), props), props, strict=True))
 
 
 def quote_seqs(collection: dict[str, Any]) -> dict[str, int]:

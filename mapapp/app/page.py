@@ -187,10 +187,9 @@ map_click = (
 )
 if map_click != st.session_state.get("map_click"):
     st.session_state.map_click = map_click
-    picked = app_logic.event_for_click(
+    picked = shown_view.clicked(
         (clicked or {}).get("last_object_clicked_tooltip"),
         (clicked or {}).get("last_object_clicked"),
-        shown,
     )
     if picked is not None and picked is not selected:
         st.session_state.selected_event = picked["event_id"]

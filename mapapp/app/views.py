@@ -68,11 +68,21 @@ class View:
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:
-        return {f["properties"]["event_id"]: f["properties"] for f in events_of(self.shown)}
+        return app_logic.events_by_id(self.shown)
+
+    @cached_property
+    def _by_seq(self) -> dict[int, dict[str, Any]]:
+        return app_logic.events_by_seq(self.shown)
 
     def event(self, event_id: str | None) -> dict[str, Any] | None:
         """The shown event with this id (app_logic.event_by_id, without a pass per rerun)."""
         return None if event_id is None else self._by_id.get(event_id)
+
+    def clicked(
+        self, tooltip: str | None, latlng: dict[str, float] | None
+    ) -> dict[str, Any] | None:
+        """The shown event a map click meant (app_logic.event_for_click, by a look-up)."""
+        return app_logic.event_for_click(tooltip, latlng, self.shown, self._by_seq)
 
 
 def table_for(view: View, chosen_id: str | None) -> pa.Table | Styler:

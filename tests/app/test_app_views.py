@@ -65,3 +65,32 @@ def test_the_served_unfiltered_view_is_pinned_and_a_filter_uses_the_index(
     one_day = views.view_of(dataset, app_logic.Filters(days=(day,)), shared=True)
     assert {e["properties"]["day"] for e in events_of(one_day.shown)} == {day}
     assert views.facts_of(dataset, shared=True).events == first.count
+
+
+def test_a_view_finds_a_clicked_or_chosen_event_as_a_pass_over_its_events_would(
+    built: dict[str, Any],
+) -> None:
+    """The view's look-ups (by seq for a click, by id for a pick) give what the pass
+    over the shown events gives, first of each, for every event and for a miss."""
+    view = views.make_view(_dataset(built, "clicks"), app_logic.Filters(days=(2,)))
+    shown = [f["properties"] for f in view.shown["features"] if f["properties"]["kind"] == "event"]
+    assert shown and len(shown) < len(built["features"])
+    for props in shown:
+        tooltip = f"{props['seq']}. {props['title']}"
+        assert view.clicked(tooltip, None) is props
+        assert view.clicked(tooltip, None) is app_logic.event_for_click(tooltip, None, view.shown)
+        assert view.event(props["event_id"]) is props
+    hidden = next(f["properties"] for f in built["features"] if f["properties"].get("day") == 1)
+    assert view.clicked(f"{hidden['seq']}. {hidden['title']}", None) is None
+    at = {"lat": shown[0]["lat"], "lng": shown[0]["lon"]}
+    assert view.clicked("no order here", at) is app_logic.event_for_click(None, at, view.shown)
+
+
+def test_the_first_of_two_events_with_one_seq_or_id_is_found() -> None:
+    """Data that skipped the store's checks may repeat a seq: the first wins, as in a pass."""
+    first = {"kind": "event", "seq": 4, "event_id": "a"}
+    second = {"kind": "event", "seq": 4, "event_id": "a"}
+    collection = {"features": [{"properties": first}, {"properties": second}]}
+    assert app_logic.events_by_seq(collection)[4] is first
+    assert app_logic.events_by_id(collection)["a"] is first
+    assert app_logic.event_for_click("4. x", None, collection) is first

@@ -5,17 +5,19 @@ equal keys silently, and exhausts the stack on deep nesting; each of those
 becomes a named InputError here instead.
 
 Valid input takes a fast path: msgspec parses (it refuses NaN and Infinity and
-keeps large integers exact, as json does), one
-walk over the containers measures the depth, and duplicate keys are found by
-counting quotes (a dropped duplicate key takes its quotes with it). Anything
-the fast path refuses is parsed again by the careful path, which names the
-problem and its line exactly as before.
+keeps large integers exact, as json does), the brackets outside strings
+measure the depth (no walk over a million parsed containers), and duplicate
+keys are found by counting quotes (a dropped duplicate key takes its quotes
+with it). Anything the fast path refuses is parsed again by the careful path,
+which names the problem and its line exactly as before.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
@@ -83,27 +85,15 @@ def _fast_loads(raw: bytes, max_depth: int | None) -> Any:
         data = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):
         return _REFUSED
-    if max_depth is not None and depth_exceeds(data, max_depth):
-        return _REFUSED
-    if quotes(_ENCODE(data)) != quotes(raw):
+    if max_depth is None:
+        written = quotes(raw)
+    else:
+        written, depth = shape(raw)
+        if depth > max_depth:
+            return _REFUSED
+    if quotes(_ENCODE(data)) != written:
         return _REFUSED
     return data
-
-
-def depth_exceeds(data: Any, max_depth: int) -> bool:
-    """Whether containers nest more than max_depth deep, level by level."""
-    level = [data] if isinstance(data, dict | list) else []
-    depth = 0
-    while level:
-        depth += 1
-        if depth > max_depth:
-            return True
-        below: list[Any] = []
-        for node in level:
-            values = node.values() if type(node) is dict else node
-            below += [v for v in values if type(v) is dict or type(v) is list]
-        level = below
-    return False
 
 
 #: Bytes counted at a time: a large file is never copied whole.
@@ -111,14 +101,56 @@ QUOTE_CHUNK = 1 << 22
 
 
 def quotes(raw: bytes) -> int:
-    """Unescaped double quotes in valid JSON bytes: two per string, keys included.
+    """Unescaped double quotes in valid JSON bytes: two per string, keys included."""
+    return sum(chunk.count(b'"') for chunk in _unescaped(raw))
+
+
+def shape(raw: bytes) -> tuple[int, int]:
+    """Valid JSON bytes' unescaped double quotes (as `quotes`) and the depth of
+    their containers, read from the brackets outside strings in one pass (numpy,
+    a chunk at a time), not by walking a million parsed containers.
+
+    A bracket is inside a string when an odd number of quotes comes before it.
+    """
+    import numpy as np  # only here: the fast path of a large file needs it
+
+    count, depth, deepest = 0, 0, 0
+    for chunk in _unescaped(raw):
+        marks = np.frombuffer(chunk.translate(None, _NOT_MARKS), dtype=np.uint8)
+        quote = marks == 0x22
+        steps = _steps()[marks]
+        steps[(np.cumsum(quote, dtype=np.int64) + count) % 2 == 1] = 0  # inside a string
+        levels = np.cumsum(steps, dtype=np.int64)
+        if levels.size:
+            deepest = max(deepest, depth + int(levels.max()))
+            depth += int(levels[-1])
+        count += int(np.count_nonzero(quote))
+    return count, deepest
+
+
+#: Every byte but the double quote and the four brackets.
+_NOT_MARKS = bytes(b for b in range(256) if b not in b'"[]{}')
+
+
+@cache
+def _steps() -> Any:
+    """+1 for an opening bracket, -1 for a closing one, 0 for anything else, by byte."""
+    import numpy as np
+
+    steps = np.zeros(256, dtype=np.int64)
+    steps[list(b"[{")], steps[list(b"]}")] = 1, -1
+    return steps
+
+
+def _unescaped(raw: bytes) -> Iterator[bytes]:
+    """Valid JSON bytes a chunk at a time, escaped backslashes and escaped quotes dropped.
 
     In valid JSON a backslash only starts an escape, so dropping escaped
-    backslashes first, then escaped quotes, leaves exactly the delimiters. A large
-    input is counted in chunks, each ending where no escape is cut in two (after a
-    byte that is not a backslash), so no copy of the whole is made.
+    backslashes first, then escaped quotes, leaves exactly the strings' delimiters
+    as double quotes. A chunk ends where no escape is cut in two (after a byte
+    that is not a backslash), so no copy of the whole is made.
     """
-    count, start, view = 0, 0, memoryview(raw)
+    start, view = 0, memoryview(raw)
     while start < len(raw):
         end = min(start + QUOTE_CHUNK, len(raw))
         while end < len(raw) and raw[end - 1] == 0x5C:  # a backslash: an escape goes on
@@ -126,9 +158,8 @@ def quotes(raw: bytes) -> int:
         chunk = bytes(view[start:end]) if (start, end) != (0, len(raw)) else raw
         if b"\\" in chunk:
             chunk = chunk.replace(b"\\\\", b"").replace(b'\\"', b"")
-        count += chunk.count(b'"')
+        yield chunk
         start = end
-    return count
 
 
 def _careful_loads(text: str, name: str, max_depth: int) -> Any:

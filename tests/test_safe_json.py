@@ -81,3 +81,42 @@ def test_quotes_counted_in_chunks_are_the_quotes_of_the_whole(
         assert safe_json.quotes(raw) == whole
     finally:
         safe_json.QUOTE_CHUNK = saved
+
+
+def _walked_depth(data: Any) -> int:
+    """The depth of parsed JSON, container by container (the oracle)."""
+    if isinstance(data, dict):
+        return 1 + max(map(_walked_depth, data.values()), default=0)
+    if isinstance(data, list):
+        return 1 + max(map(_walked_depth, data), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.integers(1, 9), st.booleans(), st.booleans())
+def test_the_depth_read_from_the_brackets_is_the_depth_of_the_data(
+    value: Any, chunk: int, ascii_only: bool, spaced: bool
+) -> None:
+    """Brackets inside strings (and escaped quotes before them) never count, wherever
+    the chunks are cut; each depth is judged as a walk over the parsed data judges it."""
+    raw = json.dumps(value, ensure_ascii=ascii_only, indent=1 if spaced else None).encode()
+    depth = _walked_depth(value)
+    saved = safe_json.QUOTE_CHUNK
+    try:
+        safe_json.QUOTE_CHUNK = chunk
+        assert safe_json.shape(raw) == (safe_json.quotes(raw), depth)
+    finally:
+        safe_json.QUOTE_CHUNK = saved
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("[]", 1),
+        ('{"a": [1, {"b": []}], "c": {}}', 4),
+        ('[{"[[[": "]]]{{"}, ["\\"[", "\\\\"], [[["x"]]]]', 4),
+        ("{[]}".replace("[]", '"k": []'), 2),
+    ],
+)
+def test_brackets_inside_strings_do_not_count(text: str, depth: int) -> None:
+    assert safe_json.shape(text.encode())[1] == depth

@@ -369,9 +369,9 @@ def event_for_click(
             )
             if found is not None:
                 return found
-    events: list[Props] = [f["properties"] for f in events_of(collection)]
     if latlng and "lat" in latlng and "lng" in latlng:
         lat, lng = float(latlng["lat"]), float(latlng["lng"])
+        events = (f["properties"] for f in events_of(collection))
         near = [p for p in events if abs(p["lat"] - lat) < 1e-4 and abs(p["lon"] - lng) < 1e-4]
         return near[0] if near else None
     return None

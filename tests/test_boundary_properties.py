@@ -194,8 +194,9 @@ COLLECTION = json.loads(BASE_GEOJSON)
 def test_any_link_opens_with_notices(params: dict[str, list[str]]) -> None:
     """URL parameters are untrusted too: unknown values are ignored, never raised."""
     from mapapp.app.logic import parse_query
+    from mapapp.export.filters import available
 
-    parsed = parse_query(params, COLLECTION)
+    parsed = parse_query(params, available(COLLECTION))
     assert len(parsed.ignored) <= 10
     assert all(len(value) <= 80 for value in parsed.ignored)
     assert set(parsed.filters.days) <= {1, 2}

@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from mapapp.export.filters import available, events_of, key
+from mapapp.export.filters import events_of, key
 from mapapp.presentation import escape, wording
 from mapapp.presentation.palette import day_color
 from mapapp.store.times import PART_OF_DAY_HOURS
@@ -50,12 +50,14 @@ class ParsedQuery:
     ignored: list[str] = field(default_factory=list)
 
 
-def parse_query(params: Mapping[str, Sequence[str]], collection: dict[str, Any]) -> ParsedQuery:
-    """Filters from the URL's repeatable day/actor/type parameters.
+def parse_query(
+    params: Mapping[str, Sequence[str]], known: Mapping[str, Sequence[Any]]
+) -> ParsedQuery:
+    """Filters from the URL's repeatable day/actor/type parameters; known: the data's
+    days, actors and types (`export.filters.available`, which the page holds).
 
     Unknown values are dropped and reported, never raised: a stale link still opens.
     """
-    known = available(collection)
     days: list[int] = []
     ignored: list[str] = []
     for raw in params.get("day", []):

@@ -90,7 +90,7 @@ options = facts.options
 # Filters: initialised once from the URL, then kept in the URL as the user changes them.
 if st.session_state.get("filters_for") != dataset.key:
     params = {k: st.query_params.get_all(k) for k in app_logic.QUERY_KEYS}
-    parsed = app_logic.parse_query(params, collection)
+    parsed = app_logic.parse_query(params, options)
     st.session_state.f_day = list(parsed.filters.days)
     st.session_state.f_actor = list(parsed.filters.actors)
     st.session_state.f_type = list(parsed.filters.types)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from mapapp.app import logic as app_logic
-from mapapp.export.filters import filter_collection
+from mapapp.export.filters import available, filter_collection
 from mapapp.presentation.palette import day_color
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -16,7 +16,7 @@ XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 def test_query_string_round_trips_and_matches_actors_case_insensitively(
     built: dict[str, Any],
 ) -> None:
-    parsed = app_logic.parse_query({"day": ["2"], "actor": ["shigeru ishiba"]}, built)
+    parsed = app_logic.parse_query({"day": ["2"], "actor": ["shigeru ishiba"]}, available(built))
     assert parsed.filters == app_logic.Filters(days=(2,), actors=("Shigeru Ishiba",))
     assert parsed.ignored == []
     assert app_logic.to_query(parsed.filters) == {"day": ["2"], "actor": ["Shigeru Ishiba"]}
@@ -24,7 +24,8 @@ def test_query_string_round_trips_and_matches_actors_case_insensitively(
 
 def test_unknown_query_values_are_ignored_and_reported(built: dict[str, Any]) -> None:
     parsed = app_logic.parse_query(
-        {"day": ["1", "9", "x"], "actor": ["Nobody", "Mark Rutte"], "type": ["party"]}, built
+        {"day": ["1", "9", "x"], "actor": ["Nobody", "Mark Rutte"], "type": ["party"]},
+        available(built),
     )
     assert parsed.filters == app_logic.Filters(days=(1,), actors=("Mark Rutte",))
     assert parsed.ignored == ["day=9", "day=x", "actor=Nobody", "type=party"]
@@ -185,7 +186,7 @@ def test_quote_spans_cover_events_and_partners(built: dict[str, Any]) -> None:
 
 
 def test_event_type_in_the_url_is_case_insensitive_like_actors(built: dict[str, Any]) -> None:
-    parsed = app_logic.parse_query({"type": ["Meeting", "SPEECH"], "day": ["²"]}, built)
+    parsed = app_logic.parse_query({"type": ["Meeting", "SPEECH"], "day": ["²"]}, available(built))
     assert parsed.filters.types == ("meeting", "speech")
     assert parsed.ignored == ["day=²"]
 

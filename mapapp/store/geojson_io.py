@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
-from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,8 @@ FeatureCollection = dict[str, Any]
 def chunks(collection: FeatureCollection) -> Iterator[bytes]:
     """The serialised file piece by piece, in a fixed layout: same input, same bytes.
 
-    orjson writes the features (compact, UTF-8, keys in order) about ten times
-    faster than json.dumps, a batch per call; the members before the features
-    keep json's layout.
+    orjson writes each feature (compact, UTF-8, keys in order) about ten times
+    faster than json.dumps; the members before the features keep json's layout.
     """
     yield b"{"
     for k, v in collection.items():
@@ -45,7 +43,7 @@ def chunks(collection: FeatureCollection) -> Iterator[bytes]:
     features = collection["features"]
     for start in range(0, len(features), FEATURES_PER_CHUNK):  # few large writes, not many
         batch = features[start : start + FEATURES_PER_CHUNK]
-        yield (b",\n" if start else b"") + _lines(batch)
+        yield (b",\n" if start else b"") + b",\n".join(map(_feature_bytes, batch))
     yield b"\n]}\n"
 
 
@@ -81,26 +79,6 @@ def _holds_large(value: dict[Any, Any]) -> bool:
     return len(value) > ENTRIES_PER_CHUNK or any(
         isinstance(v, dict) and len(v) > ENTRIES_PER_CHUNK for v in value.values()
     )
-
-
-def _lines(batch: list[Feature]) -> bytes:
-    """Features one per line, separated by ",\\n", in one orjson call: a call per
-    feature costs twice as much at 100,000 features.
-
-    A raw newline goes between the features as an orjson Fragment (written as
-    it is, as an array element): compact JSON has no other raw newline (a
-    newline in a text is written as the two characters \\n), so each ",\\n,"
-    in the array is one of them, and dropping its second comma leaves the lines.
-    """
-    between = list(chain.from_iterable(zip(batch, repeat(_NEWLINE))))[:-1]
-    try:
-        array = orjson.dumps(between)
-    except orjson.JSONEncodeError:  # a feature orjson refuses: each written as below
-        return b",\n".join(map(_feature_bytes, batch))
-    return array[1:-1].replace(b",\n,", b",\n")
-
-
-_NEWLINE = orjson.Fragment(b"\n")
 
 
 def _feature_bytes(feature: Feature) -> bytes:

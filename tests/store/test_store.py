@@ -10,12 +10,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pyogrio
 import pytest
 from conftest import ROOT, SEED
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from mapapp.store import geojson_io
 from mapapp.store.validate import validate_collection
@@ -231,34 +228,7 @@ def test_a_build_leaves_its_itinerary_as_loaded_and_builds_it_again_the_same(
     assert len(records) == sum(map(len, lineups)) < sum(len(e.actors) for e in events)
 
 
-_TEXT = st.text(alphabet=st.sampled_from([",", "\n", "\\", '"', "[", "]", "{", "a", "é", "\u2028"]))
-_JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**63), 2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | _TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
-    max_leaves=12,
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.dictionaries(_TEXT, _JSON, max_size=5), min_size=1, max_size=6))
-def test_features_written_a_batch_at_a_time_are_one_per_line_as_one_at_a_time(
-    batch: list[dict[str, Any]],
-) -> None:
-    """One orjson call per batch (a raw newline between the features) writes the bytes
-    of a call per feature, whatever the texts hold (commas, newlines, brackets)."""
-    collection = {"type": "FeatureCollection", "features": batch}
-    one_at_a_time = b",\n".join(orjson.dumps(feature) for feature in batch)
-    written = geojson_io.dumps(collection)
-    head = '{"type":"FeatureCollection","features":[\n'
-    assert written == head + one_at_a_time.decode() + "\n]}\n"
-    assert json.loads(written)["features"] == batch
-
-
-def test_a_feature_orjson_refuses_is_written_by_json_in_its_batch() -> None:
+def test_a_feature_orjson_refuses_is_written_by_json_on_its_own_line() -> None:
     """orjson has no integers past 64 bits; json writes them, on the feature's own line."""
     batch = [{"id": "a"}, {"id": 2**70}, {"id": "b"}]
     lines = geojson_io.dumps({"features": batch}).splitlines()

@@ -204,7 +204,19 @@ def test_poisoned_uploads_run_nothing_in_the_app_or_on_the_server(
         session.shot("poison-upload")
         pytest.fail(page.locator('[data-testid="stSidebar"]').inner_text()[-1500:])
 
-    frame = session.map_frame(expected=7)
+    # The notice may come before the map with the overlay replaces the one without it.
+    overlay_named = f"Upload: {OS_PAYLOAD}{PAYLOAD}.geojson"
+    for _ in range(60):
+        frame = session.map_frame(expected=7)
+        try:
+            layers = frame.locator(".leaflet-control-layers").text_content(timeout=2000) or ""
+        except PlaywrightError:  # replaced by a rerun meanwhile
+            layers = ""
+        if overlay_named in layers:
+            break
+        page.wait_for_timeout(500)
+    else:
+        pytest.fail("the map never showed the uploaded overlay")
     for _ in range(5):  # a click reruns the app, which may replace the map's iframe
         try:
             frame = session.map_frame(expected=7)

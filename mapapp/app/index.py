@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from mapapp.export.filters import available, key
-from mapapp.mapview.features import region_label
+from mapapp.export.filters import key
+from mapapp.mapview.features import region_of
 from mapapp.store.routes import route_features
 from mapapp.store.schema import METADATA_MEMBER
 
@@ -68,12 +68,26 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
     days: dict[int, list[int]] = {}
     actors: dict[str, list[int]] = {}
     types: dict[str, list[int]] = {}
+    # The sidebar's options (export.filters.available) in the same pass: the names as
+    # written, gathered in the order `available` gathers them.
+    names: set[str] = set()
+    type_names: set[str] = set()
     for i, f in zip(positions, events, strict=True):
         p = f["properties"]
         days.setdefault(p["day"], []).append(i)
         types.setdefault(key(p["event_type"]), []).append(i)
+        type_names.add(p["event_type"])
+        names.update(p["actors"])
         for a in {key(a) for a in p["actors"]}:
             actors.setdefault(a, []).append(i)
+    options: dict[str, list[Any]] = {
+        "days": sorted(days),
+        "actors": sorted(names, key=str.casefold),
+        "types": sorted(type_names),
+    }
+    kinds = [f["properties"]["kind"] for f in context]
+    partners = [f for f, k in zip(context, kinds, strict=True) if k == "partner"]
+    hqs = [f for f, k in zip(context, kinds, strict=True) if k == "hq"]
     head = {k: v for k, v in collection.items() if k != "features"}
     return DataIndex(
         features,
@@ -83,8 +97,8 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
         {d: np.array(v, dtype=np.int64) for d, v in days.items()},
         {a: np.array(v, dtype=np.int64) for a, v in actors.items()},
         {t: np.array(v, dtype=np.int64) for t, v in types.items()},
-        available(collection),
-        region_label(collection),
+        options,
+        region_of(partners, hqs),
         _titles(head.get(METADATA_MEMBER), events, context),
     )
 

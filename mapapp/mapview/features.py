@@ -155,19 +155,25 @@ def map_words(f: Features, event_xy: np.ndarray[Any, Any] | None = None) -> MapW
     partners, hqs = _names(f.partners), _names(f.hqs)
     home = _home_partner(f, event_xy)
     origin = str(home["properties"].get("capital") or "") if home else ""
-    region = ", ".join([*partners, *hqs])
     return MapWords(
         partners=f"Partners: {', '.join(partners)}" if partners else None,
         hq=", ".join(hqs) or None,
         links=f"Links from {origin}" if origin and len(f.partners) + len(f.hqs) > 1 else None,
-        region=f"Region ({region})" if region else "Region",
+        region=region_of(f.partners, f.hqs),
         home=home,
     )
 
 
 def region_label(collection: Mapping[str, Any]) -> str:
     """The name of the "region" view for this collection."""
-    return map_words(split_features(collection)).region
+    f = split_features(collection)
+    return region_of(f.partners, f.hqs)
+
+
+def region_of(partners: Sequence[Mapping[str, Any]], hqs: Sequence[Mapping[str, Any]]) -> str:
+    """The "region" view's name: its partners' and HQs' names (no pass over the events)."""
+    region = ", ".join([*_names(partners), *_names(hqs)])
+    return f"Region ({region})" if region else "Region"
 
 
 def legend_days(

@@ -11,6 +11,7 @@ from synthetic_events import synthetic_collection
 
 from mapapp.app.index import filtered, index_of
 from mapapp.export.filters import available, filter_collection
+from mapapp.mapview.features import map_words, region_label, split_features
 from mapapp.store.schema import METADATA_MEMBER
 
 
@@ -81,8 +82,18 @@ def test_a_filter_keeps_the_titles_its_events_or_no_event_cite(varied: dict[str,
     assert list(titles) == [u for u in all_titles if u in titles]  # the metadata's order
 
 
-def test_the_index_offers_what_the_sidebar_offered(varied: dict[str, Any]) -> None:
-    index = index_of(varied)
-    assert index.options == available(varied)
-    assert index.event_count == 400
-    assert sum(len(v) for v in index.by_day.values()) == 400
+@pytest.mark.parametrize("name", ["seed", "varied"])
+def test_the_index_offers_what_the_sidebar_offered(
+    name: str, built: dict[str, Any], varied: dict[str, Any]
+) -> None:
+    """The options and the region's name, gathered in the index's one pass, are the
+    ones `available` and `region_label` give (names in two casings, sorted alike)."""
+    collection = built if name == "seed" else varied
+    index = index_of(collection)
+    assert index.options == available(collection)
+    assert index.region == region_label(collection) != "Region"
+    assert index.region == map_words(split_features(collection)).region
+    if name == "varied":
+        assert any(a.isupper() for a in index.options["actors"])
+        assert index.event_count == 400
+        assert sum(len(v) for v in index.by_day.values()) == 400

@@ -266,15 +266,6 @@ def timeline_spec(rows: Sequence[Mapping[str, Any]], timezone: str | None = None
 TIMELINE_DATA = "mapapp_timeline"
 
 
-def event_by_id(collection: dict[str, Any], event_id: str | None) -> Props | None:
-    """The properties of the event with this id among the collection's events."""
-    for f in events_of(collection):
-        if f["properties"]["event_id"] == event_id:
-            props: Props = f["properties"]
-            return props
-    return None
-
-
 #: Past this many characters the app shows only the article's marked paragraphs:
 #: a whole 27 MB article (100,000 events) was escaped and sent on every rerun.
 ARTICLE_FULL_MAX_CHARS = 1_000_000
@@ -386,31 +377,29 @@ def events_by_seq(collection: dict[str, Any]) -> dict[int, Props]:
 
 
 def events_by_id(collection: dict[str, Any]) -> dict[str, Props]:
-    """The collection's events by id, the first of each (as event_by_id finds it)."""
+    """The collection's events by id, the first of each (as a pass in order finds it)."""
     props = [f["properties"] for f in events_of(collection)][::-1]
     return dict(zip(map(itemgetter("event_id"), props), props, strict=True))
 
 
-def quote_seqs(collection: dict[str, Any]) -> dict[str, int]:
-    """Each shown event's span label (as quote_spans words it) -> its seq."""
-    return {
-        f"{p['seq']}. {p['title']}": int(p["seq"])
-        for p in (f["properties"] for f in events_of(collection))
-    }
-
-
-def quote_spans(collection: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """The article spans behind the shown events and partners."""
+def quote_marks(
+    collection: dict[str, Any],
+) -> tuple[list[tuple[int, int, str]], dict[str, int]]:
+    """The article spans behind the shown events and partners (start, end, label), and
+    each event span's label -> its seq, in one pass (each label worded once)."""
     spans = []
+    seqs: dict[str, int] = {}
     for f in collection["features"]:
         p = f["properties"]
         if p["kind"] == "event":
-            spans.append((p["quote_start"], p["quote_end"], f"{p['seq']}. {p['title']}"))
+            label = f"{p['seq']}. {p['title']}"
+            spans.append((p["quote_start"], p["quote_end"], label))
+            seqs[label] = int(p["seq"])
         elif p["kind"] == "partner":
             spans += [
                 (s, e, p["name"]) for s, e in zip(p["quote_starts"], p["quote_ends"], strict=True)
             ]
-    return spans
+    return spans, seqs
 
 
 def details_html(props: Props) -> str:

@@ -75,7 +75,7 @@ class View:
         return app_logic.events_by_seq(self.shown)
 
     def event(self, event_id: str | None) -> dict[str, Any] | None:
-        """The shown event with this id (app_logic.event_by_id, without a pass per rerun)."""
+        """The shown event with this id (a look-up, not a pass per rerun)."""
         return None if event_id is None else self._by_id.get(event_id)
 
     def clicked(
@@ -124,7 +124,7 @@ def make_view(dataset: Dataset, filters: app_logic.Filters, index: DataIndex | N
         frame.insert(0, "selected", [""] * len(rows))
     table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     excerpt = len(dataset.article_text or "") > app_logic.ARTICLE_FULL_MAX_CHARS
-    spans = app_logic.quote_spans(shown)
+    spans, seqs = app_logic.quote_marks(shown)
     if excerpt and len(spans) > ARTICLE_MAX_MARKS:
         spans = sorted(spans)[:ARTICLE_MAX_MARKS]
         notes.append(
@@ -132,9 +132,7 @@ def make_view(dataset: Dataset, filters: app_logic.Filters, index: DataIndex | N
             "marked passages; filter to see others."
         )
     article = (
-        app_logic.highlight_article(
-            dataset.article_text, spans, app_logic.quote_seqs(shown), excerpt=excerpt
-        )
+        app_logic.highlight_article(dataset.article_text, spans, seqs, excerpt=excerpt)
         if dataset.article_text
         else None
     )

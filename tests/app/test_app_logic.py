@@ -138,9 +138,7 @@ def test_article_highlight_escapes_and_marks_only_given_spans() -> None:
 
 def test_marks_of_events_carry_their_numbers_for_the_playback(built: dict[str, Any]) -> None:
     shown = filter_collection(built, days=[2])
-    html = app_logic.highlight_article(
-        "x" * 4000, app_logic.quote_spans(shown), app_logic.quote_seqs(shown)
-    )
+    html = app_logic.highlight_article("x" * 4000, *app_logic.quote_marks(shown))
     numbers = re.findall(r'data-seqs="([^"]*)"', html)
     assert sorted(int(n) for ns in numbers for n in ns.split()) == [4, 5, 6, 7]
     # Partners' marks (no event) carry none; a label that only looks like an event's does not.
@@ -179,10 +177,13 @@ def test_details_escape_every_value_and_allow_only_http_links(built: dict[str, A
 
 
 def test_quote_spans_cover_events_and_partners(built: dict[str, Any]) -> None:
-    spans = app_logic.quote_spans(filter_collection(built, days=[1]))
+    spans, seqs = app_logic.quote_marks(filter_collection(built, days=[1]))
     labels = [label for _, _, label in spans]
     assert sum(1 for label in labels if label[0].isdigit()) == 3
     assert "South Korea" in labels
+    # Each event's span label gives its seq; a partner's gives none.
+    assert sorted(seqs.values()) == [1, 2, 3] and "South Korea" not in seqs
+    assert all(label.startswith(f"{seq}. ") for label, seq in seqs.items())
 
 
 def test_event_type_in_the_url_is_case_insensitive_like_actors(built: dict[str, Any]) -> None:

@@ -85,9 +85,6 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
         "actors": sorted(names, key=str.casefold),
         "types": sorted(type_names),
     }
-    kinds = [f["properties"]["kind"] for f in context]
-    partners = [f for f, k in zip(context, kinds, strict=True) if k == "partner"]
-    hqs = [f for f, k in zip(context, kinds, strict=True) if k == "hq"]
     head = {k: v for k, v in collection.items() if k != "features"}
     return DataIndex(
         features,
@@ -98,9 +95,13 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
         {a: np.array(v, dtype=np.int64) for a, v in actors.items()},
         {t: np.array(v, dtype=np.int64) for t, v in types.items()},
         options,
-        region_of(partners, hqs),
+        region_of(_of_kind(context, "partner"), _of_kind(context, "hq")),
         _titles(head.get(METADATA_MEMBER), events, context),
     )
+
+
+def _of_kind(features: list[Feature], kind: str) -> list[Feature]:
+    return [f for f in features if f["properties"]["kind"] == kind]
 
 
 def _titles(meta: Any, events: list[Feature], context: list[Feature]) -> _Titles | None:

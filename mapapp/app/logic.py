@@ -351,13 +351,13 @@ def event_for_click(
 ) -> Props | None:
     """Which event a map click meant: by the tooltip's order number, else the nearest point.
 
-    by_seq: the collection's events by seq (`events_by_seq`), when the caller keeps
+    by_seq: the collection's events by seq (`events_by`), when the caller keeps
     them (a view does): a click among a million events is then one look-up, not a
     pass over them all."""
     if tooltip:
         match = _ORDER.match(tooltip)
         if match:
-            found = (by_seq if by_seq is not None else events_by_seq(collection)).get(
+            found = (by_seq if by_seq is not None else events_by(collection, "seq")).get(
                 int(match.group(1))
             )
             if found is not None:
@@ -370,16 +370,11 @@ def event_for_click(
     return None
 
 
-def events_by_seq(collection: dict[str, Any]) -> dict[int, Props]:
-    """The collection's events by seq, the first of each (as a pass in order finds it)."""
+def events_by(collection: dict[str, Any], field: str) -> dict[Any, Props]:
+    """The collection's events by one property (seq, event_id), the first of each
+    (as a pass in order finds it): a later equal key is written first, then replaced."""
     props = [f["properties"] for f in events_of(collection)][::-1]
-    return dict(zip(map(itemgetter("seq"), props), props, strict=True))
-
-
-def events_by_id(collection: dict[str, Any]) -> dict[str, Props]:
-    """The collection's events by id, the first of each (as a pass in order finds it)."""
-    props = [f["properties"] for f in events_of(collection)][::-1]
-    return dict(zip(map(itemgetter("event_id"), props), props, strict=True))
+    return dict(zip(map(itemgetter(field), props), props, strict=True))
 
 
 def quote_marks(

@@ -68,11 +68,11 @@ class View:
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:
-        return app_logic.events_by_id(self.shown)
+        return app_logic.events_by(self.shown, "event_id")
 
     @cached_property
     def _by_seq(self) -> dict[int, dict[str, Any]]:
-        return app_logic.events_by_seq(self.shown)
+        return app_logic.events_by(self.shown, "seq")
 
     def event(self, event_id: str | None) -> dict[str, Any] | None:
         """The shown event with this id (a look-up, not a pass per rerun)."""

@@ -91,6 +91,6 @@ def test_the_first_of_two_events_with_one_seq_or_id_is_found() -> None:
     first = {"kind": "event", "seq": 4, "event_id": "a"}
     second = {"kind": "event", "seq": 4, "event_id": "a"}
     collection = {"features": [{"properties": first}, {"properties": second}]}
-    assert app_logic.events_by_seq(collection)[4] is first
-    assert app_logic.events_by_id(collection)["a"] is first
+    assert app_logic.events_by(collection, "seq")[4] is first
+    assert app_logic.events_by(collection, "event_id")["a"] is first
     assert app_logic.event_for_click("4. x", None, collection) is first

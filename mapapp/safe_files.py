@@ -77,7 +77,11 @@ def read_regular(
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > max_bytes:
             raise refuse(f"{label} is {info.st_size:,} bytes; the limit is {_size(max_bytes)}")
-        data = handle.read(max_bytes + 1)  # the size may have changed since fstat
+        # Read what fstat saw and one byte more (the file may have grown since): a read of
+        # the whole cap would reserve the cap's memory for every small file.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise refuse(f"{label} is larger than the limit of {_size(max_bytes)}")
     return data

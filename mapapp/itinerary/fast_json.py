@@ -64,7 +64,8 @@ def sections(raw: bytes, texts: dict[str, bytes] | None = None) -> dict[str, Any
     """
     written = safe_json.quotes(raw)  # counted first: nothing else is held yet
     try:
-        document = _DECODE(raw)
+        with records.sharing_repeats():
+            document = _DECODE(raw)
     except (msgspec.DecodeError, RecursionError):  # msgspec.ValidationError included
         return None
     if _encoded_quotes(document) != written:

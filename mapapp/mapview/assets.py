@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from mapapp.atomic import write_bytes_atomic
+from mapapp.presentation.escape import ascii_js
 
 #: Where Streamlit serves `static/` beside the app script (server.enableStaticServing).
 #: Absolute on purpose: a relative URL resolves against the component iframe and 404s.
@@ -143,7 +144,7 @@ def inline_scripts(webgl: bool = False) -> tuple[str, ...]:
     for asset in assets():
         if _wanted(asset, webgl):
             text = asset.path.read_text(encoding="utf-8")
-            out.append(_script_safe(_SOURCE_MAP.sub("", text)))
+            out.append(ascii_js(_script_safe(_SOURCE_MAP.sub("", text))))
     return tuple(out)
 
 

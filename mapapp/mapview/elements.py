@@ -19,6 +19,8 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from mapapp.presentation.escape import ascii_js
+
 
 class RawText(Element):  # type: ignore[misc]
     """An element whose rendering is its text, with no templating."""
@@ -56,19 +58,27 @@ class RawMacro(MacroElement):  # type: ignore[misc]
         """HTML for the page head ('' for none)."""
         return ""
 
+    def html_pieces(self) -> tuple[str, ...]:
+        """`html_text` in pieces, joined by the page (see JsLayer)."""
+        return (self.html_text(),)
+
+    def script_pieces(self) -> tuple[str, ...]:
+        """`script_js` in pieces, joined by the page (see JsLayer)."""
+        return (self.script_js(),)
+
     def render(self, **kwargs: Any) -> str:
         """Place this element's text in the figure; like branca's macros, return ''."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("render this element inside a folium Map/Figure")
         name = self.get_name()
-        for section, text in (
-            (figure.header, self.header_text()),
-            (figure.html, self.html_text()),
-            (figure.script, self.script_js()),
+        for section, pieces in (
+            (figure.header, (self.header_text(),)),
+            (figure.html, self.html_pieces()),
+            (figure.script, self.script_pieces()),
         ):
-            if text:
-                section.add_child(RawText(text), name=name)
+            for index, text in enumerate(filter(None, pieces)):
+                section.add_child(RawText(text), name=f"{name}_{index}" if index else name)
         for child in self._children.values():
             child.render(**kwargs)
         return ""
@@ -106,8 +116,9 @@ class BodyHtml(_VerbatimHtml):
 
 @lru_cache(maxsize=16)
 def js_source(name: str) -> str:
-    """The text of mapapp/mapview/js/NAME (read once per process)."""
-    return (files("mapapp.mapview") / "js" / name).read_text(encoding="utf-8")
+    """The text of mapapp/mapview/js/NAME (read once per process), in ASCII (`ascii_js`:
+    one character past U+00FF makes the whole page two bytes a character)."""
+    return ascii_js((files("mapapp.mapview") / "js" / name).read_text(encoding="utf-8"))
 
 
 #: The map's scripts, in load order: the shared library, then each layer's file.
@@ -146,8 +157,9 @@ _INERT = str.maketrans(
 def inert_json(value: object) -> str:
     """JSON of a payload, inert in a page: inside its strings `<`, `>`, `&`, braces
     and U+2028/9 are \\u escapes, so no `</script>`, `<!--`, `{{ }}` or `{% %}` from
-    the data survives as such. JSON.parse and json.loads read it back unchanged."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    the data survives as such; it is ASCII (see `js_source`). JSON.parse and json.loads
+    read it back unchanged."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
     return _STRING.sub(lambda m: m.group(0).translate(_INERT), text)
 
 
@@ -207,29 +219,32 @@ class JsLayer(RawMacro):
 
     def html_text(self) -> str:
         """With `island`, the payload as an inert data block in the body (see script_js)."""
+        return "".join(self.html_pieces())
+
+    def html_pieces(self) -> tuple[str, ...]:
+        # The payload itself, not a copy with its markers: at a million events it is
+        # 130 MB, and the page is made from the pieces.
         if not self.island:
-            return ""
+            return ()
         begin, end = self.payload_marks
-        return (
-            f'<script type="application/json" id="{self.island_id()}">'
-            f"{begin}{self.payload_text}{end}</script>\n"
-        )
+        start = f'<script type="application/json" id="{self.island_id()}">{begin}'
+        return (start, self.payload_text, f"{end}</script>\n")
 
     def more_args(self) -> list[str]:
         """JS expressions passed after the payload (names of other layers)."""
         return []
 
     def script_js(self) -> str:
+        return "".join(self.script_pieces())
+
+    def script_pieces(self) -> tuple[str, ...]:
         # Names are looked up at render time: streamlit-folium renames every
         # element before it asks for the script.
         begin, end = self.payload_marks
         more = "".join(f", {arg}" for arg in self.more_args())
-        payload = (
-            f'mvLib.island("{self.island_id()}")'
-            if self.island
-            else f"{begin}{self.payload_text}{end}"
-        )
-        return (
-            f'mvLib.draw("{self.js_function}", {self.parent_name()}, '
-            f"{find_map(self).get_name()}, {payload}{more});\n"
-        )
+        names = f"{self.parent_name()}, {find_map(self).get_name()}"
+        call = f'mvLib.draw("{self.js_function}", {names}, '
+        tail = f"{more});\n"
+        if self.island:
+            return (f'{call}mvLib.island("{self.island_id()}"){tail}',)
+        return (call + begin, self.payload_text, end + tail)

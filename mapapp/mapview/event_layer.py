@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, starmap
 from typing import Any, ClassVar, TypedDict
 
@@ -462,21 +462,72 @@ def payload_json(payload: Mapping[str, Any], *, compress: bool | None = None) ->
     and source URLs are most of the bytes and compress about tenfold.
     `compress=None` decides by size.
     """
-    details = payload["d"]
-    # orjson: UTF-8, several times faster than json.dumps; JSON.parse reads it the same.
-    raw = _dumps_utf8(details)
-    if compress is None:
-        compress = len(raw) >= COMPRESS_MIN_BYTES
-    head = escape.script(object_json({k: v for k, v in payload.items() if k != "d"}))
-    if compress:
-        # Base64 needs no escaping, so the (large) blob skips escape.script.
-        if len(raw) < ZLIB_FAST_ABOVE:
-            packed = zlib.compress(raw, ZLIB_LEVEL)
+    return _payload_text(dict(payload), compress, consume=False)
+
+
+def _payload_text(payload: dict[str, Any], compress: bool | None, consume: bool) -> str:
+    """payload_json, taking `d` out of `payload`; with `consume` (and `compress`), each
+    part of the details is dropped from them once packed: EventLayer hands over the only
+    reference, and a million events' details are 200 MB at the page's peak."""
+    details = payload.pop("d")
+    head = escape.script(object_json(payload))
+    if compress is False:
+        return head[:-1] + f',"d":{escape.script(object_json(details))}}}'
+    packed = _deflated(_json_pieces(details, consume=consume and compress is True), compress)
+    if packed is None:  # too small to be worth it
+        return head[:-1] + f',"d":{escape.script(object_json(details))}}}'
+    # Base64 needs no escaping, so the (large) blob skips escape.script. Each copy is
+    # dropped as the next is made, and the text is joined once.
+    encoded = base64.b64encode(packed)
+    del packed
+    blob = encoded.decode("ascii")
+    del encoded
+    return "".join((head[:-1], ',"dz":"', blob, '"}'))
+
+
+#: Entries of a long list encoded in one orjson call (see _json_pieces).
+JSON_SLICE = 10_000
+
+
+def _json_pieces(details: dict[str, Any], consume: bool = False) -> Iterator[bytes]:
+    """orjson's encoding of `details` (a mapping), the same bytes, in pieces: a long
+    list a slice at a time, so the whole (80 MB at 100,000 events) is never held.
+    With `consume`, each member leaves `details` as it is encoded."""
+    yield b"{"
+    for index, key in enumerate(list(details)):
+        value = details.pop(key) if consume else details[key]
+        yield (b"," if index else b"") + _dumps_utf8(key) + b":"
+        if isinstance(value, list) and len(value) > JSON_SLICE:
+            yield b"["
+            for start in range(0, len(value), JSON_SLICE):
+                inner = _dumps_utf8(value[start : start + JSON_SLICE])
+                yield (b"," if start else b"") + inner[1:-1]
+            yield b"]"
         else:
-            packed = isal_zlib.compress(raw, ZLIB_FAST_LEVEL)
-        blob = base64.b64encode(packed).decode("ascii")
-        return head[:-1] + f',"dz":"{blob}"}}'
-    return head[:-1] + f',"d":{escape.script(object_json(details))}}}'
+            yield _dumps_utf8(value)
+        del value
+    yield b"}"
+
+
+def _deflated(pieces: Iterator[bytes], compress: bool | None) -> bytes | None:
+    """The pieces as one zlib stream; None when `compress` is None and they come to
+    fewer than COMPRESS_MIN_BYTES. Up to ZLIB_FAST_ABOVE bytes are gathered and packed
+    with zlib's level 6; past that, ISA-L's fast level packs them as they come."""
+    gathered: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        gathered.append(piece)
+        size += len(piece)
+        if size >= ZLIB_FAST_ABOVE:
+            stream = isal_zlib.compressobj(ZLIB_FAST_LEVEL)
+            packed = [stream.compress(b"".join(gathered))]
+            del gathered
+            packed += map(stream.compress, pieces)
+            packed.append(stream.flush())
+            return b"".join(packed)
+    if compress is None and size < COMPRESS_MIN_BYTES:
+        return None
+    return zlib.compress(b"".join(gathered), ZLIB_LEVEL)
 
 
 class EventLayer(JsLayer):
@@ -496,8 +547,14 @@ class EventLayer(JsLayer):
     ) -> None:
         with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
             # A standalone page of many events filters by day and actor itself.
-            self.payload = encode_events(events, selected, table, filters=island)
-            text = payload_json(self.payload)
+            # The payload is not kept: its text is what the page needs (the columns and
+            # details of a million events are 200 MB more at the page's peak). Past
+            # GL_MIN events the details are surely large enough to compress, and are
+            # freed as they are packed.
+            large = uses_webgl(len(events))
+            payload = dict(encode_events(events, selected, table, filters=island))
+            text = _payload_text(payload, True if large else None, consume=large)
+            del payload
         super().__init__(text, island)
 
 

@@ -196,6 +196,7 @@ def _build_map(
     MapScripts().add_to(m)  # the map's JS, once, before any layer
     focus = list(zip(table.xy[:, 1].tolist(), table.xy[:, 0].tolist(), strict=True))
     control = _add_basemap(m, basemap, bounds, assets, static_prefix, focus)
+    del focus  # a tuple per event (100 MB at a million), not needed past the basemap
     MapRegion(f"Map of {len(f.events)} events").add_to(m)
     links = None
     if words.links and words.home is not None:

@@ -95,5 +95,4 @@ class RouteLayer(JsLayer):
     payload_marks = (ROUTES_BEGIN, ROUTES_END)
 
     def __init__(self, routes: Sequence[Mapping[str, Any]]) -> None:
-        self.payload = encode_routes(routes)
-        super().__init__(inert_json(self.payload))
+        super().__init__(inert_json(encode_routes(routes)))  # its text, not its lists

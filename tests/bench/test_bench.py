@@ -11,7 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from mapapp.bench import synth
-from mapapp.bench.run import main, measure_size, parse_sizes, run_bench
+from mapapp.bench.run import (
+    main,
+    measure_size,
+    parse_sizes,
+    run_bench,
+    synthesized,
+    utf8_bytes,
+)
 from mapapp.bench.synth import CITIES, synthetic_itinerary, synthetic_json, write_warm_cache
 from mapapp.cli import app
 from mapapp.geocode.cache import GeocodeCache
@@ -180,6 +187,18 @@ def test_main_runs_one_size_to_a_file(tmp_path: Path) -> None:
     assert main(["--one", "10", "--repeats", "1", "--result", str(target)]) == 0
     record = json.loads(target.read_text(encoding="utf-8"))
     assert record["size"] == 10 and record["repeats"] == 1
+
+
+@pytest.mark.parametrize("text", ["", "plain ascii", "Shō — 東京 🗾", "a" * 10 + "é" * 7])
+def test_utf8_bytes_counts_what_encoding_would(text: str) -> None:
+    """Counted a slice at a time (3 characters here), never split inside a character."""
+    assert utf8_bytes(text, chunk=3) == utf8_bytes(text) == len(text.encode("utf-8"))
+
+
+def test_the_itinerary_made_in_a_child_process_is_the_one_made_here(tmp_path: Path) -> None:
+    text, article = synthetic_json(40, seed=3)
+    assert synthesized(40, 3, tmp_path) == (text.encode("utf-8"), article)
+    assert list(tmp_path.iterdir()) == []  # its folder is gone
 
 
 def test_one_sizes_parser() -> None:

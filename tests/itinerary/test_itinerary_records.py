@@ -198,3 +198,28 @@ def test_fast_and_careful_loads_give_equal_itineraries() -> None:
         yaml.safe_dump(data).encode(), "it.yaml", base_dir=Path(".")
     ).itinerary
     assert [_values(e) for e in from_yaml.events] == [_values(e) for e in careful.events]
+
+
+@pytest.mark.parametrize("form", ["json", "yaml"])
+def test_repeated_values_are_one_object_after_a_load(form: str) -> None:
+    """Events that repeat an actor's part, a place, a title, a day, a time or a source's
+    title and note share one object for it (memory at scale), with the same values."""
+    data = _document()
+    first = data["events"][0]
+    first.update(time="10:00", time_precision="minute")
+    first["sources"] = [{"url": "https://example.org/1", "title": "T", "supports": "venue"}]
+    twin = copy.deepcopy(first)
+    twin["id"] = "twin"
+    twin["sources"][0]["url"] = "https://example.org/2"
+    data["events"].insert(1, twin)
+    text = json.dumps(data) if form == "json" else yaml.safe_dump(data)
+    events = parse_itinerary(text.encode(), f"it.{form}", base_dir=Path(".")).itinerary.events
+    a, b = events[0], events[1]
+    assert (a.id, b.id) == (first["id"], "twin")
+    assert a.actors == b.actors and all(x is y for x, y in zip(a.actors, b.actors, strict=True))
+    for name in ("place", "title", "date", "time"):
+        assert getattr(a, name) is getattr(b, name), name
+    assert a.sources[0].title is b.sources[0].title
+    assert a.sources[0].supports is b.sources[0].supports
+    assert a.sources[0].url != b.sources[0].url
+    assert a.actors is not b.actors  # each event keeps its own list

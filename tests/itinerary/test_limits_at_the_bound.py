@@ -120,3 +120,42 @@ def test_a_file_one_byte_past_its_cap_is_refused(tmp_path: Path, quick: Callable
     with pytest.raises(InputError, match="1,001 bytes"):
         read_regular(path, max_bytes=1000)
     quick()
+
+
+@pytest.mark.parametrize("grown_to", [1000, 1001, 5000])
+def test_a_file_that_grew_after_its_size_was_read_is_still_capped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown_to: int
+) -> None:
+    """The read asks for the size fstat saw and one byte more (not the whole cap, which
+    would reserve the cap's memory for every small file), then reads on to the cap."""
+    import os
+
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"x" * grown_to)
+    real_fstat = os.fstat
+
+    def stale(fd: int) -> os.stat_result:  # the size it had before it grew
+        info = list(real_fstat(fd))
+        info[6] = 10  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr(os, "fstat", stale)
+    if grown_to <= 1000:
+        assert read_regular(path, max_bytes=1000) == b"x" * grown_to
+    else:
+        with pytest.raises(InputError, match="larger than the limit"):
+            read_regular(path, max_bytes=1000)
+
+
+def test_reading_a_small_file_does_not_reserve_the_cap(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "small.json"
+    path.write_bytes(b"{}")
+    tracemalloc.start()
+    try:
+        assert read_regular(path, max_bytes=256 * 1024 * 1024) == b"{}"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024

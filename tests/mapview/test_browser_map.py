@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -154,10 +155,10 @@ def test_a_payload_of_another_version_shows_a_notice_not_garbage(
     """A page whose routes payload is of a version routes.js does not read (a page
     made by another mapapp): a console error and a notice; the rest still draws."""
     html = render_html(_seed())
-    begin = '/*MV_ROUTES_BEGIN*/{"v":1,'
-    assert html.count(begin) == 1
+    begin = re.compile(r'(/\*MV_ROUTES_BEGIN\*/\s*)\{"v":1,')
+    assert len(begin.findall(html)) == 1
     path = tmp_path / "old.html"
-    path.write_text(html.replace(begin, '/*MV_ROUTES_BEGIN*/{"v":99,'), encoding="utf-8")
+    path.write_text(begin.sub(r'\1{"v":99,', html), encoding="utf-8")
     page = browser.new_page(viewport={"width": 1100, "height": 700})
     console: list[str] = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))

@@ -5,16 +5,19 @@ No Streamlit, no network, no browser.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
 import subprocess
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import folium
+import orjson
 import pytest
 from synthetic_events import synthetic_collection
 from tools import require
@@ -23,7 +26,7 @@ from mapapp.itinerary.uncertainty import DERIVED_RADIUS_M
 from mapapp.mapview import assets as mv_assets
 from mapapp.mapview import build_map, install_static, render_html, view_bounds
 from mapapp.mapview.context_layer import encode_hqs, encode_partners
-from mapapp.mapview.elements import JS_FILES, JsLayer, inert_json
+from mapapp.mapview.elements import JS_FILES, JsLayer, inert_json, js_source
 from mapapp.mapview.event_layer import (
     PAYLOAD_BEGIN,
     EventLayer,
@@ -356,6 +359,31 @@ def test_large_payload_is_compressed_and_round_trips(seed: dict[str, Any]) -> No
     assert payload["n"] > payload["label_max"]
 
 
+@pytest.mark.parametrize("fast_above", [10**9, 1_000])
+def test_details_deflate_in_pieces_to_the_same_json(
+    seed: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fast_above: int
+) -> None:
+    """Details are encoded a slice of a long list at a time and packed as they come
+    (past ZLIB_FAST_ABOVE, by ISA-L): inflated, they are orjson's bytes for the whole."""
+    from mapapp.mapview import event_layer
+
+    monkeypatch.setattr(event_layer, "JSON_SLICE", 7)
+    monkeypatch.setattr(event_layer, "ZLIB_FAST_ABOVE", fast_above)
+    payload = encode_events(_events(synthetic_collection(seed, 50)))
+    whole = orjson.dumps(payload["d"], option=orjson.OPT_SERIALIZE_NUMPY)
+    pieces = list(event_layer._json_pieces(payload["d"]))
+    assert len(pieces) > 20 and b"".join(pieces) == whole
+    taken = dict(payload["d"])  # consumed: each member leaves as it is encoded
+    assert b"".join(event_layer._json_pieces(taken, consume=True)) == whole and not taken
+    assert b"".join(event_layer._json_pieces({})) == orjson.dumps({})
+    text = payload_json(payload, compress=True)
+    blob = json.loads(text)["dz"]
+    assert zlib.decompress(base64.b64decode(blob)) == whole
+    assert event_layer._deflated(iter([b"{}"]), None) is None  # too small: plain JSON
+    if fast_above > len(whole):
+        assert '"d":{' in payload_json(payload, compress=None)
+
+
 def test_circles_have_the_places_own_radius_or_the_levels(seed: dict[str, Any]) -> None:
     collection = copy.deepcopy(seed)
     events = _events(collection)
@@ -400,6 +428,23 @@ def test_javascript_files_parse(name: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("name", [*JS_FILES, "leaflet.glify"])
+def test_javascript_as_the_page_holds_it_is_ascii_and_parses(name: str, tmp_path: Path) -> None:
+    """Non-ASCII characters become \\u escapes (a one-byte page is half the memory)."""
+    node = require("node", "Debian: apt-get install -y nodejs")
+    if name in JS_FILES:
+        original, served = (JS_DIR / name).read_text(encoding="utf-8"), js_source(name)
+    else:  # the vendored bundle, inlined in a standalone WebGL page
+        original = (JS_DIR.parent / "vendor" / f"{name}.js").read_text(encoding="utf-8")
+        served = next(text for text in mv_assets.inline_scripts(webgl=True) if "glify" in text)
+    assert served.isascii()
+    assert (served == original) is original.isascii()
+    path = tmp_path / "served.js"
+    path.write_text(served, encoding="ascii")
+    result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_each_layer_is_its_js_file_called_with_its_payload(seed: dict[str, Any]) -> None:
     m = folium.Map(tiles=None)
     layer = EventLayer(_events(seed))
@@ -407,6 +452,24 @@ def test_each_layer_is_its_js_file_called_with_its_payload(seed: dict[str, Any])
     call = layer.script_js()
     assert call.startswith(f'mvLib.draw("eventLayer", {m.get_name()}, {m.get_name()}, ')
     assert PAYLOAD_BEGIN in call and call.endswith(");\n") and call.count("mvLib.") == 1
+
+
+@pytest.mark.parametrize("island", [False, True])
+def test_the_page_holds_a_layers_payload_itself_not_a_copy(
+    seed: dict[str, Any], island: bool
+) -> None:
+    """The payload is a piece of the page (a million events: 130 MB not copied twice)."""
+    m = folium.Map(tiles=None)
+    layer = EventLayer(_events(seed), island=island)
+    layer.add_to(m)
+    html = m.get_root().render()
+    whole = layer.html_text() if island else layer.script_js()
+    assert re.sub(r"\s+", "", whole) in re.sub(r"\s+", "", html)  # pieces joined by spaces
+    figure = m.get_root()
+    children = [*figure.script._children.values(), *figure.html._children.values()]
+    pieces = [getattr(child, "text", None) for child in children]
+    assert sum(1 for text in pieces if text is layer.payload_text) == 1
+    assert (PAYLOAD_BEGIN in layer.html_text()) is island
 
 
 def _layer_classes() -> list[type[JsLayer]]:

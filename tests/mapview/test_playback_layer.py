@@ -10,6 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from mapapp.mapview import playback_layer
 from mapapp.mapview.playback_layer import (
     PLAYBACK_BEGIN,
     columns,
@@ -75,7 +78,12 @@ def test_a_hostile_time_zone_name_never_reaches_the_page() -> None:
     assert "alert(1)" not in html and "7*191" not in html
 
 
-def test_large_columns_travel_deflated_and_read_back_the_same() -> None:
+@pytest.mark.parametrize("fast_above", [10**9, 1_000])
+def test_large_columns_travel_deflated_and_read_back_the_same(
+    monkeypatch: pytest.MonkeyPatch, fast_above: int
+) -> None:
+    """By zlib, or past ZLIB_FAST_ABOVE by ISA-L (the same stream for the browser)."""
+    monkeypatch.setattr(playback_layer, "ZLIB_FAST_ABOVE", fast_above)
     events = _events(_seed())
     many = []
     for k in range(3000):

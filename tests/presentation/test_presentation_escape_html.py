@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as stdlib_html
+import json
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,3 +29,11 @@ def test_nothing_of_a_template_or_a_tag_survives() -> None:
     for code in ("{", "}", "$", "`", "\\", "<", ">", "'", '"'):
         assert code not in out
     assert stdlib_html.unescape(out) == "{{ 7*191 }} ${x} `a` \\ <script>'\"&"
+
+
+@given(st.text(st.characters(exclude_categories=())))
+def test_script_json_is_ascii_and_reads_back_the_same(value: str) -> None:
+    """Any text, astral characters and lone surrogates included, in JSON for a <script>."""
+    text = escape.script(json.dumps(value, ensure_ascii=False))
+    assert text.isascii() and not any(c in text for c in "<>&")
+    assert json.loads(text) == value

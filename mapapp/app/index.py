@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from mapapp.export.filters import key
+from mapapp.export.filters import key, options
 from mapapp.mapview.features import region_of
 from mapapp.store.routes import route_features
 from mapapp.store.schema import METADATA_MEMBER
@@ -68,8 +68,7 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
     days: dict[int, list[int]] = {}
     actors: dict[str, list[int]] = {}
     types: dict[str, list[int]] = {}
-    # The sidebar's options (export.filters.available) in the same pass: the names as
-    # written, gathered in the order `available` gathers them.
+    # The sidebar's options (export.filters.options) from the same pass.
     names: set[str] = set()
     type_names: set[str] = set()
     for i, f in zip(positions, events, strict=True):
@@ -80,11 +79,6 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
         names.update(p["actors"])
         for a in {key(a) for a in p["actors"]}:
             actors.setdefault(a, []).append(i)
-    options: dict[str, list[Any]] = {
-        "days": sorted(days),
-        "actors": sorted(names, key=str.casefold),
-        "types": sorted(type_names),
-    }
     head = {k: v for k, v in collection.items() if k != "features"}
     return DataIndex(
         features,
@@ -94,7 +88,7 @@ def index_of(collection: dict[str, Any]) -> DataIndex:
         {d: np.array(v, dtype=np.int64) for d, v in days.items()},
         {a: np.array(v, dtype=np.int64) for a, v in actors.items()},
         {t: np.array(v, dtype=np.int64) for t, v in types.items()},
-        options,
+        options(days, names, type_names),
         region_of(_of_kind(context, "partner"), _of_kind(context, "hq")),
         _titles(head.get(METADATA_MEMBER), events, context),
     )

@@ -99,10 +99,23 @@ def events_of(collection: FeatureCollection) -> list[Feature]:
 def available(collection: FeatureCollection) -> dict[str, list[Any]]:
     """The days, actors and event types present in the events, sorted for display."""
     events = [f["properties"] for f in events_of(collection)]
+    return options(
+        (p["day"] for p in events),
+        (a for p in events for a in p["actors"]),
+        (p["event_type"] for p in events),
+    )
+
+
+def options(
+    days: Iterable[int], actors: Iterable[str], types: Iterable[str]
+) -> dict[str, list[Any]]:
+    """The filters' options as the sidebar, a link and the command line know them: each
+    value once, days in order, actors as written and sorted without regard to case (two
+    names that differ only in case, in code-point order, whatever order they came in)."""
     return {
-        "days": sorted({p["day"] for p in events}),
-        "actors": sorted({a for p in events for a in p["actors"]}, key=str.casefold),
-        "types": sorted({p["event_type"] for p in events}),
+        "days": sorted(set(days)),
+        "actors": sorted(set(actors), key=lambda name: (name.casefold(), name)),
+        "types": sorted(set(types)),
     }
 
 

@@ -548,11 +548,11 @@ class EventLayer(JsLayer):
         with gc_paused():  # a million short strings and tuples, no cycles: mapapp.gc_pause
             # A standalone page of many events filters by day and actor itself.
             # The payload is not kept: its text is what the page needs (the columns and
-            # details of a million events are 200 MB more at the page's peak). Past
-            # GL_MIN events the details are surely large enough to compress, and are
-            # freed as they are packed.
-            large = uses_webgl(len(events))
+            # details of a million events are 200 MB more at the page's peak). A WebGL
+            # payload's details (past GL_MIN events) are surely large enough to compress,
+            # and are freed as they are packed.
             payload = dict(encode_events(events, selected, table, filters=island))
+            large = bool(payload["gl"])
             text = _payload_text(payload, True if large else None, consume=large)
             del payload
         super().__init__(text, island)

@@ -29,21 +29,21 @@ FeatureCollection = dict[str, Any]
 def chunks(collection: FeatureCollection) -> Iterator[bytes]:
     """The serialised file piece by piece, in a fixed layout: same input, same bytes.
 
-    orjson writes each feature (compact, UTF-8, keys in order) about ten times
-    faster than json.dumps; the members before the features keep json's layout.
+    Compact JSON, keys in order, one feature per line: orjson writes it about ten
+    times faster than json.dumps (the metadata too: the source titles of 100,000
+    events are 150,000 entries).
     """
     yield b"{"
     for k, v in collection.items():
         if k != "features":
-            yield f"{json.dumps(k)}:".encode()
-            for piece in _json_pieces(v):
-                yield piece.encode("utf-8")
+            yield _json_bytes(k) + b":"
+            yield from _json_pieces(v)
             yield b","
     yield b'"features":[\n'
     features = collection["features"]
     for start in range(0, len(features), FEATURES_PER_CHUNK):  # few large writes, not many
         batch = features[start : start + FEATURES_PER_CHUNK]
-        yield (b",\n" if start else b"") + b",\n".join(map(_feature_bytes, batch))
+        yield (b",\n" if start else b"") + b",\n".join(map(_json_bytes, batch))
     yield b"\n]}\n"
 
 
@@ -51,27 +51,26 @@ FEATURES_PER_CHUNK = 1_000
 ENTRIES_PER_CHUNK = 10_000
 
 
-def _json_pieces(value: Any) -> Iterator[str]:
-    """json.dumps(value, ensure_ascii=False) in pieces, the same text: a large mapping (the
-    source titles of 100,000 events, 20 MB of text) a slice of entries at a time, and a
-    mapping that holds one (the metadata) a member at a time, so it is never whole."""
-    if not isinstance(value, dict) or not _holds_large(value):
-        yield json.dumps(value, ensure_ascii=False)
+def _json_pieces(value: Any) -> Iterator[bytes]:
+    """_json_bytes(value) in pieces, the same bytes: a large mapping (the source titles
+    of 100,000 events, 20 MB of text) a slice of entries at a time, and a mapping that
+    holds one (the metadata) a member at a time, so it is never whole."""
+    large = isinstance(value, dict) and _holds_large(value)
+    if not large or not all(isinstance(k, str) for k in value):  # other keys: json's words
+        yield _json_bytes(value)
     elif len(value) > ENTRIES_PER_CHUNK:
         items = list(value.items())
-        yield "{"
+        yield b"{"
         for start in range(0, len(items), ENTRIES_PER_CHUNK):
-            inner = json.dumps(dict(items[start : start + ENTRIES_PER_CHUNK]), ensure_ascii=False)
-            yield (", " if start else "") + inner[1:-1]
-        yield "}"
-    elif all(isinstance(k, str) for k in value):  # other keys: json.dumps words them
-        yield "{"
-        for index, (k, v) in enumerate(value.items()):
-            yield (", " if index else "") + json.dumps(k, ensure_ascii=False) + ": "
-            yield from _json_pieces(v)
-        yield "}"
+            inner = _json_bytes(dict(items[start : start + ENTRIES_PER_CHUNK]))
+            yield (b"," if start else b"") + inner[1:-1]
+        yield b"}"
     else:
-        yield json.dumps(value, ensure_ascii=False)
+        yield b"{"
+        for index, (k, v) in enumerate(value.items()):
+            yield (b"," if index else b"") + _json_bytes(k) + b":"
+            yield from _json_pieces(v)
+        yield b"}"
 
 
 def _holds_large(value: dict[Any, Any]) -> bool:
@@ -81,11 +80,12 @@ def _holds_large(value: dict[Any, Any]) -> bool:
     )
 
 
-def _feature_bytes(feature: Feature) -> bytes:
+def _json_bytes(value: Any) -> bytes:
+    """Compact JSON in UTF-8, keys in order."""
     try:
-        return orjson.dumps(feature)
+        return orjson.dumps(value)
     except orjson.JSONEncodeError:  # what orjson refuses (a lone surrogate) fails as before
-        return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def dumps(collection: FeatureCollection) -> str:

@@ -186,13 +186,14 @@ def test_a_large_metadata_member_is_written_in_pieces_as_json_would_whole(
     meta["source_titles"] = {f"https://example.org/{i}": f"Tïtle “{i}”" for i in range(25_001)}
     collection = {**built, "mapapp_metadata": meta, "features": built["features"][:3]}
     head = "".join(
-        f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)},"
+        f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))},"
         for k, v in collection.items()
         if k != "features"
     )
     expected = "{" + head + '"features":[\n'
     written = geojson_io.dumps(collection)
     assert written.startswith(expected)
+    assert written.count('"https://example.org/') == 25_001  # every slice, none twice
     assert json.loads(written)["mapapp_metadata"] == meta
 
 

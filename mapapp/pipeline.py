@@ -95,7 +95,8 @@ def outline_notices(loaded: LoadedItinerary) -> list[str]:
 def review_notices(loaded: LoadedItinerary) -> list[str]:
     """A draft's review marks (`mapapp draft`): a map is no better than its unchecked values."""
     it = loaded.itinerary
-    marked = [e.id for e in it.events if e.review or it.place(e.place).review]
+    places = {place.id for place in it.places if place.review}
+    marked = [e.id for e in it.events if e.place in places or e.review]
     if not marked:
         return []
     shown = ", ".join(marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
+import numpy as np
 import orjson
 import pytest
 from synthetic_events import synthetic_collection
@@ -663,3 +664,16 @@ def test_selection_without_events_fits_everything_present(seed: dict[str, Any]) 
     assert extract_payload(html)["n"] == 0
     assert view_bounds({"type": "FeatureCollection", "features": []}, "selection") is None
     render_html({"type": "FeatureCollection", "features": []})  # an empty map still renders
+
+
+def test_the_basemap_focus_is_each_place_once_in_the_order_first_seen() -> None:
+    """The labels near the events are placed first: the distinct (lat, lon) of the
+    events' (lon, lat), as dict.fromkeys would give them, without a tuple per event."""
+    from mapapp.mapview.render import places_seen
+
+    xy = np.array([[139.7, 35.6], [139.6, 35.3], [139.7, 35.6], [-0.0, 51.5], [0.0, 51.5]])
+    assert places_seen(xy) == [(35.6, 139.7), (35.3, 139.6), (51.5, -0.0)]
+    rng = np.random.default_rng(7)
+    many = rng.uniform(-60, 60, size=(50, 2))[rng.integers(0, 50, size=5_000)]
+    assert places_seen(many) == list(dict.fromkeys(zip(many[:, 1], many[:, 0], strict=True)))
+    assert places_seen(np.empty((0, 2))) == []
